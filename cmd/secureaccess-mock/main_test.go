@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+)
+
+// started is a run in the background.
+type started struct {
+	lines  chan string
+	done   chan error
+	cancel context.CancelFunc
+}
+
+// start runs the program with args and env until the test ends.
+func start(t *testing.T, args []string, env map[string]string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	s := &started{lines: make(chan string, 16), done: make(chan error, 1), cancel: cancel}
+	go func() {
+		err := run(ctx, args, func(k string) string { return env[k] }, pw, io.Discard)
+		_ = pw.Close()
+		s.done <- err
+	}()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+		close(s.lines)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-s.done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return s
+}
+
+// line returns the next stdout line.
+func (s *started) line(t *testing.T) string {
+	t.Helper()
+	select {
+	case l, ok := <-s.lines:
+		if !ok {
+			t.Fatal("stdout closed: " + errString(<-s.done))
+		}
+		return l
+	case <-time.After(10 * time.Second):
+		t.Fatal("no output line within 10 s")
+	}
+	return ""
+}
+
+// errString renders a possibly nil error.
+func errString(err error) string {
+	if err == nil {
+		return "run returned nil"
+	}
+	return err.Error()
+}
+
+// baseURL reads the first line and returns the URL in it.
+func (s *started) baseURL(t *testing.T) string {
+	t.Helper()
+	first := s.line(t)
+	m := regexp.MustCompile(`^listening on (http://127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("first line %q is not \"listening on http://HOST:PORT\"", first)
+	}
+	return m[1]
+}
+
+// call performs a request and returns the status.
+func call(t *testing.T, method, target, bearer string, basic *url.Userinfo, body string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, target, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if basic != nil {
+		pass, _ := basic.Password()
+		req.SetBasicAuth(basic.Username(), pass)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	t.Parallel()
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-bootstrap", "Okta", "-bootstrap-idp", "entra_id"}, nil)
+	base := s.baseURL(t)
+
+	dirLine, urlLine, tokenLine := s.line(t), s.line(t), s.line(t)
+	if !regexp.MustCompile(`^directory integration: [0-9a-f-]{36} \(Okta, entra_id\)$`).MatchString(dirLine) {
+		t.Errorf("directory line = %q", dirLine)
+	}
+	if want := "provisioning URL: " + base + "/identity/v2/scim"; urlLine != want {
+		t.Errorf("URL line = %q, want %q", urlLine, want)
+	}
+	scimToken, ok := strings.CutPrefix(tokenLine, "SCIM token: ")
+	if !ok || len(scimToken) != 43 {
+		t.Fatalf("token line = %q", tokenLine)
+	}
+
+	creds := url.UserPassword(mockserver.DefaultClientID, mockserver.DefaultClientSecret)
+	if got := call(t, http.MethodPost, base+"/auth/v2/token", "", creds, "grant_type=client_credentials"); got != http.StatusOK {
+		t.Errorf("token: %d", got)
+	}
+	if got := call(t, http.MethodGet, base+"/identity/v2/scim/Users", scimToken, nil, ""); got != http.StatusOK {
+		t.Errorf("SCIM with the bootstrap token: %d", got)
+	}
+
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("run after cancel: %v", err)
+		}
+		s.done <- err // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+	}
+}
+
+func TestRunFaultFlags(t *testing.T) {
+	t.Parallel()
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-fault-route", "GET /admin/v2/directoryIntegrations",
+		"-fault-rate-503", "1", "-fault-limit", "1"}, nil)
+	base := s.baseURL(t)
+	creds := url.UserPassword(mockserver.DefaultClientID, mockserver.DefaultClientSecret)
+	if got := call(t, http.MethodPost, base+"/auth/v2/token", "", creds, "grant_type=client_credentials"); got != http.StatusOK {
+		t.Errorf("token: %d", got)
+	}
+	var got []int
+	for range 2 {
+		got = append(got, call(t, http.MethodGet, base+"/admin/v2/directoryIntegrations", "", nil, ""))
+	}
+	if diff := cmp.Diff([]int{http.StatusServiceUnavailable, http.StatusUnauthorized}, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"non-loopback", []string{"-listen", "0.0.0.0:0"}, "-allow-remote"},
+		{"all interfaces", []string{"-listen", ":0"}, "-allow-remote"},
+		{"bad address", []string{"-listen", "localhost"}, "invalid -listen"},
+		{"unknown flag", []string{"-nope"}, "not defined"},
+		{"extra argument", []string{"serve"}, "unexpected arguments"},
+		{"bad fault rate", []string{"-listen", "127.0.0.1:0", "-fault-rate-500", "2"}, "fault flags"},
+		{"bad fault route", []string{"-listen", "127.0.0.1:0", "-fault-route", "GET /x", "-fault-rate-500", "1"}, "unknown route"},
+		{"bad bootstrap IdP", []string{"-listen", "127.0.0.1:0", "-bootstrap", "x", "-bootstrap-idp", "azure"}, "identityProvider"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := run(t.Context(), tc.args, func(string) string { return "" }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("run(%q) = %v, want an error mentioning %q", tc.args, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	env := map[string]string{envClientSecret: "env-secret"}
+	if err := run(t.Context(), []string{"-help"}, func(k string) string { return env[k] }, io.Discard, &stderr); err != nil {
+		t.Fatalf("run -help: %v", err)
+	}
+	for _, want := range []string{"-client-id", envClientID, envClientSecret, mockserver.DefaultClientID, "127.0.0.1:8080", "-fault-rate-429", "-bootstrap", "/_mock/"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-help output does not mention %q", want)
+		}
+	}
+	if strings.Contains(stderr.String(), "env-secret") {
+		t.Error("-help prints the client secret from the environment")
+	}
+}
+
+func TestParseFlagsCredentials(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		wantID     string
+		wantSecret string
+	}{
+		{"defaults", nil, nil, mockserver.DefaultClientID, mockserver.DefaultClientSecret},
+		{"environment", nil, map[string]string{envClientID: "env-id", envClientSecret: "env-secret"}, "env-id", "env-secret"},
+		{"flags win over environment", []string{"-client-id", "flag-id", "-client-secret", "flag-secret"},
+			map[string]string{envClientID: "env-id", envClientSecret: "env-secret"}, "flag-id", "flag-secret"},
+		{"mixed", []string{"-client-secret", "flag-secret"}, map[string]string{envClientID: "env-id"}, "env-id", "flag-secret"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := parseFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([2]string{tc.wantID, tc.wantSecret}, [2]string{cfg.opts.ClientID, cfg.opts.ClientSecret}); diff != "" {
+				t.Errorf("credentials (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRunUsesCredentials(t *testing.T) {
+	t.Parallel()
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-secret", "flag-secret"},
+		map[string]string{envClientID: "env-id", envClientSecret: "env-secret"})
+	base := s.baseURL(t)
+	cases := []struct {
+		user, pass string
+		want       int
+	}{
+		{"env-id", "flag-secret", http.StatusOK},
+		{"env-id", "env-secret", http.StatusUnauthorized},
+		{mockserver.DefaultClientID, mockserver.DefaultClientSecret, http.StatusUnauthorized},
+	}
+	for _, tc := range cases {
+		if got := call(t, http.MethodPost, base+"/auth/v2/token", "", url.UserPassword(tc.user, tc.pass), "grant_type=client_credentials"); got != tc.want {
+			t.Errorf("token with %s: %d, want %d", tc.user, got, tc.want)
+		}
+	}
+}
+
+func TestCheckListen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		addr        string
+		allowRemote bool
+		wantErr     bool
+	}{
+		{"127.0.0.1:0", false, false},
+		{"127.0.0.2:8080", false, false},
+		{"localhost:8080", false, false},
+		{"[::1]:0", false, false},
+		{"0.0.0.0:8080", false, true},
+		{":8080", false, true},
+		{"192.168.1.10:8080", false, true},
+		{"example.com:8080", false, true},
+		{"0.0.0.0:8080", true, false},
+		{"no-port", true, true},
+	}
+	for _, tc := range cases {
+		if err := checkListen(tc.addr, tc.allowRemote); (err != nil) != tc.wantErr {
+			t.Errorf("checkListen(%q, %v) = %v, want error: %v", tc.addr, tc.allowRemote, err, tc.wantErr)
+		}
+	}
+}

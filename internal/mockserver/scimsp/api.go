@@ -1,0 +1,38 @@
+// Package scimsp is the mock's SCIM 2.0 service provider (RFC 7643/7644) for
+// one directory integration: the users and groups store with its indexes,
+// filter evaluation, PATCH application, discovery documents and the HTTP
+// handlers. The parent package mockserver owns authentication, routing,
+// faults and the admin API; it hands each request to a Route together with
+// the Store of the directory the bearer token belongs to.
+package scimsp
+
+import (
+	"net/http"
+	"time"
+)
+
+// Config configures a directory's SCIM store.
+type Config struct {
+	// MaxGroups is the most groups one directory may hold (Secure Access: 1000).
+	MaxGroups int
+	// Now returns the current time; defaults to time.Now.
+	Now func() time.Time
+	// NextIdentityID hands out the numeric Reports identity IDs, unique across
+	// the whole organization. Required.
+	NextIdentityID func() int64
+}
+
+// Identity is a user or group as the Reports API shows it.
+type Identity struct {
+	ID    int64
+	Label string // users: "Display Name (userName)"; groups: displayName
+	Type  string // "directory_user" or "directory_group"
+}
+
+// Route is one SCIM endpoint. Pattern is relative to the SCIM base
+// (/identity/v2/scim), in net/http ServeMux syntax, e.g. "/Users/{id}".
+type Route struct {
+	Method  string
+	Pattern string
+	Handle  func(w http.ResponseWriter, r *http.Request, s *Store)
+}
