@@ -1,0 +1,551 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+const (
+	testClientID     = "id"
+	testClientSecret = "very-secret-client-secret"
+)
+
+// fastRetries keeps retry waits in the milliseconds.
+var fastRetries = transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond}
+
+// newMock starts a mock service with opts and returns it with its URL.
+func newMock(t *testing.T, opts mockserver.Options) (*mockserver.Server, string) {
+	t.Helper()
+	opts.ClientID, opts.ClientSecret, opts.Seed = testClientID, testClientSecret, 1
+	srv := mockserver.New(opts)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// newTestClient returns a client of the mock at baseURL with fast retries
+// and no client-side rate limit, changed by options.
+func newTestClient(t *testing.T, baseURL, secret string, options ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{BaseURL: baseURL, ClientID: testClientID, ClientSecret: secret, Config: fastRetries}
+	cfg.RateLimit = 1000
+	for _, o := range options {
+		o(&cfg)
+	}
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+// ignoreTimes compares directory integrations without their timestamps.
+var ignoreTimes = cmpopts.IgnoreFields(DirectoryIntegration{}, "CreatedAt", "ModifiedAt")
+
+func TestDirectoryIntegrationsLifecycle(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	c := newTestClient(t, url, testClientSecret)
+	ctx := t.Context()
+
+	created, err := c.DirectoryIntegrations.Create(ctx, CreateDirectoryIntegrationRequest{Name: "OKTA Integration", IdentityProvider: IdentityProviderOkta})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	want := DirectoryIntegration{
+		ID: created.ID, Name: "OKTA Integration", IdentityProvider: "okta",
+		ProvisioningMethod: "idp", ProvisioningURL: url + "/identity/v2/scim",
+	}
+	if diff := cmp.Diff(want, *created, ignoreTimes); diff != "" {
+		t.Errorf("Create (-want +got):\n%s", diff)
+	}
+	if created.CreatedAt.IsZero() {
+		t.Error("CreatedAt not decoded")
+	}
+
+	got, err := c.DirectoryIntegrations.Get(ctx, created.ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if diff := cmp.Diff(created, got); diff != "" {
+		t.Errorf("Get (-create +get):\n%s", diff)
+	}
+	byName, err := c.DirectoryIntegrations.GetByName(ctx, "okta integration")
+	if err != nil || byName.ID != created.ID {
+		t.Errorf("GetByName = %v, %v; want %s", byName, err, created.ID)
+	}
+
+	renamed, err := c.DirectoryIntegrations.Update(ctx, created.ID, "Okta Prod")
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	want.Name = "Okta Prod"
+	if diff := cmp.Diff(want, *renamed, ignoreTimes); diff != "" {
+		t.Errorf("Update (-want +got):\n%s", diff)
+	}
+	if d, ok := srv.Store().Directory(created.ID); !ok || d.Name != "Okta Prod" {
+		t.Errorf("store has %+v after rename", d)
+	}
+
+	if err := c.DirectoryIntegrations.Delete(ctx, created.ID); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	for name, err := range map[string]error{
+		"Get":       second(c.DirectoryIntegrations.Get(ctx, created.ID)),
+		"GetByName": second(c.DirectoryIntegrations.GetByName(ctx, "Okta Prod")),
+		"Delete":    c.DirectoryIntegrations.Delete(ctx, created.ID),
+	} {
+		if !errors.Is(err, transport.ErrNotFound) {
+			t.Errorf("%s after delete: %v, want ErrNotFound", name, err)
+		}
+	}
+}
+
+// second returns the error of a (value, error) pair.
+func second[T any](_ T, err error) error { return err }
+
+func TestDirectoryIntegrationsCreateConflict(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	if _, _, err := srv.Bootstrap("Taken", "okta"); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, url, testClientSecret)
+	_, err := c.DirectoryIntegrations.Create(t.Context(), CreateDirectoryIntegrationRequest{Name: "Taken", IdentityProvider: "okta"})
+	if !errors.Is(err, transport.ErrConflict) {
+		t.Errorf("Create duplicate: %v, want ErrConflict", err)
+	}
+	if n := srv.Stats().Count("POST /admin/v2/directoryIntegrations"); n != 1 {
+		t.Errorf("%d create requests, want 1", n)
+	}
+}
+
+func TestDirectoryIntegrationsCreateLostResponse(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	srv.SetFaults(mockserver.FaultRule{Route: "POST /admin/v2/directoryIntegrations", DropRate: 1, Limit: 1})
+	c := newTestClient(t, url, testClientSecret)
+	got, err := c.DirectoryIntegrations.Create(t.Context(), CreateDirectoryIntegrationRequest{Name: "Lost", IdentityProvider: "entra_id"})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	dirs := srv.Store().Directories()
+	if len(dirs) != 1 || dirs[0].ID != got.ID || got.Name != "Lost" {
+		t.Errorf("store has %d directories, client got %+v", len(dirs), got)
+	}
+	if n := srv.Stats().Count("POST /admin/v2/directoryIntegrations"); n != 2 {
+		t.Errorf("%d create requests, want 2 (dropped, then 409)", n)
+	}
+}
+
+func TestDirectoryIntegrationsListAllPages(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{MaxDirectories: 250})
+	var want []string
+	for i := range 205 {
+		d, _, err := srv.Bootstrap(fmt.Sprintf("dir %03d", i), "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, d.ID)
+	}
+	c := newTestClient(t, url, testClientSecret)
+	dirs, err := c.DirectoryIntegrations.List(t.Context())
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	var got []string
+	for _, d := range dirs {
+		got = append(got, d.ID)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("List ids (-want +got):\n%s", diff)
+	}
+	if n := srv.Stats().Count("GET /admin/v2/directoryIntegrations"); n != 3 {
+		t.Errorf("%d list requests, want 3 pages of 100", n)
+	}
+}
+
+func TestProvisioningTokens(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	dir, first, err := srv.Bootstrap("Tokens", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, url, testClientSecret)
+	ctx := t.Context()
+
+	days := 30
+	tok, err := c.ProvisioningTokens.Generate(ctx, dir.ID, &days)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	if tok.Token == "" || tok.Token == first || tok.ExpiresAt == nil {
+		t.Errorf("Generate returned %v", tok)
+	} else if d := tok.ExpiresAt.Sub(tok.GeneratedAt); d != 30*24*time.Hour {
+		t.Errorf("expires %v after generation, want 30 days", d)
+	}
+	if s := tok.String() + tok.GoString(); strings.Contains(s, tok.Token) {
+		t.Errorf("String/GoString leak the token: %s", s)
+	}
+
+	meta, err := c.ProvisioningTokens.Get(ctx, dir.ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	wantMeta := ProvisioningTokenMetadata{ID: tok.ID, GeneratedAt: tok.GeneratedAt, ExpiresAt: tok.ExpiresAt}
+	if diff := cmp.Diff(wantMeta, *meta); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+
+	noExpiry, err := c.ProvisioningTokens.Generate(ctx, dir.ID, nil)
+	if err != nil || noExpiry.ExpiresAt != nil {
+		t.Errorf("Generate without expiry = %v, %v", noExpiry, err)
+	}
+
+	if err := c.ProvisioningTokens.Revoke(ctx, dir.ID); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	if _, err := c.ProvisioningTokens.Get(ctx, dir.ID); !errors.Is(err, transport.ErrNotFound) {
+		t.Errorf("Get after revoke: %v, want ErrNotFound", err)
+	}
+	if _, err := c.ProvisioningTokens.Generate(ctx, "no-such-dir", nil); !errors.Is(err, transport.ErrNotFound) {
+		t.Errorf("Generate for a missing directory: %v, want ErrNotFound", err)
+	}
+}
+
+func TestIdentitiesList(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	dir, _, err := srv.Bootstrap("Identities", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, _ := srv.Store().DirectorySCIM(dir.ID)
+	seedIdentities(t, store)
+	c := newTestClient(t, url, testClientSecret)
+
+	tests := map[string]struct {
+		query     IdentityQuery
+		wantCount int
+		wantTypes []string
+	}{
+		"all":           {query: IdentityQuery{}, wantCount: 152, wantTypes: []string{IdentityTypeDirectoryGroup, IdentityTypeDirectoryUser}},
+		"users only":    {query: IdentityQuery{Types: []string{IdentityTypeDirectoryUser}}, wantCount: 150, wantTypes: []string{IdentityTypeDirectoryUser}},
+		"search groups": {query: IdentityQuery{Search: "team", Types: []string{IdentityTypeDirectoryGroup}}, wantCount: 2, wantTypes: []string{IdentityTypeDirectoryGroup}},
+		"search one":    {query: IdentityQuery{Search: "user042@"}, wantCount: 1, wantTypes: []string{IdentityTypeDirectoryUser}},
+		"nothing":       {query: IdentityQuery{Search: "nobody"}, wantCount: 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ids, err := c.Identities.List(t.Context(), tc.query)
+			if err != nil {
+				t.Fatalf("List: %v", err)
+			}
+			var types []string
+			for _, id := range ids {
+				if id.ID == 0 || id.Label == "" {
+					t.Errorf("identity without id or label: %+v", id)
+				}
+				if !slices.Contains(types, id.Type.Type) {
+					types = append(types, id.Type.Type)
+				}
+			}
+			slices.Sort(types)
+			if len(ids) != tc.wantCount {
+				t.Errorf("%d identities, want %d", len(ids), tc.wantCount)
+			}
+			if diff := cmp.Diff(tc.wantTypes, types); diff != "" {
+				t.Errorf("types (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestBadCredentialsFailFast(t *testing.T) {
+	t.Parallel()
+	const wrong = "wrong-secret-value"
+	srv, url := newMock(t, mockserver.Options{})
+	c := newTestClient(t, url, wrong)
+	_, err := c.DirectoryIntegrations.List(t.Context())
+	if !errors.Is(err, transport.ErrUnauthorized) {
+		t.Fatalf("List: %v, want ErrUnauthorized", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "check the client ID and client secret") {
+		t.Errorf("message %q does not say what to fix", msg)
+	}
+	if strings.Contains(msg, wrong) || strings.Contains(msg, testClientSecret) {
+		t.Errorf("message %q contains a secret", msg)
+	}
+	stats := srv.Stats()
+	if n := stats.Count("POST /auth/v2/token"); n != 1 {
+		t.Errorf("%d token requests, want 1", n)
+	}
+	if stats.Total != 1 {
+		t.Errorf("%d requests in all, want only the token request", stats.Total)
+	}
+}
+
+func TestTokenReusedAndRefreshed(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{AccessTokenTTL: time.Second})
+	dir, _, err := srv.Bootstrap("Refresh", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, url, testClientSecret)
+	// The first token is fetched during a call whose context (think:
+	// Terraform's Configure) is cancelled right after; refreshes must not
+	// depend on it.
+	configureCtx, cancel := context.WithCancel(t.Context())
+	if _, err := c.DirectoryIntegrations.Get(configureCtx, dir.ID); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	calls := 1
+	for ; time.Now().Before(deadline); calls++ {
+		if _, err := c.DirectoryIntegrations.Get(t.Context(), dir.ID); err != nil {
+			t.Fatalf("Get %d: %v", calls, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stats := srv.Stats()
+	tokens := stats.Count("POST /auth/v2/token")
+	if tokens < 3 || tokens > 5 {
+		t.Errorf("%d token requests for %d calls over 2.5s with a 1s token, want 3 to 5", tokens, calls)
+	}
+	if gets := stats.Count("GET /admin/v2/directoryIntegrations/{id}"); gets != calls {
+		t.Errorf("%d GETs for %d calls: a 401 was retried, the token was not refreshed in time", gets, calls)
+	}
+}
+
+func TestReauthenticatesOnceAfter401(t *testing.T) {
+	t.Parallel()
+	var skew atomic.Int64 // the mock's clock runs ahead of the client's by this
+	now := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	srv, url := newMock(t, mockserver.Options{AccessTokenTTL: time.Hour, Now: now})
+	c := newTestClient(t, url, testClientSecret)
+	if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	skew.Store(int64(2 * time.Hour)) // the cached token expired for the mock only
+	if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+		t.Fatalf("List after the token expired: %v", err)
+	}
+	stats := srv.Stats()
+	if n := stats.Count("POST /auth/v2/token"); n != 2 {
+		t.Errorf("%d token requests, want 2", n)
+	}
+	if n := stats.Count("GET /admin/v2/directoryIntegrations"); n != 3 {
+		t.Errorf("%d list requests, want 3 (success, 401, success)", n)
+	}
+}
+
+func TestRetriesAgainstFaults(t *testing.T) {
+	t.Parallel()
+	const route = "GET /admin/v2/directoryIntegrations/{id}"
+	tests := map[string]struct {
+		rule           mockserver.FaultRule
+		requestTimeout time.Duration
+		wantRequests   int
+		minDuration    time.Duration
+	}{
+		"429 without Retry-After": {rule: mockserver.FaultRule{Rate429: 1, Limit: 2}, wantRequests: 3},
+		"429 with Retry-After":    {rule: mockserver.FaultRule{Rate429RetryAfter: 1, RetryAfterSeconds: 1, Limit: 1}, wantRequests: 2, minDuration: time.Second},
+		"503 burst":               {rule: mockserver.FaultRule{Rate503: 1, Limit: 4}, wantRequests: 5},
+		"latency":                 {rule: mockserver.FaultRule{Latency: 50 * time.Millisecond, Jitter: 10 * time.Millisecond}, wantRequests: 1, minDuration: 50 * time.Millisecond},
+		"latency beyond the attempt timeout": {
+			rule: mockserver.FaultRule{Latency: 2 * time.Second, Limit: 1}, requestTimeout: 200 * time.Millisecond,
+			wantRequests: 2, minDuration: 200 * time.Millisecond,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, url := newMock(t, mockserver.Options{})
+			dir, _, err := srv.Bootstrap("Faults", "okta")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.rule.Route = route
+			srv.SetFaults(tc.rule)
+			c := newTestClient(t, url, testClientSecret, func(cfg *Config) { cfg.RequestTimeout = tc.requestTimeout })
+			start := time.Now()
+			if _, err := c.DirectoryIntegrations.Get(t.Context(), dir.ID); err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			if took := time.Since(start); took < tc.minDuration {
+				t.Errorf("took %v, want at least %v", took, tc.minDuration)
+			}
+			if n := srv.Stats().Count(route); n != tc.wantRequests {
+				t.Errorf("%d requests, want %d", n, tc.wantRequests)
+			}
+		})
+	}
+}
+
+func TestRateLimitedAfterRetries(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	srv.SetFaults(mockserver.FaultRule{Route: "GET /admin/v2/directoryIntegrations", Rate429: 1})
+	c := newTestClient(t, url, testClientSecret)
+	_, err := c.DirectoryIntegrations.List(t.Context())
+	if !errors.Is(err, transport.ErrRateLimited) {
+		t.Errorf("List: %v, want ErrRateLimited", err)
+	}
+	if n := srv.Stats().Count("GET /admin/v2/directoryIntegrations"); n != 5 {
+		t.Errorf("%d requests, want 5 (1 + MaxRetries)", n)
+	}
+}
+
+func TestDefaultRateLimit(t *testing.T) {
+	t.Parallel()
+	_, url := newMock(t, mockserver.Options{})
+	cfg := Config{BaseURL: url, ClientID: testClientID, ClientSecret: testClientSecret}
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for range 7 { // burst 5, then 5/s: the 6th and 7th wait ~200ms each
+		if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(start); took < 350*time.Millisecond {
+		t.Errorf("7 calls took %v, want ≥ 400ms at the default 5/s", took)
+	}
+}
+
+func TestNewClientValidates(t *testing.T) {
+	t.Parallel()
+	tests := map[string]Config{
+		"no client id":     {ClientSecret: "s"},
+		"no client secret": {ClientID: "i"},
+		"relative url":     {ClientID: "i", ClientSecret: "s", BaseURL: "api.example.com"},
+	}
+	for name, cfg := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := NewClient(cfg); err == nil {
+				t.Error("NewClient: no error")
+			}
+		})
+	}
+}
+
+// seedIdentities stores 150 users and the groups "Team A" and "Team B".
+func seedIdentities(t *testing.T, store *scimsp.Store) {
+	t.Helper()
+	for i := range 150 {
+		name := fmt.Sprintf("user%03d@example.com", i)
+		if _, err := store.CreateUser(scimsp.User{UserName: name, DisplayName: "User", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"Team A", "Team B"} {
+		if _, err := store.CreateGroup(scimsp.Group{DisplayName: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConcurrentCallsShareOneToken(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	c := newTestClient(t, url, testClientSecret)
+	const calls = 20
+	errs := make(chan error, calls)
+	for range calls {
+		go func() {
+			_, err := c.DirectoryIntegrations.List(t.Context())
+			errs <- err
+		}()
+	}
+	for range calls {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	stats := srv.Stats()
+	if n := stats.Count("POST /auth/v2/token"); n != 1 {
+		t.Errorf("%d token requests for %d concurrent calls, want 1", n, calls)
+	}
+	if n := stats.Count("GET /admin/v2/directoryIntegrations"); n != calls {
+		t.Errorf("%d list requests, want %d", n, calls)
+	}
+}
+
+// memLogger records log entries.
+type memLogger struct {
+	mu      sync.Mutex
+	entries []map[string]any
+}
+
+// markerKey marks the caller's context, to see it reach the logger.
+type markerKey struct{}
+
+// Debug implements transport.Logger. It adds the caller's marker to fields.
+func (l *memLogger) Debug(ctx context.Context, _ string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fields["marker"] = ctx.Value(markerKey{})
+	l.entries = append(l.entries, fields)
+}
+
+func TestLogsCarryNoSecrets(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	dir, scimToken, err := srv.Bootstrap("Logs", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := &memLogger{}
+	cfg := Config{BaseURL: url, ClientID: testClientID, ClientSecret: testClientSecret, Config: fastRetries}
+	cfg.Logger = logger
+	cfg.UserAgent = "terraform-provider-secureaccess/test"
+	c, err := NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(t.Context(), markerKey{}, "caller")
+	tok, err := c.ProvisioningTokens.Generate(ctx, dir.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, e := range logger.entries {
+		paths = append(paths, fmt.Sprint(e["method"], " ", e["path"], " ", e["status"], " ", e["attempt"], " ", e["marker"]))
+		for k, v := range e {
+			if s := fmt.Sprint(v); strings.Contains(s, testClientSecret) || strings.Contains(s, tok.Token) || strings.Contains(s, scimToken) {
+				t.Errorf("log field %s=%q holds a secret", k, s)
+			}
+		}
+	}
+	want := []string{
+		"POST /auth/v2/token 200 1 caller", // the token request logs with the caller's context
+		"POST /admin/v2/directoryIntegrations/" + dir.ID + "/provisioningToken 201 1 caller",
+	}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Errorf("log entries (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,256 @@
+// Package scim is a SCIM 2.0 client (RFC 7643/7644) for the Secure Access
+// provisioning endpoint: users, groups and their memberships, a filter
+// builder that escapes values, and an iterator over all pages.
+package scim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+// DefaultURL is the Secure Access SCIM base URL.
+const DefaultURL = "https://api.sse.cisco.com/identity/v2/scim"
+
+// MediaType is the SCIM media type, sent as Content-Type and Accept.
+const MediaType = "application/scim+json"
+
+// DefaultPageSize is the count All asks for when ListOptions.Count is 0; the
+// service answers with at most its own maximum, and All follows totalResults.
+const DefaultPageSize = 1000
+
+// Config configures a Client.
+type Config struct {
+	// URL is the SCIM base URL; defaults to DefaultURL.
+	URL string
+	// Token is the directory integration's provisioning token.
+	Token string
+	// Config holds the transport settings. The SCIM endpoint has no
+	// documented rate limit, so a zero RateLimit means no client-side limit.
+	transport.Config
+}
+
+// Client is the SCIM client of one directory integration. It is safe for
+// concurrent use.
+type Client struct {
+	// Users manages users.
+	Users *UsersService
+	// Groups manages groups and their members.
+	Groups *GroupsService
+}
+
+// NewClient returns a Client.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("scim: a provisioning token is required")
+	}
+	if cfg.URL == "" {
+		cfg.URL = DefaultURL
+	}
+	tc, err := transport.New(cfg.Config, transport.Endpoint{BaseURL: cfg.URL, MediaType: MediaType, Auth: bearer("Bearer " + cfg.Token)})
+	if err != nil {
+		return nil, fmt.Errorf("scim: %w", err)
+	}
+	c := &Client{
+		Users:  &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", keyOf: func(u *User) string { return u.UserName }}},
+		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", keyOf: func(g *Group) string { return g.DisplayName }}},
+	}
+	return c, nil
+}
+
+// bearer is a static Authorization: a rejected provisioning token stays
+// rejected, so a 401 is final.
+type bearer string
+
+// Authorization implements transport.Authorizer.
+func (b bearer) Authorization(context.Context) (string, error) { return string(b), nil }
+
+// Invalidate implements transport.Authorizer.
+func (bearer) Invalidate(string) bool { return false }
+
+// GetOptions selects the attributes a read returns.
+type GetOptions struct {
+	Attributes         []string
+	ExcludedAttributes []string
+}
+
+// query encodes the options.
+func (o *GetOptions) query() url.Values {
+	q := url.Values{}
+	if o == nil {
+		return q
+	}
+	if len(o.Attributes) > 0 {
+		q.Set("attributes", strings.Join(o.Attributes, ","))
+	}
+	if len(o.ExcludedAttributes) > 0 {
+		q.Set("excludedAttributes", strings.Join(o.ExcludedAttributes, ","))
+	}
+	return q
+}
+
+// ListOptions selects and pages a list.
+type ListOptions struct {
+	// Filter, e.g. Eq("userName", name); empty lists all.
+	Filter Filter
+	// StartIndex is 1-based; 0 means 1.
+	StartIndex int
+	// Count is the page size; 0 leaves it to the service (List) or asks for
+	// DefaultPageSize (All).
+	Count              int
+	Attributes         []string
+	ExcludedAttributes []string
+}
+
+// query encodes the options.
+func (o *ListOptions) query() url.Values {
+	if o == nil {
+		return url.Values{}
+	}
+	q := (&GetOptions{Attributes: o.Attributes, ExcludedAttributes: o.ExcludedAttributes}).query()
+	if o.Filter != "" {
+		q.Set("filter", string(o.Filter))
+	}
+	if o.StartIndex > 0 {
+		q.Set("startIndex", strconv.Itoa(o.StartIndex))
+	}
+	if o.Count > 0 {
+		q.Set("count", strconv.Itoa(o.Count))
+	}
+	return q
+}
+
+// resources implements the operations users and groups share.
+type resources[T any] struct {
+	tc    *transport.Client
+	path  string          // "/Users"
+	kind  string          // "user", for messages
+	key   string          // the unique attribute, "userName"
+	keyOf func(*T) string // reads the unique attribute
+}
+
+// itemPath is the path of one resource.
+func (r *resources[T]) itemPath(id string) string {
+	return r.path + "/" + url.PathEscape(id)
+}
+
+// Create creates a resource and returns it as stored. A duplicate unique key
+// gets transport.ErrConflict, except when an earlier attempt of this very
+// call was applied and its response lost: then the resource that attempt
+// created is looked up by its key and returned.
+func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
+	var out T
+	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
+	if transport.IsLostCreate(err) {
+		return r.getByKey(ctx, r.keyOf(v))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("creating SCIM %s %q: %w", r.kind, r.keyOf(v), err)
+	}
+	return &out, nil
+}
+
+// Get reads a resource; transport.ErrNotFound if none.
+func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T, error) {
+	var out T
+	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.itemPath(id), Query: opts.query()}, &out); err != nil {
+		return nil, fmt.Errorf("reading SCIM %s %q: %w", r.kind, id, err)
+	}
+	return &out, nil
+}
+
+// Replace replaces a resource (PUT). A non-empty ifMatch is sent as If-Match;
+// a stale version gets transport.ErrPreconditionFailed.
+func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch string) (*T, error) {
+	var out T
+	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v, IfMatch: ifMatch}
+	if _, err := r.tc.Do(ctx, req, &out); err != nil {
+		return nil, fmt.Errorf("replacing SCIM %s %q: %w", r.kind, id, err)
+	}
+	return &out, nil
+}
+
+// Patch applies operations. It returns the resource, or nil and no error
+// when the service answers 204 No Content.
+func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, ifMatch string) (*T, error) {
+	var out T
+	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
+	resp, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Body: body, IfMatch: ifMatch}, &out)
+	if err != nil {
+		return nil, fmt.Errorf("patching SCIM %s %q: %w", r.kind, id, err)
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, nil
+	}
+	return &out, nil
+}
+
+// Delete deletes a resource.
+func (r *resources[T]) Delete(ctx context.Context, id string) error {
+	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: r.itemPath(id)}, nil); err != nil {
+		return fmt.Errorf("deleting SCIM %s %q: %w", r.kind, id, err)
+	}
+	return nil
+}
+
+// List returns one page.
+func (r *resources[T]) List(ctx context.Context, opts *ListOptions) (*ListResponse[T], error) {
+	var out ListResponse[T]
+	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.path, Query: opts.query()}, &out); err != nil {
+		return nil, fmt.Errorf("listing SCIM %ss: %w", r.kind, err)
+	}
+	return &out, nil
+}
+
+// All iterates over every resource opts selects, page by page, from
+// opts.StartIndex on. It asks for opts.Count (default DefaultPageSize) per
+// page, takes what the service gives, and stops at totalResults or an empty
+// page. Iteration ends after the first error, which it yields.
+func (r *resources[T]) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T, error] {
+	page := ListOptions{StartIndex: 1, Count: DefaultPageSize}
+	if opts != nil {
+		page = *opts
+		page.StartIndex = max(1, page.StartIndex)
+		if page.Count <= 0 {
+			page.Count = DefaultPageSize
+		}
+	}
+	return func(yield func(*T, error) bool) {
+		for {
+			resp, err := r.List(ctx, &page)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range resp.Resources {
+				if !yield(&resp.Resources[i], nil) {
+					return
+				}
+			}
+			page.StartIndex += len(resp.Resources)
+			if len(resp.Resources) == 0 || page.StartIndex > resp.TotalResults {
+				return
+			}
+		}
+	}
+}
+
+// getByKey finds the resource whose unique key equals value (the service
+// compares case-insensitively); transport.ErrNotFound if none.
+func (r *resources[T]) getByKey(ctx context.Context, value string) (*T, error) {
+	resp, err := r.List(ctx, &ListOptions{Filter: Eq(r.key, value)})
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Resources) == 0 {
+		return nil, fmt.Errorf("SCIM %s with %s %q: %w", r.kind, r.key, value, transport.ErrNotFound)
+	}
+	return &resp.Resources[0], nil
+}

@@ -1,0 +1,336 @@
+// Package transport is the HTTP plumbing shared by the Secure Access admin
+// and SCIM clients: JSON requests sent through go-retryablehttp with a retry
+// policy that knows which requests are safe to repeat, a client-side rate
+// limit, a User-Agent, a debug logging hook that never sees credentials, and
+// the mapping of error responses to *APIError and its sentinel errors.
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultUserAgent      = "terraform-provider-secureaccess/dev"
+)
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 1 << 20
+
+// Config holds the settings shared by both clients. The zero value is usable.
+type Config struct {
+	// MaxRetries is how often a failed request is repeated when the retry
+	// policy allows it. 0 means DefaultMaxRetries; negative disables retries.
+	MaxRetries int
+	// RequestTimeout bounds each attempt (not the whole call, which the
+	// context bounds). 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// RateLimit is the client-side limit in requests per second, every
+	// attempt counted. 0 means unlimited here; the admin and scim packages
+	// fill in their own defaults before calling New.
+	RateLimit float64
+	// Burst is the rate limiter's bucket size; 0 means max(1, int(RateLimit)).
+	Burst int
+	// UserAgent is sent on every request, e.g.
+	// "terraform-provider-secureaccess/1.2.3". Empty means DefaultUserAgent.
+	UserAgent string
+	// HTTPClient supplies the base RoundTripper (and Timeout, if
+	// RequestTimeout is 0). Nil means a pooled client of its own.
+	HTTPClient *http.Client
+	// Logger receives one debug entry per attempt; nil logs nothing.
+	Logger Logger
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// attempts when the service sends no Retry-After. 0 means the defaults.
+	RetryWaitMin, RetryWaitMax time.Duration
+}
+
+// Logger is the logging hook; the provider routes it to tflog. It receives
+// the method, URL path, status, attempt and duration of every attempt, never
+// headers, bodies or query strings, so never a credential.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Authorizer supplies the Authorization header of every attempt.
+type Authorizer interface {
+	// Authorization returns the header value, e.g. "Bearer …", for an
+	// attempt made with ctx. ctx is the caller's: use its values (loggers)
+	// but do not let its cancellation abort work other calls share, such as
+	// fetching a token (context.WithoutCancel). An error that is an
+	// *APIError (the token endpoint refused) is final unless its status says
+	// nothing was applied (429, 503).
+	Authorization(ctx context.Context) (string, error)
+	// Invalidate is called once when a request carrying the header value
+	// rejected got 401. It reports whether repeating the request with a
+	// fresh Authorization may succeed.
+	Invalidate(rejected string) bool
+}
+
+// Endpoint describes the service a Client talks to.
+type Endpoint struct {
+	// BaseURL is prefixed to every Request.Path, e.g.
+	// "https://api.sse.cisco.com" or "https://api.sse.cisco.com/identity/v2/scim".
+	BaseURL string
+	// MediaType is sent as Content-Type and Accept, e.g. "application/scim+json".
+	MediaType string
+	// Auth authorizes every attempt; nil sends no Authorization header.
+	Auth Authorizer
+}
+
+// Client sends JSON requests to one Endpoint. It is safe for concurrent use.
+type Client struct {
+	base      string // absolute, escaped, without a trailing slash
+	mediaType string
+	auth      Authorizer
+	retry     *retryablehttp.Client
+}
+
+// New returns a Client for ep with cfg's settings.
+func New(cfg Config, ep Endpoint) (*Client, error) {
+	base, err := url.Parse(strings.TrimSuffix(ep.BaseURL, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("parsing base URL: %w", err)
+	}
+	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" || base.RawQuery != "" || base.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL without query or fragment", ep.BaseURL)
+	}
+	cfg = cfg.withDefaults()
+	rt := &roundTripper{
+		base:      baseTransport(cfg.HTTPClient),
+		auth:      ep.Auth,
+		userAgent: cfg.UserAgent,
+		logger:    cfg.Logger,
+		limiter:   newLimiter(cfg.RateLimit, cfg.Burst),
+		timeout:   cfg.RequestTimeout,
+	}
+	return &Client{
+		base:      base.String(),
+		mediaType: ep.MediaType,
+		auth:      ep.Auth,
+		retry:     newRetryClient(cfg, rt),
+	}, nil
+}
+
+// NewTokenHTTPClient returns a plain *http.Client for an OAuth2 token
+// endpoint: cfg's base transport, User-Agent, logging and per-attempt
+// timeout, but no retries, no rate limit and no Authorization of its own.
+// The caller (an Authorizer) runs inside an attempt of Client.Do, whose retry
+// policy repeats a token request only when nothing was applied.
+func NewTokenHTTPClient(cfg Config) *http.Client {
+	cfg = cfg.withDefaults()
+	rt := &roundTripper{base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true}
+	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout}
+}
+
+// withDefaults fills zero fields with the package defaults.
+func (cfg Config) withDefaults() Config {
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+		if cfg.HTTPClient != nil && cfg.HTTPClient.Timeout > 0 {
+			cfg.RequestTimeout = cfg.HTTPClient.Timeout
+		}
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	return cfg
+}
+
+// newLimiter returns nil (no limit) for a non-positive or infinite rate.
+func newLimiter(perSecond float64, burst int) *rate.Limiter {
+	if perSecond <= 0 || rate.Limit(perSecond) == rate.Inf {
+		return nil
+	}
+	if burst <= 0 {
+		burst = max(1, int(perSecond))
+	}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+// Request is one API call.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is appended to the Endpoint's BaseURL, e.g. "/Users/abc"; it must
+	// be escaped already (use url.PathEscape on ids).
+	Path string
+	// Query is the query string, if any.
+	Query url.Values
+	// Body is encoded as JSON; nil sends no body.
+	Body any
+	// IfMatch, if set, is sent as the If-Match header.
+	IfMatch string
+	// Retry says when the request may be repeated; the zero value decides
+	// by method (see RetryPolicy).
+	Retry RetryPolicy
+}
+
+// Response is what Do reports about a successful call.
+type Response struct {
+	// StatusCode is the final HTTP status (2xx).
+	StatusCode int
+}
+
+// Do sends r, retrying as its policy allows, and decodes a 2xx JSON body into
+// out (unless out is nil or the response has no body, as on 204). Error
+// statuses become an *APIError. A 401 is answered by one re-authorization and
+// one more attempt when the Authorizer allows it.
+func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
+	policy := r.Retry.resolve(r.Method)
+	state := &callState{policy: policy}
+	resp, err := c.do(ctx, r, out, state)
+	if c.auth != nil && state.unauthorized.Load() && c.auth.Invalidate(state.authorization()) {
+		return c.do(ctx, r, out, &callState{policy: policy})
+	}
+	return resp, err
+}
+
+// do performs one retried exchange.
+func (c *Client) do(ctx context.Context, r Request, out any, state *callState) (*Response, error) {
+	req, err := c.newRequest(context.WithValue(ctx, stateKey{}, state), r)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.retry.Do(req)
+	if err != nil {
+		return nil, unwrapAPIError(err, state)
+	}
+	defer resp.Body.Close()
+	defer drain(resp.Body) // before Close, so the connection is reused
+	if resp.StatusCode >= http.StatusBadRequest {
+		return nil, errorFrom(resp, state)
+	}
+	if out != nil && resp.StatusCode != http.StatusNoContent {
+		if err := decodeBody(resp.Body, out); err != nil {
+			return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, resp.Request.URL.Path, err)
+		}
+	}
+	return &Response{StatusCode: resp.StatusCode}, nil
+}
+
+// newRequest builds the retryable request for r; ctx carries the call state.
+func (c *Client) newRequest(ctx context.Context, r Request) (*retryablehttp.Request, error) {
+	var body []byte
+	var err error
+	if r.Body != nil {
+		if body, err = json.Marshal(r.Body); err != nil {
+			return nil, fmt.Errorf("%s %s: encoding request: %w", r.Method, r.Path, err)
+		}
+	}
+	rawURL := c.base + r.Path
+	if len(r.Query) > 0 {
+		rawURL += "?" + r.Query.Encode()
+	}
+	var raw any // nil interface, not a nil []byte: no body at all
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, rawURL, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building request: %w", r.Method, r.Path, err)
+	}
+	if c.mediaType != "" {
+		req.Header.Set("Accept", c.mediaType)
+		if body != nil {
+			req.Header.Set("Content-Type", c.mediaType)
+		}
+	}
+	if r.IfMatch != "" {
+		req.Header.Set("If-Match", r.IfMatch)
+	}
+	return req, nil
+}
+
+// errorFrom turns an error response into an *APIError; a 401 is noted in
+// state for Do's re-authorization.
+func errorFrom(resp *http.Response, state *callState) error {
+	apiErr := &APIError{
+		StatusCode:   resp.StatusCode,
+		Method:       resp.Request.Method,
+		Path:         resp.Request.URL.Path,
+		MaybeApplied: state.maybeApplied.Load(),
+	}
+	apiErr.ScimType, apiErr.Message = parseErrorBody(resp.Body)
+	state.unauthorized.Store(resp.StatusCode == http.StatusUnauthorized)
+	return apiErr
+}
+
+// errorBody covers both the SCIM error schema and the admin API's message.
+type errorBody struct {
+	ScimType string `json:"scimType"`
+	Detail   string `json:"detail"`
+	Message  string `json:"message"`
+}
+
+// parseErrorBody extracts the scimType and message of an error body; a body
+// that is not JSON yields its first line of text.
+func parseErrorBody(r io.Reader) (scimType, message string) {
+	raw, _ := io.ReadAll(io.LimitReader(r, maxErrorBody)) // best effort: the status alone is enough
+	var eb errorBody
+	if json.Unmarshal(raw, &eb) == nil {
+		if eb.Detail != "" {
+			return eb.ScimType, eb.Detail
+		}
+		return eb.ScimType, eb.Message
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
+	const maxLine = 200
+	if len(line) > maxLine {
+		line = line[:maxLine]
+	}
+	return "", line
+}
+
+// unwrapAPIError returns the *APIError inside a transport error (a token
+// endpoint refusal surfaced through the RoundTripper) or err itself.
+func unwrapAPIError(err error, state *callState) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	if state.attempts.Load() > 1 {
+		return fmt.Errorf("after %d attempts: %w", state.attempts.Load(), err)
+	}
+	return err
+}
+
+// decodeBody decodes a JSON body; an empty body leaves out untouched.
+func decodeBody(r io.Reader, out any) error {
+	if err := json.NewDecoder(r).Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// drain reads what is left of a body, so that its connection can be reused.
+func drain(body io.Reader) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBody))
+}
