@@ -1,0 +1,5 @@
+# Import the member list of a group by the group's SCIM ID.
+import {
+  to = secureaccess_scim_group_members.okta_users
+  id = "5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d"
+}

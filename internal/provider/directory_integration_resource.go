@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+)
+
+// directoryIntegrationImportKey is the natural key of an import ID
+// ("name=OKTA Integration").
+const directoryIntegrationImportKey = "name"
+
+var (
+	_ resource.Resource                = &directoryIntegrationResource{}
+	_ resource.ResourceWithConfigure   = &directoryIntegrationResource{}
+	_ resource.ResourceWithImportState = &directoryIntegrationResource{}
+)
+
+// directoryIntegrationResource manages a directory integration through the
+// admin API.
+type directoryIntegrationResource struct {
+	data *providerData
+}
+
+// directoryIntegrationResourceModel maps the resource schema.
+type directoryIntegrationResourceModel struct {
+	ID                 types.String `tfsdk:"id"`
+	Name               types.String `tfsdk:"name"`
+	IdentityProvider   types.String `tfsdk:"identity_provider"`
+	ProvisioningMethod types.String `tfsdk:"provisioning_method"`
+	ProvisioningURL    types.String `tfsdk:"provisioning_url"`
+	CreatedAt          types.String `tfsdk:"created_at"`
+}
+
+// NewDirectoryIntegrationResource returns the secureaccess_directory_integration resource.
+func NewDirectoryIntegrationResource() resource.Resource {
+	return &directoryIntegrationResource{}
+}
+
+func (r *directoryIntegrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_directory_integration"
+}
+
+func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a Secure Access directory integration whose users and groups an identity provider provisions through SCIM " +
+			"(in the dashboard: Connect → Users and Groups → Integrate directory, provisioning method Identity Provider). " +
+			"Deleting it also deletes its provisioned users and groups and revokes its provisioning token. Needs the admin API key (`client_id`, `client_secret`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the directory integration, set by Secure Access.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The name of the directory integration, for example `OKTA Integration`: 1 to 255 characters, unique in the organization (compared without regard to letter case). It can be changed in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"identity_provider": schema.StringAttribute{
+				MarkdownDescription: "The identity provider that provisions the directory. Allowed values: " + codeList(admin.IdentityProviders()) + ". Changing this forces a new resource to be created.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(admin.IdentityProviders()...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"provisioning_method": schema.StringAttribute{
+				MarkdownDescription: "How the directory is provisioned, set by Secure Access: `idp` (through SCIM by the identity provider).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"provisioning_url": schema.StringAttribute{
+				MarkdownDescription: "The SCIM 2.0 base URL the identity provider calls, set by Secure Access. It is the same for every directory integration of the organization: the provisioning token selects the directory.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the directory integration was created, in RFC 3339 format.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *directoryIntegrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan directoryIntegrationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	dir, err := client.DirectoryIntegrations.Create(ctx, plan.toAPI())
+	if err != nil {
+		fix := ""
+		if isConflict(err) {
+			fix = importHint("secureaccess_directory_integration", directoryIntegrationImportKey+"="+plan.Name.ValueString())
+		}
+		addAPIError(&resp.Diagnostics, "Error Creating Directory Integration", fmt.Sprintf("Directory integration %q", plan.Name.ValueString()), err, fix)
+		return
+	}
+	tflog.Info(ctx, "created directory integration", map[string]any{"id": dir.ID, "identity_provider": dir.IdentityProvider})
+	plan.fromAPI(dir)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state directoryIntegrationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	dir, err := client.DirectoryIntegrations.Get(ctx, state.ID.ValueString())
+	if isNotFound(err) {
+		tflog.Warn(ctx, "directory integration is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, "")
+		return
+	}
+	state.fromAPI(dir)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state directoryIntegrationResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	dir, err := client.DirectoryIntegrations.Update(ctx, state.ID.ValueString(), plan.Name.ValueString())
+	if err != nil {
+		fix := ""
+		if isConflict(err) {
+			fix = "Another directory integration already has this name; names are unique in the organization regardless of letter case."
+		}
+		addAPIError(&resp.Diagnostics, "Error Updating Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, fix)
+		return
+	}
+	plan.fromAPI(dir)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state directoryIntegrationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	err := client.DirectoryIntegrations.Delete(ctx, state.ID.ValueString())
+	if err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, "")
+	}
+}
+
+// ImportState accepts the directory integration's ID or "name=<name>".
+func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name, byName := splitImportID(req.ID, directoryIntegrationImportKey)
+	if !byName {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	dir, err := client.DirectoryIntegrations.GetByName(ctx, name)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing Directory Integration", fmt.Sprintf("Directory integration named %q", name), err,
+			"Check the name, or import by ID.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), dir.ID)...)
+}
+
+// toAPI is the create request of the planned directory integration.
+func (m directoryIntegrationResourceModel) toAPI() admin.CreateDirectoryIntegrationRequest {
+	return admin.CreateDirectoryIntegrationRequest{Name: m.Name.ValueString(), IdentityProvider: m.IdentityProvider.ValueString()}
+}
+
+// fromAPI sets the model from the API's directory integration.
+func (m *directoryIntegrationResourceModel) fromAPI(d *admin.DirectoryIntegration) {
+	m.ID = types.StringValue(d.ID)
+	m.Name = types.StringValue(d.Name)
+	m.IdentityProvider = types.StringValue(d.IdentityProvider)
+	m.ProvisioningMethod = types.StringValue(d.ProvisioningMethod)
+	m.ProvisioningURL = types.StringValue(d.ProvisioningURL)
+	m.CreatedAt = timeValue(d.CreatedAt)
+}
+
+// timeValue is t in RFC 3339 (UTC), or null for the zero time.
+func timeValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// optionalTimeValue is timeValue of *t, null when t is nil.
+func optionalTimeValue(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return timeValue(*t)
+}
+
+// codeList renders values as "`a`, `b`, `c`" for descriptions.
+func codeList(values []string) string {
+	return "`" + strings.Join(values, "`, `") + "`"
+}
+
+// importHint is the fix text of a 409 on create: how to bring the existing
+// object under Terraform with an import ID.
+func importHint(resourceType, importID string) string {
+	return fmt.Sprintf("It already exists. To manage it with Terraform, import it instead of creating it:\n"+
+		"  terraform import %s.<name> %q\n"+
+		"or add an import block:\n"+
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", resourceType, importID, resourceType, importID)
+}

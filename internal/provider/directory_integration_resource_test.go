@@ -1,0 +1,266 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+)
+
+// rfc3339Regexp matches the timestamps the provider stores.
+var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+const directoryIntegrationAddr = "secureaccess_directory_integration.okta"
+
+func TestDirectoryIntegrationResourceModelFromAPI(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 3, 18, 12, 20, 0, 0, time.FixedZone("CET", 3600))
+	tests := []struct {
+		name string
+		in   admin.DirectoryIntegration
+		want directoryIntegrationResourceModel
+	}{
+		{
+			name: "full",
+			in: admin.DirectoryIntegration{
+				ID: "7f0c", Name: "OKTA Integration", IdentityProvider: "okta", ProvisioningMethod: "idp",
+				ProvisioningURL: "https://api.sse.cisco.com/identity/v2/scim", UserCount: 3, GroupCount: 1, CreatedAt: created, ModifiedAt: created,
+			},
+			want: directoryIntegrationResourceModel{
+				ID: types.StringValue("7f0c"), Name: types.StringValue("OKTA Integration"), IdentityProvider: types.StringValue("okta"),
+				ProvisioningMethod: types.StringValue("idp"), ProvisioningURL: types.StringValue("https://api.sse.cisco.com/identity/v2/scim"),
+				CreatedAt: types.StringValue("2026-03-18T11:20:00Z"),
+			},
+		},
+		{
+			name: "no creation time",
+			in:   admin.DirectoryIntegration{ID: "1", Name: "Entra", IdentityProvider: "entra_id", ProvisioningMethod: "idp", ProvisioningURL: "u"},
+			want: directoryIntegrationResourceModel{
+				ID: types.StringValue("1"), Name: types.StringValue("Entra"), IdentityProvider: types.StringValue("entra_id"),
+				ProvisioningMethod: types.StringValue("idp"), ProvisioningURL: types.StringValue("u"), CreatedAt: types.StringNull(),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got directoryIntegrationResourceModel
+			got.fromAPI(&tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fromAPI (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDirectoryIntegrationResourceModelToAPI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   directoryIntegrationResourceModel
+		want admin.CreateDirectoryIntegrationRequest
+	}{
+		{
+			name: "okta",
+			in:   directoryIntegrationResourceModel{Name: types.StringValue("OKTA Integration"), IdentityProvider: types.StringValue("okta"), ID: types.StringUnknown()},
+			want: admin.CreateDirectoryIntegrationRequest{Name: "OKTA Integration", IdentityProvider: "okta"},
+		},
+		{
+			name: "entra",
+			in:   directoryIntegrationResourceModel{Name: types.StringValue("Entra ID"), IdentityProvider: types.StringValue("entra_id")},
+			want: admin.CreateDirectoryIntegrationRequest{Name: "Entra ID", IdentityProvider: "entra_id"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, tt.in.toAPI()); diff != "" {
+				t.Errorf("toAPI (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// directoryIntegrationConfig is a directory integration with the admin
+// provider block of m.
+func directoryIntegrationConfig(m *testMock, name, idp string) string {
+	return m.adminProviderConfig() + fmt.Sprintf(`
+resource "secureaccess_directory_integration" "okta" {
+  name              = %q
+  identity_provider = %q
+}
+`, name, idp)
+}
+
+// checkDirectoryIntegrationsDestroyed asks the mock that every directory
+// integration in the state is gone.
+func checkDirectoryIntegrationsDestroyed(m *testMock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "secureaccess_directory_integration" {
+				continue
+			}
+			if d, ok := m.Server.Store().Directory(rs.Primary.ID); ok {
+				return fmt.Errorf("directory integration %s (%q) still exists", d.ID, d.Name)
+			}
+		}
+		return nil
+	}
+}
+
+// stateAttr returns an attribute of a resource in the state.
+func stateAttr(s *terraform.State, addr, attr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.Attributes[attr], nil
+}
+
+func TestAccDirectoryIntegrationResource_basic(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
+		Steps: []resource.TestStep{
+			{
+				Config: directoryIntegrationConfig(m, "OKTA Integration", "okta"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("name"), knownvalue.StringExact("OKTA Integration")),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("identity_provider"), knownvalue.StringExact("okta")),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("provisioning_method"), knownvalue.StringExact("idp")),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("provisioning_url"), knownvalue.StringExact(m.URL+scimPath)),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					d, ok := m.Server.Store().DirectoryByName("OKTA Integration")
+					if !ok || d.IdentityProvider != "okta" {
+						return fmt.Errorf("mock has %+v, want an okta directory named OKTA Integration", d)
+					}
+					if n := m.Server.Stats().Count("POST /admin/v2/directoryIntegrations"); n != 1 {
+						return fmt.Errorf("%d create requests, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      directoryIntegrationAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      directoryIntegrationAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateId:     "name=okta integration",
+			},
+		},
+	})
+}
+
+func TestAccDirectoryIntegrationResource_update(t *testing.T) {
+	m := newTestMock(t)
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
+		Steps: []resource.TestStep{
+			{
+				Config: directoryIntegrationConfig(m, "OKTA Integration", "okta"),
+				Check: func(s *terraform.State) (err error) {
+					firstID, err = stateAttr(s, directoryIntegrationAddr, "id")
+					return err
+				},
+			},
+			{
+				Config: directoryIntegrationConfig(m, "OKTA Prod", "okta"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(directoryIntegrationAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, directoryIntegrationAddr, "id")
+					if err != nil {
+						return err
+					}
+					if d, ok := m.Server.Store().Directory(id); id != firstID || !ok || d.Name != "OKTA Prod" {
+						return fmt.Errorf("directory %s is %+v, want %s renamed to OKTA Prod", id, d, firstID)
+					}
+					if n := m.Server.Stats().Count("PATCH /admin/v2/directoryIntegrations/{id}"); n != 1 {
+						return fmt.Errorf("%d rename requests, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: directoryIntegrationConfig(m, "OKTA Prod", "entra_id"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(directoryIntegrationAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("identity_provider"), knownvalue.StringExact("entra_id")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccDirectoryIntegrationResource_disappears(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
+		Steps: []resource.TestStep{
+			{
+				Config: directoryIntegrationConfig(m, "OKTA Integration", "okta"),
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, directoryIntegrationAddr, "id")
+					if err != nil {
+						return err
+					}
+					return testAdminClient(t, m).DirectoryIntegrations.Delete(t.Context(), id)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccDirectoryIntegrationResource_conflictAndValidation covers a 409 on
+// create (the error says how to import) and bad arguments rejected at plan.
+func TestAccDirectoryIntegrationResource_conflictAndValidation(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
+		Steps: []resource.TestStep{
+			{
+				Config:      directoryIntegrationConfig(m, "acceptance", "okta"),
+				ExpectError: regexp.MustCompile(`(?s)409.*already exists.*terraform import secureaccess_directory_integration.<name>\s+"name=acceptance".*id = "name=acceptance"`),
+			},
+			{
+				Config:      directoryIntegrationConfig(m, "OKTA Integration", "azure"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)identity_provider.*value must be one of.*"entra_id"`),
+			},
+			{
+				Config:      directoryIntegrationConfig(m, "", "okta"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)name.*string length must be between 1 and 255`),
+			},
+		},
+	})
+}

@@ -1,0 +1,238 @@
+// Package provider implements the secureaccess Terraform provider: directory
+// integrations and provisioning tokens through the Secure Access admin API,
+// and SCIM 2.0 users, groups and memberships through the provisioning
+// endpoint.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+)
+
+// Environment variables read when the provider block leaves an attribute out.
+const (
+	envBaseURL      = "SECUREACCESS_BASE_URL"
+	envClientID     = "SECUREACCESS_CLIENT_ID"
+	envClientSecret = "SECUREACCESS_CLIENT_SECRET"
+	envSCIMURL      = "SECUREACCESS_SCIM_URL"
+	envSCIMToken    = "SECUREACCESS_SCIM_TOKEN"
+)
+
+// Defaults of the tuning attributes.
+const (
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 30 * time.Second
+	scimPath              = "/identity/v2/scim"
+)
+
+var _ provider.Provider = &secureAccessProvider{}
+
+// secureAccessProvider is the provider implementation.
+type secureAccessProvider struct {
+	version string
+}
+
+// secureAccessProviderModel maps the provider block.
+type secureAccessProviderModel struct {
+	BaseURL        types.String  `tfsdk:"base_url"`
+	ClientID       types.String  `tfsdk:"client_id"`
+	ClientSecret   types.String  `tfsdk:"client_secret"`
+	SCIMURL        types.String  `tfsdk:"scim_url"`
+	SCIMToken      types.String  `tfsdk:"scim_token"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout types.Int64   `tfsdk:"request_timeout"`
+	RateLimit      types.Float64 `tfsdk:"rate_limit"`
+	InsecureHTTP   types.Bool    `tfsdk:"insecure_http"`
+}
+
+// New returns a constructor of the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &secureAccessProvider{version: version}
+	}
+}
+
+func (p *secureAccessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "secureaccess"
+	resp.Version = p.version
+}
+
+func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Cisco Secure Access directory integrations, SCIM provisioning tokens, and the SCIM 2.0 users, groups and group memberships of a directory integration.\n\n" +
+			"Two credentials exist, and each object needs only one of them: the admin API key (`client_id`, `client_secret`) for directory integrations, provisioning tokens and identities; the SCIM provisioning token (`scim_token`) for SCIM users, groups and memberships.",
+		Attributes: map[string]schema.Attribute{
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Secure Access API, with scheme, for example `https://api.sse.cisco.com` (the default) or `https://api.secureaccessfed.cisco.com` for Secure Access for Government. " +
+					"It must use `https`, except for a loopback host (`localhost`, `127.0.0.0/8`, `::1`, such as the bundled mock) or when `insecure_http` is `true`. " +
+					"Can also be set with the `" + envBaseURL + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{urlValidator{}},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client ID of the Secure Access admin API key. Needed only by directory integrations, provisioning tokens and identities. Can also be set with the `" + envClientID + "` environment variable.",
+				Optional:            true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client secret of the Secure Access admin API key. Needed only by directory integrations, provisioning tokens and identities. Can also be set with the `" + envClientSecret + "` environment variable.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"scim_url": schema.StringAttribute{
+				MarkdownDescription: "The SCIM 2.0 provisioning URL. Defaults to `base_url` followed by `" + scimPath + "`, which is the provisioning URL the dashboard shows. Can also be set with the `" + envSCIMURL + "` environment variable.",
+				Optional:            true,
+				Validators:          []validator.String{urlValidator{}},
+			},
+			"scim_token": schema.StringAttribute{
+				MarkdownDescription: "The SCIM provisioning token of one directory integration; it selects the directory that SCIM users, groups and memberships belong to. Needed only by the `secureaccess_scim_*` resources and data sources. " +
+					"It may come from a `secureaccess_provisioning_token` resource in the same configuration (see the one-apply bootstrap in the provider documentation). Can also be set with the `" + envSCIMToken + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a temporary server error (502, 503, 504) or a network error, with exponential backoff and jitter, honouring `Retry-After`. Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP request attempt, in seconds. Defaults to `%d`.", int(defaultRequestTimeout.Seconds())),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 600)},
+			},
+			"rate_limit": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key. SCIM requests are not limited client-side.", admin.DefaultRateLimit),
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.Between(0.1, 1000)},
+			},
+			"insecure_http": schema.BoolAttribute{
+				MarkdownDescription: "Allow a plain `http` `base_url` or `scim_url` on a host that is not a loopback address. Credentials then travel unencrypted: use it only on a trusted test network. Defaults to `false`.",
+				Optional:            true,
+			},
+		},
+	}
+}
+
+func (p *secureAccessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg secureAccessProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{version: p.version}
+	data.baseURL = stringOrEnv(cfg.BaseURL, envBaseURL, admin.DefaultBaseURL)
+	data.scimURL = stringOrEnv(cfg.SCIMURL, envSCIMURL, "")
+	data.clientID = stringOrEnv(cfg.ClientID, envClientID, "")
+	data.clientSecret = stringOrEnv(cfg.ClientSecret, envClientSecret, "")
+	data.scimToken = stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
+	data.maxRetries = defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		data.maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	data.requestTimeout = defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
+		data.requestTimeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
+	}
+	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
+		data.rateLimit = cfg.RateLimit.ValueFloat64()
+	}
+	insecure := cfg.InsecureHTTP.ValueBool()
+
+	// Values that come from resources of the same configuration are unknown
+	// while Terraform plans; nothing talks to the API then, so only remember
+	// that they are not known yet (the one-apply bootstrap depends on it).
+	data.baseURLUnknown = cfg.BaseURL.IsUnknown()
+	data.scimURLUnknown = cfg.SCIMURL.IsUnknown()
+	data.adminUnknown = cfg.ClientID.IsUnknown() || cfg.ClientSecret.IsUnknown()
+	data.scimTokenUnknown = cfg.SCIMToken.IsUnknown()
+
+	if data.scimURL == "" && !data.baseURLUnknown {
+		data.scimURL = strings.TrimRight(data.baseURL, "/") + scimPath
+	}
+	for _, u := range []struct {
+		attr, env, value string
+		unknown          bool
+	}{
+		{"base_url", envBaseURL, data.baseURL, data.baseURLUnknown},
+		{"scim_url", envSCIMURL, data.scimURL, data.scimURLUnknown || data.baseURLUnknown},
+	} {
+		if u.unknown || u.value == "" {
+			continue
+		}
+		if err := checkEndpoint(u.value, insecure); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(u.attr), "Invalid Secure Access URL",
+				fmt.Sprintf("The %s (from the provider block or the %s environment variable) is not usable: %s.", u.attr, u.env, err))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *secureAccessProvider) Resources(_ context.Context) []func() resource.Resource {
+	return resourceConstructors
+}
+
+func (p *secureAccessProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return dataSourceConstructors
+}
+
+// stringOrEnv returns the attribute's value when set, else the environment
+// variable's, else def.
+func stringOrEnv(v types.String, env, def string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	if e := os.Getenv(env); e != "" {
+		return e
+	}
+	return def
+}
+
+// checkEndpoint accepts an absolute http(s) URL; plain http only for a
+// loopback host or when insecure is set.
+func checkEndpoint(raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL with a scheme and a host, such as https://api.sse.cisco.com", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if insecure || isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q uses plain http on a host that is not a loopback address; use https, or set insecure_http = true on a trusted test network", raw)
+	default:
+		return fmt.Errorf("%q must use the https scheme", raw)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+var (
+	_ datasource.DataSource                     = &scimGroupDataSource{}
+	_ datasource.DataSourceWithConfigure        = &scimGroupDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &scimGroupDataSource{}
+)
+
+// NewSCIMGroupDataSource returns the secureaccess_scim_group data source.
+func NewSCIMGroupDataSource() datasource.DataSource {
+	return &scimGroupDataSource{}
+}
+
+// scimGroupDataSource reads one SCIM group by ID or display name.
+type scimGroupDataSource struct {
+	data *providerData
+}
+
+// scimGroupDataSourceModel maps the data source's schema: the resource's
+// attributes plus the optional member list.
+type scimGroupDataSourceModel struct {
+	scimGroupResourceModel
+	IncludeMembers types.Bool `tfsdk:"include_members"`
+	MemberIDs      types.Set  `tfsdk:"member_ids"`
+}
+
+// fromAPI converts a group; member_ids is set only when include_members is.
+func (m *scimGroupDataSourceModel) fromAPI(g *scim.Group) {
+	m.scimGroupResourceModel.fromAPI(g)
+	m.MemberIDs = types.SetNull(types.StringType)
+	if m.IncludeMembers.ValueBool() {
+		m.MemberIDs = memberIDSet(memberValues(g.Members))
+	}
+}
+
+func (d *scimGroupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a SCIM group of the directory integration by its SCIM ID or its display name. " +
+			"The group's members are read only when `include_members` is true.\n\n" +
+			"Requires the provider's `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the group. Exactly one of `id` and `display_name` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "The name of the group, compared without regard to letter case. Exactly one of `id` and `display_name` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_id": schema.StringAttribute{
+				MarkdownDescription: "The identifier of the group in the identity provider; null when it has none.",
+				Computed:            true,
+			},
+			"include_members": schema.BoolAttribute{
+				MarkdownDescription: "Whether to read the group's members into `member_ids`. Defaults to false, which keeps the member list (possibly thousands of users) off the wire.",
+				Optional:            true,
+			},
+			"member_ids": schema.SetAttribute{
+				MarkdownDescription: "The SCIM IDs of the group's member users when `include_members` is true; null otherwise.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (d *scimGroupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name")),
+	}
+}
+
+func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config scimGroupDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	client, diags := d.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, object, err := d.lookup(ctx, client, config)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group", object, err, "")
+		return
+	}
+	config.fromAPI(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
+}
+
+// lookup reads the group the configuration selects, with its members only
+// when asked to, and names it for diagnostics.
+func (d *scimGroupDataSource) lookup(ctx context.Context, c *scim.Client, config scimGroupDataSourceModel) (*scim.Group, string, error) {
+	withMembers := config.IncludeMembers.ValueBool()
+	if name := config.DisplayName.ValueString(); name != "" {
+		g, err := findGroupByDisplayName(ctx, c, name, withMembers)
+		return g, fmt.Sprintf("SCIM group with display name %q", name), err
+	}
+	id := config.ID.ValueString()
+	opts := groupWithoutMembers
+	if withMembers {
+		opts = nil
+	}
+	g, err := c.Groups.Get(ctx, id, opts)
+	return g, fmt.Sprintf("SCIM group %q", id), err
+}

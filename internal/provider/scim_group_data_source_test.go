@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+func TestSCIMGroupDataSourceModelFromAPI(t *testing.T) {
+	t.Parallel()
+	group := scim.Group{ID: "g1", DisplayName: "Engineering", ExternalID: new("00g1"), Members: []scim.Member{{Value: "u2"}, {Value: "u1"}}}
+	attrs := scimGroupResourceModel{ID: types.StringValue("g1"), DisplayName: types.StringValue("Engineering"), ExternalID: types.StringValue("00g1")}
+	tests := []struct {
+		name           string
+		includeMembers types.Bool
+		want           scimGroupDataSourceModel
+	}{
+		{
+			name:           "members not asked for",
+			includeMembers: types.BoolNull(),
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolNull(), MemberIDs: types.SetNull(types.StringType)},
+		},
+		{
+			name:           "members excluded",
+			includeMembers: types.BoolValue(false),
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(false), MemberIDs: types.SetNull(types.StringType)},
+		},
+		{
+			name:           "members included",
+			includeMembers: types.BoolValue(true),
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(true), MemberIDs: memberIDSet([]string{"u1", "u2"})},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := scimGroupDataSourceModel{IncludeMembers: tt.includeMembers}
+			got.fromAPI(&group)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(scimGroupDataSourceModel{})); diff != "" {
+				t.Errorf("fromAPI() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAccSCIMGroupDataSource_basic(t *testing.T) {
+	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
+	users := seedGroupUsers(t, m, 2)
+	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users", ExternalID: "00g1okta", Members: users})
+	if err != nil {
+		t.Fatalf("seeding the group: %v", err)
+	}
+	seedGroup(t, m, "Other")
+	config := func(body string) string { return m.providerConfig() + body }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(fmt.Sprintf(`
+data "secureaccess_scim_group" "g" {
+  id           = %q
+  display_name = "Other"
+}
+`, g.ID)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config:      config(`data "secureaccess_scim_group" "g" { display_name = "Nobody" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM Group.*"Nobody": no group has this display name`),
+			},
+			{
+				PreConfig: log.reset,
+				Config: config(fmt.Sprintf(`
+data "secureaccess_scim_group" "by_id" {
+  id = %q
+}
+
+data "secureaccess_scim_group" "by_name" {
+  display_name    = "okta - secure access users"
+  include_members = true
+}
+`, g.ID)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("display_name"), knownvalue.StringExact("OKTA - Secure Access Users")),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("external_id"), knownvalue.StringExact("00g1okta")),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("member_ids"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("id"), knownvalue.StringExact(g.ID)),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("display_name"), knownvalue.StringExact("OKTA - Secure Access Users")),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("member_ids"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1])})),
+				},
+				Check: func(*terraform.State) error {
+					reads := log.matching("GET /Groups/" + g.ID)
+					if len(reads) == 0 {
+						return fmt.Errorf("no read of group %s recorded", g.ID)
+					}
+					for _, line := range reads {
+						if !strings.HasSuffix(line, "?excludedAttributes=members") {
+							return fmt.Errorf("read by id sent %q, want excludedAttributes=members", line)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

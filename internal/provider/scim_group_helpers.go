@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+// findGroupByDisplayName looks a group up by its display name (compared
+// without regard to letter case by the service) with one list request; the
+// member list is transferred only when withMembers is set. It returns an
+// error wrapping transport.ErrNotFound when no group has that name.
+func findGroupByDisplayName(ctx context.Context, c *scim.Client, name string, withMembers bool) (*scim.Group, error) {
+	opts := &scim.ListOptions{Filter: scim.Eq("displayName", name)}
+	if !withMembers {
+		opts.ExcludedAttributes = groupWithoutMembers.ExcludedAttributes
+	}
+	resp, err := c.Groups.List(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("looking up SCIM group %q: %w", name, err)
+	}
+	if len(resp.Resources) == 0 {
+		return nil, fmt.Errorf("no group has this display name: %w", transport.ErrNotFound)
+	}
+	return &resp.Resources[0], nil
+}
+
+// missingGroupFix is the fix text of a membership change that found no group.
+func missingGroupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
+}
+
+// memberValues returns the sorted user IDs of a group's members.
+func memberValues(members []scim.Member) []string {
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.Value
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// memberIDSet returns a set of user IDs.
+func memberIDSet(values []string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// memberDelta is what turns one member set into another: the user IDs to
+// add and to remove, each sorted.
+type memberDelta struct {
+	add, remove []string
+}
+
+// diffMembers returns the delta from the member set have to want.
+func diffMembers(have, want []string) memberDelta {
+	return memberDelta{add: missingFrom(want, have), remove: missingFrom(have, want)}
+}
+
+// missingFrom returns the sorted values of a that are not in b.
+func missingFrom(a, b []string) []string {
+	in := make(map[string]struct{}, len(b))
+	for _, v := range b {
+		in[v] = struct{}{}
+	}
+	var out []string
+	for _, v := range a {
+		if _, ok := in[v]; !ok {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// size is the number of changes in the delta.
+func (d memberDelta) size() int { return len(d.add) + len(d.remove) }
+
+// patches splits the delta into the operation lists of as few PATCH
+// requests as possible, each carrying at most scim.MaxMembersPerPatch
+// member values, adds and removes mixed: k changes make ⌈k/100⌉ requests,
+// in the form Okta sends membership deltas.
+func (d memberDelta) patches() [][]scim.PatchOperation {
+	var out [][]scim.PatchOperation
+	for start := 0; start < d.size(); start += scim.MaxMembersPerPatch {
+		end := min(start+scim.MaxMembersPerPatch, d.size())
+		out = append(out, memberOps(deltaWindow(d.add, 0, start, end), deltaWindow(d.remove, len(d.add), start, end)))
+	}
+	return out
+}
+
+// deltaWindow returns the part of s that falls into [start, end) when s begins
+// at offset of a longer sequence.
+func deltaWindow(s []string, offset, start, end int) []string {
+	lo := min(max(start-offset, 0), len(s))
+	hi := min(max(end-offset, 0), len(s))
+	return s[lo:hi]
+}
+
+// memberOps is one add operation with every added member, then one remove
+// operation per removed member, selected by value (RFC 7644 §3.5.2.2).
+func memberOps(add, remove []string) []scim.PatchOperation {
+	ops := make([]scim.PatchOperation, 0, 1+len(remove))
+	if len(add) > 0 {
+		members := make([]scim.Member, len(add))
+		for i, id := range add {
+			members[i] = scim.Member{Value: id}
+		}
+		ops = append(ops, scim.PatchOperation{Op: scim.OpAdd, Path: "members", Value: members})
+	}
+	for _, id := range remove {
+		ops = append(ops, scim.PatchOperation{Op: scim.OpRemove, Path: string(scim.ValuePath("members", scim.Eq("value", id)))})
+	}
+	return ops
+}
+
+// applyMemberDelta sends the delta to the group in ⌈k/100⌉ PATCHes.
+func applyMemberDelta(ctx context.Context, c *scim.Client, groupID string, d memberDelta) error {
+	for _, ops := range d.patches() {
+		if _, err := c.Groups.Patch(ctx, groupID, ops, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

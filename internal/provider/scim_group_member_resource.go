@@ -1,0 +1,192 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ resource.Resource                = &scimGroupMemberResource{}
+	_ resource.ResourceWithConfigure   = &scimGroupMemberResource{}
+	_ resource.ResourceWithImportState = &scimGroupMemberResource{}
+)
+
+// memberIDSeparator separates the group and user IDs in a membership ID.
+const memberIDSeparator = "/"
+
+// memberPartRegexp matches a group or user ID that can be part of a
+// membership ID.
+var memberPartRegexp = regexp.MustCompile(`^[^/]+$`)
+
+// NewSCIMGroupMemberResource returns the secureaccess_scim_group_member
+// resource.
+func NewSCIMGroupMemberResource() resource.Resource {
+	return &scimGroupMemberResource{}
+}
+
+// scimGroupMemberResource manages one user's membership in one group.
+type scimGroupMemberResource struct {
+	data *providerData
+}
+
+// scimGroupMemberResourceModel maps the resource's schema. A membership has
+// no API object of its own: its ID is "<group_id>/<user_id>".
+type scimGroupMemberResourceModel struct {
+	ID      types.String `tfsdk:"id"`
+	GroupID types.String `tfsdk:"group_id"`
+	UserID  types.String `tfsdk:"user_id"`
+}
+
+// fromAPI sets the model from a membership ID; false if the ID is not of
+// the form "<group_id>/<user_id>".
+func (m *scimGroupMemberResourceModel) fromAPI(id string) bool {
+	groupID, userID, ok := strings.Cut(id, memberIDSeparator)
+	if !ok || groupID == "" || userID == "" || strings.Contains(userID, memberIDSeparator) {
+		return false
+	}
+	m.ID, m.GroupID, m.UserID = types.StringValue(id), types.StringValue(groupID), types.StringValue(userID)
+	return true
+}
+
+// toAPI returns the membership ID "<group_id>/<user_id>".
+func (m scimGroupMemberResourceModel) toAPI() string {
+	return m.GroupID.ValueString() + memberIDSeparator + m.UserID.ValueString()
+}
+
+func (r *scimGroupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group_member"
+}
+
+func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	idValidators := []validator.String{
+		stringvalidator.RegexMatches(memberPartRegexp, "must be a SCIM ID: not empty and without \""+memberIDSeparator+"\""),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages one user's membership in a SCIM group, leaving the group's other members alone. " +
+			"Refreshing it costs one small request that asks whether the user is a member, never the whole member list. " +
+			"If the user already is a member, the resource takes the membership over: destroying it removes the user from the group.\n\n" +
+			"~> Do not use this resource together with `secureaccess_scim_group_members` for the same group: " +
+			"`secureaccess_scim_group_members` removes every member it does not list, so the two would undo each other's changes on every apply.\n\n" +
+			"Requires the provider's `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the membership, `<group_id>/<user_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the group, such as the `id` of a `secureaccess_scim_group`. " +
+					"Changing this forces a new resource to be created.",
+				Required:      true,
+				Validators:    idValidators,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the user, such as the `id` of a `secureaccess_scim_user`. " +
+					"Changing this forces a new resource to be created.",
+				Required:      true,
+				Validators:    idValidators,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create adds the user to the group with one PATCH.
+func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := plan.GroupID.ValueString(), plan.UserID.ValueString()
+	if err := client.Groups.AddMembers(ctx, groupID, []string{userID}); err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, missingGroupFix(err))
+		return
+	}
+	plan.ID = types.StringValue(plan.toAPI())
+	tflog.Debug(ctx, "added SCIM group member", map[string]any{"group_id": groupID, "user_id": userID})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Read asks whether the user is still a member, with one small request.
+func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
+	ok, err := client.Groups.HasMember(ctx, groupID, userID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group Member", memberObject(groupID, userID), err, "")
+		return
+	}
+	if !ok {
+		tflog.Info(ctx, "SCIM group membership is gone, removing it from state", map[string]any{"group_id": groupID, "user_id": userID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(state.toAPI())
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update only exists to satisfy resource.Resource: every configurable
+// attribute forces a new resource, so Terraform never plans an update.
+func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
+}
+
+// Delete removes the user from the group; a group or membership that is
+// already gone is success.
+func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupMemberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
+	if err := client.Groups.RemoveMembers(ctx, groupID, []string{userID}); err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Member", memberObject(groupID, userID), err, "")
+		return
+	}
+	tflog.Debug(ctx, "removed SCIM group member", map[string]any{"group_id": groupID, "user_id": userID})
+}
+
+// ImportState accepts "<group_id>/<user_id>"; Read then checks the membership.
+func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var m scimGroupMemberResourceModel
+	if !m.fromAPI(req.ID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected an import ID of the form <group_id>/<user_id>, such as "+
+				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// memberObject names a membership in diagnostics.
+func memberObject(groupID, userID string) string {
+	return fmt.Sprintf("membership of SCIM user %q in SCIM group %q", userID, groupID)
+}

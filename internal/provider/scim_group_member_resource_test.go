@@ -1,0 +1,221 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+const scimGroupMemberAddr = "secureaccess_scim_group_member.jane"
+
+func TestSCIMGroupMemberResourceModelFromAPI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		id     string
+		want   scimGroupMemberResourceModel
+		wantOK bool
+	}{
+		{
+			name:   "group and user",
+			id:     "g1/u1",
+			want:   scimGroupMemberResourceModel{ID: types.StringValue("g1/u1"), GroupID: types.StringValue("g1"), UserID: types.StringValue("u1")},
+			wantOK: true,
+		},
+		{name: "no separator", id: "g1"},
+		{name: "empty group", id: "/u1"},
+		{name: "empty user", id: "g1/"},
+		{name: "three parts", id: "g1/u1/x"},
+		{name: "empty", id: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got scimGroupMemberResourceModel
+			ok := got.fromAPI(tt.id)
+			if ok != tt.wantOK {
+				t.Fatalf("fromAPI(%q) ok = %t, want %t", tt.id, ok, tt.wantOK)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fromAPI(%q) mismatch (-want +got):\n%s", tt.id, diff)
+			}
+		})
+	}
+}
+
+func TestSCIMGroupMemberResourceModelToAPI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   scimGroupMemberResourceModel
+		want string
+	}{
+		{name: "planned", in: scimGroupMemberResourceModel{ID: types.StringUnknown(), GroupID: types.StringValue("g1"), UserID: types.StringValue("u1")}, want: "g1/u1"},
+		{name: "UUIDs", in: scimGroupMemberResourceModel{GroupID: types.StringValue("6c1f0b2e-1"), UserID: types.StringValue("0d9e6a4c-2")}, want: "6c1f0b2e-1/0d9e6a4c-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, tt.in.toAPI()); diff != "" {
+				t.Errorf("toAPI() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// scimGroupMemberConfig makes user userID a member of group groupID.
+func scimGroupMemberConfig(m *testMock, groupID, userID string) string {
+	return m.providerConfig() + fmt.Sprintf(`
+resource "secureaccess_scim_group_member" "jane" {
+  group_id = %q
+  user_id  = %q
+}
+`, groupID, userID)
+}
+
+// checkNotMember checks that the mock's group does not have the user.
+func checkNotMember(t *testing.T, m *testMock, groupID, userID string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, id := range m.scim(t).GroupMembers(groupID) {
+			if id == userID {
+				return fmt.Errorf("user %s is still a member of group %s", userID, groupID)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccSCIMGroupMemberResource_basic(t *testing.T) {
+	m := newTestMock(t)
+	users := seedGroupUsers(t, m, 3)
+	groupID := seedGroup(t, m, "OKTA - Secure Access Users", users[2]) // a member the IdP added
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkGroupMembers(t, m, &groupID, users[2:]),
+		Steps: []resource.TestStep{
+			{
+				Config:      scimGroupMemberConfig(m, groupID, "a/b"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)user_id.*must be a SCIM ID`),
+			},
+			{
+				Config: scimGroupMemberConfig(m, groupID, users[0]),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimGroupMemberAddr, tfjsonpath.New("id"), knownvalue.StringExact(groupID+"/"+users[0])),
+					statecheck.ExpectKnownValue(scimGroupMemberAddr, tfjsonpath.New("group_id"), knownvalue.StringExact(groupID)),
+					statecheck.ExpectKnownValue(scimGroupMemberAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(users[0])),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkGroupMembers(t, m, &groupID, []string{users[0], users[2]}),
+			},
+			{ResourceName: scimGroupMemberAddr, ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName:  scimGroupMemberAddr,
+				ImportState:   true,
+				ImportStateId: users[0],
+				ExpectError:   regexp.MustCompile(`Expected an import ID of the form <group_id>/<user_id>`),
+			},
+			{
+				Config: scimGroupMemberConfig(m, groupID, users[1]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupMemberAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: checkGroupMembers(t, m, &groupID, sortedCopy([]string{users[1], users[2]})),
+			},
+		},
+	})
+}
+
+func TestAccSCIMGroupMemberResource_disappears(t *testing.T) {
+	m := newTestMock(t)
+	users := seedGroupUsers(t, m, 1)
+	groupID := seedGroup(t, m, "Sales")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNotMember(t, m, groupID, users[0]),
+		Steps: []resource.TestStep{
+			{
+				Config:      scimGroupMemberConfig(m, "no-such-group", users[0]),
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM Group Member.*404.*Check group_id`),
+			},
+			{
+				Config: scimGroupMemberConfig(m, groupID, users[0]),
+				Check: func(*terraform.State) error {
+					c, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: m.SCIMToken})
+					if err != nil {
+						return err
+					}
+					return c.Groups.RemoveMembers(t.Context(), groupID, users)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccSCIMGroupMemberResource_concurrent adds 30 members to one group at
+// once, then checks that refreshing them costs 30 small membership queries
+// and never a read of the group with its member list.
+func TestAccSCIMGroupMemberResource_concurrent(t *testing.T) {
+	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
+	users := seedGroupUsers(t, m, 30)
+	groupID := seedGroup(t, m, "OKTA - Secure Access Users")
+	config := m.providerConfig() + fmt.Sprintf(`
+locals {
+  user_ids = %s
+}
+
+resource "secureaccess_scim_group_member" "all" {
+  count    = length(local.user_ids)
+  group_id = %q
+  user_id  = local.user_ids[count.index]
+}
+`, hclStrings(users), groupID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkGroupMembers(t, m, &groupID, nil),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkGroupMembers(t, m, &groupID, users),
+					checkRequestCounts(m, map[string]int{statsPatchGroup: 30}),
+				),
+			},
+			{
+				PreConfig: func() {
+					m.Server.ResetStats()
+					log.reset()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRequestCounts(m, map[string]int{statsListGroups: 30, statsGetGroup: 0, statsPatchGroup: 0}),
+					func(*terraform.State) error {
+						for _, line := range log.matching("GET /Groups") {
+							if !strings.Contains(line, "attributes=id") || !strings.Contains(line, "members%5Bvalue+eq") {
+								return fmt.Errorf("refresh sent %q, want a membership query for the id only", line)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

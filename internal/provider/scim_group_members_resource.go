@@ -1,0 +1,210 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+var (
+	_ resource.Resource                = &scimGroupMembersResource{}
+	_ resource.ResourceWithConfigure   = &scimGroupMembersResource{}
+	_ resource.ResourceWithImportState = &scimGroupMembersResource{}
+)
+
+// groupOnlyMembers is the read option that transfers a group's member
+// list and nothing else.
+var groupOnlyMembers = &scim.GetOptions{Attributes: []string{"members"}}
+
+// NewSCIMGroupMembersResource returns the secureaccess_scim_group_members
+// resource.
+func NewSCIMGroupMembersResource() resource.Resource {
+	return &scimGroupMembersResource{}
+}
+
+// scimGroupMembersResource manages the complete member list of one group.
+type scimGroupMembersResource struct {
+	data *providerData
+}
+
+// scimGroupMembersResourceModel maps the resource's schema.
+type scimGroupMembersResourceModel struct {
+	ID        types.String `tfsdk:"id"`
+	GroupID   types.String `tfsdk:"group_id"`
+	MemberIDs types.Set    `tfsdk:"member_ids"`
+}
+
+// fromAPI converts a group read with its members.
+func (m *scimGroupMembersResourceModel) fromAPI(g *scim.Group) {
+	m.ID = types.StringValue(g.ID)
+	m.GroupID = types.StringValue(g.ID)
+	m.MemberIDs = memberIDSet(memberValues(g.Members))
+}
+
+// toAPI converts the model to the group ID and its sorted member user IDs.
+func (m scimGroupMembersResourceModel) toAPI(ctx context.Context) (*scim.Group, diag.Diagnostics) {
+	var ids []string
+	diags := m.MemberIDs.ElementsAs(ctx, &ids, false)
+	g := &scim.Group{ID: m.GroupID.ValueString(), Members: make([]scim.Member, len(ids))}
+	for i, id := range ids {
+		g.Members[i] = scim.Member{Value: id}
+	}
+	return g, diags
+}
+
+func (r *scimGroupMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group_members"
+}
+
+func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the complete member list of a SCIM group: the group's members are exactly the users in `member_ids`. " +
+			"Creating this resource takes the group over: members that are not in `member_ids` are removed. " +
+			"Changes are sent as a delta of added and removed users, at most " + fmt.Sprint(scim.MaxMembersPerPatch) +
+			" per request, and destroying the resource removes the members it manages.\n\n" +
+			"~> Do not use this resource together with `secureaccess_scim_group_member` for the same group: " +
+			"each would undo the other's changes on every apply. Use this resource alone when Terraform owns the whole member list, " +
+			"and `secureaccess_scim_group_member` when other tools (such as an identity provider's group push) add members too.\n\n" +
+			"Requires the provider's `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the group, the same as `group_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the group, such as the `id` of a `secureaccess_scim_group`. " +
+					"Changing this forces a new resource to be created.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"member_ids": schema.SetAttribute{
+				MarkdownDescription: "The SCIM IDs of the users that are the group's members, such as the `id` of `secureaccess_scim_user` resources. " +
+					"An empty set removes every member. Members are users only: groups cannot be nested.",
+				Required:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+		},
+	}
+}
+
+func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create reads the group's current members once and sends the delta to
+// the planned set.
+func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupMembersResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	want, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	object := fmt.Sprintf("members of SCIM group %q", want.ID)
+	have, err := client.Groups.Get(ctx, want.ID, groupOnlyMembers)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
+		return
+	}
+	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
+	if err := applyMemberDelta(ctx, client, want.ID, delta); err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
+		return
+	}
+	tflog.Debug(ctx, "set SCIM group members", map[string]any{"group_id": want.ID, "added": len(delta.add), "removed": len(delta.remove)})
+	plan.ID = plan.GroupID
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupMembersResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.GroupID.ValueString()
+	g, err := client.Groups.Get(ctx, id, groupOnlyMembers)
+	if isNotFound(err) {
+		tflog.Info(ctx, "SCIM group is gone, removing its members from state", map[string]any{"group_id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group Members", fmt.Sprintf("members of SCIM group %q", id), err, "")
+		return
+	}
+	state.fromAPI(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update sends only the delta between the state and the plan.
+func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimGroupMembersResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	want, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	have, diags := state.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
+	if err := applyMemberDelta(ctx, client, want.ID, delta); err != nil {
+		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group Members", fmt.Sprintf("members of SCIM group %q", want.ID), err, missingGroupFix(err))
+		return
+	}
+	tflog.Debug(ctx, "updated SCIM group members", map[string]any{"group_id": want.ID, "added": len(delta.add), "removed": len(delta.remove)})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete removes the members in state; other members stay.
+func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupMembersResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	have, diags := state.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	delta := diffMembers(memberValues(have.Members), nil)
+	if err := applyMemberDelta(ctx, client, have.ID, delta); err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Members", fmt.Sprintf("members of SCIM group %q", have.ID), err, "")
+		return
+	}
+	tflog.Debug(ctx, "removed SCIM group members", map[string]any{"group_id": have.ID, "removed": len(delta.remove)})
+}
+
+// ImportState accepts the group's SCIM ID; Read then fills in the members.
+func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
+}

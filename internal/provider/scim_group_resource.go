@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+var (
+	_ resource.Resource                = &scimGroupResource{}
+	_ resource.ResourceWithConfigure   = &scimGroupResource{}
+	_ resource.ResourceWithImportState = &scimGroupResource{}
+)
+
+// groupImportKey is the natural key of the group import ID form
+// "display_name=<displayName>".
+const groupImportKey = "display_name"
+
+// groupWithoutMembers is the read option that keeps a group's member list
+// off the wire.
+var groupWithoutMembers = &scim.GetOptions{ExcludedAttributes: []string{"members"}}
+
+// NewSCIMGroupResource returns the secureaccess_scim_group resource.
+func NewSCIMGroupResource() resource.Resource {
+	return &scimGroupResource{}
+}
+
+// scimGroupResource manages a SCIM group's own attributes, never its members.
+type scimGroupResource struct {
+	data *providerData
+}
+
+// scimGroupResourceModel maps the resource's schema. The groups data
+// source reuses it for its list elements.
+type scimGroupResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	DisplayName types.String `tfsdk:"display_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+}
+
+// fromAPI converts a group returned by the API; members are ignored.
+func (m *scimGroupResourceModel) fromAPI(g *scim.Group) {
+	m.ID = types.StringValue(g.ID)
+	m.DisplayName = types.StringValue(g.DisplayName)
+	m.ExternalID = types.StringPointerValue(g.ExternalID)
+}
+
+// toAPI converts the model to a group without members.
+func (m scimGroupResourceModel) toAPI() *scim.Group {
+	return &scim.Group{
+		ID:          m.ID.ValueString(),
+		DisplayName: m.DisplayName.ValueString(),
+		ExternalID:  m.ExternalID.ValueStringPointer(),
+	}
+}
+
+// groupAttributeOps are the PATCH operations that set a group's own
+// attributes to those of g and leave its members alone (a PUT would
+// replace the member list).
+func groupAttributeOps(g *scim.Group) []scim.PatchOperation {
+	ops := []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: g.DisplayName}}
+	if g.ExternalID == nil {
+		return append(ops, scim.PatchOperation{Op: scim.OpRemove, Path: "externalId"})
+	}
+	return append(ops, scim.PatchOperation{Op: scim.OpReplace, Path: "externalId", Value: *g.ExternalID})
+}
+
+func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a SCIM group of a Secure Access directory integration, as an identity provider's group push does. " +
+			"This resource manages the group's own attributes only: it never reads or writes the group's members. " +
+			"Manage members with `secureaccess_scim_group_members` (the whole member list) or `secureaccess_scim_group_member` (one membership each).\n\n" +
+			"Requires the provider's `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The SCIM ID of the group, assigned by Secure Access.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "The name of the group, unique within the directory integration (compared without regard to letter case). " +
+					"Must not be empty. Changing it renames the group in place.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"external_id": schema.StringAttribute{
+				MarkdownDescription: "The identifier of the group in the identity provider, such as Okta's or Entra ID's group ID. " +
+					"Optional, with no default; must not be empty when set. Removing it clears the value in Secure Access.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.DisplayName.ValueString()
+	g, err := client.Groups.Create(ctx, plan.toAPI())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q", name), err, groupCreateFix(err, name))
+		return
+	}
+	plan.fromAPI(g)
+	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "display_name": name})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// groupCreateFix explains how to import the group a 409 says exists.
+func groupCreateFix(err error, name string) string {
+	if !isConflict(err) {
+		return ""
+	}
+	id := groupImportKey + "=" + name
+	return fmt.Sprintf("A group with this display name already exists in the directory. To manage it with Terraform, import it:\n\n"+
+		"  terraform import secureaccess_scim_group.<name> %q\n\n"+
+		"or add an import block with id = %q.", id, id)
+}
+
+func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := client.Groups.Get(ctx, state.ID.ValueString(), groupWithoutMembers)
+	if isNotFound(err) {
+		tflog.Info(ctx, "SCIM group is gone, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group", fmt.Sprintf("SCIM group %q", state.ID.ValueString()), err, "")
+		return
+	}
+	state.fromAPI(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan scimGroupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := plan.ID.ValueString()
+	g, err := client.Groups.Patch(ctx, id, groupAttributeOps(plan.toAPI()), "")
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
+		return
+	}
+	if g != nil { // nil: the service answered 204 and applied the plan as sent
+		plan.fromAPI(g)
+	}
+	tflog.Debug(ctx, "updated SCIM group", map[string]any{"id": id, "display_name": plan.DisplayName.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimGroupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if err := client.Groups.Delete(ctx, id); err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
+		return
+	}
+	tflog.Debug(ctx, "deleted SCIM group", map[string]any{"id": id})
+}
+
+// ImportState accepts the group's SCIM ID or "display_name=<displayName>".
+func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name, byKey := splitImportID(req.ID, groupImportKey)
+	if !byKey {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := findGroupByDisplayName(ctx, client, name, false)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
+			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+}

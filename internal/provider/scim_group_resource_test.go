@@ -1,0 +1,402 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+const scimGroupAddr = "secureaccess_scim_group.okta_users"
+
+// Stats keys of the mock's SCIM group endpoints.
+const (
+	statsListGroups = "GET /identity/v2/scim/Groups"
+	statsGetGroup   = "GET /identity/v2/scim/Groups/{id}"
+	statsPatchGroup = "PATCH /identity/v2/scim/Groups/{id}"
+	statsPutGroup   = "PUT /identity/v2/scim/Groups/{id}"
+)
+
+func TestSCIMGroupResourceModelFromAPI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   scim.Group
+		want scimGroupResourceModel
+	}{
+		{
+			name: "full, members ignored",
+			in:   scim.Group{ID: "g1", DisplayName: "OKTA - Secure Access Users", ExternalID: new("00g1"), Members: []scim.Member{{Value: "u1"}}},
+			want: scimGroupResourceModel{ID: types.StringValue("g1"), DisplayName: types.StringValue("OKTA - Secure Access Users"), ExternalID: types.StringValue("00g1")},
+		},
+		{
+			name: "no external id",
+			in:   scim.Group{ID: "g2", DisplayName: "Engineering"},
+			want: scimGroupResourceModel{ID: types.StringValue("g2"), DisplayName: types.StringValue("Engineering"), ExternalID: types.StringNull()},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got scimGroupResourceModel
+			got.fromAPI(&tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fromAPI() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSCIMGroupResourceModelToAPI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      scimGroupResourceModel
+		want    *scim.Group
+		wantOps []scim.PatchOperation
+	}{
+		{
+			name: "planned create: unknown id, no external id",
+			in:   scimGroupResourceModel{ID: types.StringUnknown(), DisplayName: types.StringValue("Engineering"), ExternalID: types.StringNull()},
+			want: &scim.Group{DisplayName: "Engineering"},
+			wantOps: []scim.PatchOperation{
+				{Op: scim.OpReplace, Path: "displayName", Value: "Engineering"},
+				{Op: scim.OpRemove, Path: "externalId"},
+			},
+		},
+		{
+			name: "with external id",
+			in:   scimGroupResourceModel{ID: types.StringValue("g1"), DisplayName: types.StringValue("OKTA - Secure Access Users"), ExternalID: types.StringValue("00g1")},
+			want: &scim.Group{ID: "g1", DisplayName: "OKTA - Secure Access Users", ExternalID: new("00g1")},
+			wantOps: []scim.PatchOperation{
+				{Op: scim.OpReplace, Path: "displayName", Value: "OKTA - Secure Access Users"},
+				{Op: scim.OpReplace, Path: "externalId", Value: "00g1"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := tt.in.toAPI()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("toAPI() mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantOps, groupAttributeOps(got)); diff != "" {
+				t.Errorf("groupAttributeOps() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// scimRequestLog records the method, path and query of every SCIM request
+// the provider sends to a mock.
+type scimRequestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+// recordSCIMRequests puts a recording proxy in front of the mock: the
+// provider configurations of m use it from now on.
+func recordSCIMRequests(t *testing.T, m *testMock) *scimRequestLog {
+	t.Helper()
+	l := &scimRequestLog{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, scimPath) {
+			l.mu.Lock()
+			l.lines = append(l.lines, r.Method+" "+strings.TrimPrefix(r.URL.Path, scimPath)+"?"+r.URL.Query().Encode())
+			l.mu.Unlock()
+		}
+		m.Server.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	m.URL = ts.URL
+	return l
+}
+
+// reset forgets the recorded requests.
+func (l *scimRequestLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = nil
+}
+
+// matching returns the recorded requests that start with prefix.
+func (l *scimRequestLog) matching(prefix string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range l.lines {
+		if strings.HasPrefix(line, prefix) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// seedGroupUsers stores n users in the mock's directory, behind
+// Terraform's back, and returns their sorted IDs.
+func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: true})
+		if err != nil {
+			t.Fatalf("seeding user %d: %v", i, err)
+		}
+		ids[i] = u.ID
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// seedGroup stores a group with the given members in the mock's directory.
+func seedGroup(t *testing.T, m *testMock, name string, members ...string) string {
+	t.Helper()
+	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
+	if err != nil {
+		t.Fatalf("seeding group %q: %v", name, err)
+	}
+	return g.ID
+}
+
+// hclStrings renders strings as an HCL list.
+func hclStrings(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// checkRequestCounts compares the mock's request counters for the given
+// Stats keys with want.
+func checkRequestCounts(m *testMock, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		stats := m.Server.Stats()
+		got := make(map[string]int, len(want))
+		for key := range want {
+			got[key] = stats.Count(key)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			return fmt.Errorf("request counts mismatch (-want +got):\n%s", diff)
+		}
+		return nil
+	}
+}
+
+// checkGroupMembers compares a group's members in the mock with want.
+func checkGroupMembers(t *testing.T, m *testMock, groupID *string, want []string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := m.scim(t).GroupMembers(*groupID)
+		if diff := cmp.Diff(want, got, cmpEmptyEqual); diff != "" {
+			return fmt.Errorf("members of group %s mismatch (-want +got):\n%s", *groupID, diff)
+		}
+		return nil
+	}
+}
+
+// cmpEmptyEqual treats nil and empty slices as equal.
+var cmpEmptyEqual = cmp.FilterValues(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
+
+// checkSCIMGroupsDestroyed checks that the mock holds no group named in names.
+func checkSCIMGroupsDestroyed(t *testing.T, m *testMock, names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, name := range names {
+			if g, ok := m.scim(t).GroupByDisplayName(name); ok {
+				return fmt.Errorf("group %q (%s) still exists", name, g.ID)
+			}
+		}
+		return nil
+	}
+}
+
+func scimGroupConfig(m *testMock, displayName, externalID string) string {
+	ext := ""
+	if externalID != "" {
+		ext = fmt.Sprintf("external_id = %q", externalID)
+	}
+	return m.providerConfig() + fmt.Sprintf(`
+resource "secureaccess_scim_group" "okta_users" {
+  display_name = %q
+  %s
+}
+`, displayName, ext)
+}
+
+func TestAccSCIMGroupResource_basic(t *testing.T) {
+	m := newTestMock(t)
+	const name = "OKTA - Secure Access Users"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, name),
+		Steps: []resource.TestStep{
+			{
+				Config: scimGroupConfig(m, name, "00g1okta"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("external_id"), knownvalue.StringExact("00g1okta")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, scimGroupAddr, "id")
+					if err != nil {
+						return err
+					}
+					g, ok := m.scim(t).Group(id)
+					if !ok || g.DisplayName != name || g.ExternalID != "00g1okta" {
+						return fmt.Errorf("group in the mock = %+v, %t", g, ok)
+					}
+					return nil
+				},
+			},
+			{ResourceName: scimGroupAddr, ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName:      scimGroupAddr,
+				ImportState:       true,
+				ImportStateId:     "display_name=okta - secure access USERS", // the service compares names without case
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  scimGroupAddr,
+				ImportState:   true,
+				ImportStateId: "display_name=Nobody",
+				ExpectError:   regexp.MustCompile(`(?s)"Nobody": no group has this display name.*secureaccess_scim_groups`),
+			},
+		},
+	})
+}
+
+func TestAccSCIMGroupResource_update(t *testing.T) {
+	m := newTestMock(t)
+	members := seedGroupUsers(t, m, 2)
+	var groupID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Engineering", "Platform Engineering"),
+		Steps: []resource.TestStep{
+			{
+				Config:      scimGroupConfig(m, "", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)display_name.*at least 1`),
+			},
+			{
+				Config: scimGroupConfig(m, "Engineering", "00g1"),
+				Check:  captureAttr(scimGroupAddr, "id", &groupID),
+			},
+			{
+				// Members added by an IdP survive a rename: the update is a PATCH of
+				// the group's own attributes, never a PUT of the whole group.
+				PreConfig: func() {
+					if err := m.scim(t).AddMembers(groupID, members...); err != nil {
+						t.Fatalf("seeding members: %v", err)
+					}
+					m.Server.ResetStats()
+				},
+				Config: scimGroupConfig(m, "Platform Engineering", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Platform Engineering")),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("external_id"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(scimGroupAddr, "id", &groupID),
+					checkRequestCounts(m, map[string]int{statsPatchGroup: 1, statsPutGroup: 0}),
+					checkGroupMembers(t, m, &groupID, members),
+					func(*terraform.State) error {
+						if g, _ := m.scim(t).Group(groupID); g.DisplayName != "Platform Engineering" || g.ExternalID != "" {
+							return fmt.Errorf("group in the mock = %+v", g)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccSCIMGroupResource_disappears(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Sales"),
+		Steps: []resource.TestStep{
+			{
+				Config: scimGroupConfig(m, "Sales", ""),
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, scimGroupAddr, "id")
+					if err != nil {
+						return err
+					}
+					if !m.scim(t).DeleteGroup(id) {
+						return fmt.Errorf("group %s was not in the mock", id)
+					}
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccSCIMGroupResource_refreshSkipsMembers checks that refreshing a group
+// with 50 members (added behind Terraform's back, as an IdP would) costs one
+// GET that asks the service to leave the members out.
+func TestAccSCIMGroupResource_refreshSkipsMembers(t *testing.T) {
+	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
+	members := seedGroupUsers(t, m, 50)
+	var groupID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Big Group"),
+		Steps: []resource.TestStep{
+			{
+				Config: scimGroupConfig(m, "Big Group", ""),
+				Check:  captureAttr(scimGroupAddr, "id", &groupID),
+			},
+			{
+				PreConfig: func() {
+					if err := m.scim(t).AddMembers(groupID, members...); err != nil {
+						t.Fatalf("seeding members: %v", err)
+					}
+					m.Server.ResetStats()
+					log.reset()
+				},
+				Config: scimGroupConfig(m, "Big Group", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsListGroups: 0, statsPatchGroup: 0, statsPutGroup: 0}),
+					func(*terraform.State) error {
+						want := []string{"GET /Groups/" + groupID + "?excludedAttributes=members"}
+						if diff := cmp.Diff(want, log.matching("GET /Groups")); diff != "" {
+							return fmt.Errorf("group reads mismatch (-want +got):\n%s", diff)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

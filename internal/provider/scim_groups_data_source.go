@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+var (
+	_ datasource.DataSource              = &scimGroupsDataSource{}
+	_ datasource.DataSourceWithConfigure = &scimGroupsDataSource{}
+)
+
+// NewSCIMGroupsDataSource returns the secureaccess_scim_groups data source.
+func NewSCIMGroupsDataSource() datasource.DataSource {
+	return &scimGroupsDataSource{}
+}
+
+// scimGroupsDataSource lists the SCIM groups of the directory integration.
+type scimGroupsDataSource struct {
+	data *providerData
+}
+
+// scimGroupsDataSourceModel maps the data source's schema; each group has
+// the attributes of a secureaccess_scim_group.
+type scimGroupsDataSourceModel struct {
+	Filter types.String             `tfsdk:"filter"`
+	Groups []scimGroupResourceModel `tfsdk:"groups"`
+}
+
+func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_groups"
+}
+
+func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the SCIM groups of the directory integration, all pages, without their members. " +
+			"Use it to find the groups an identity provider has already provisioned, and import them into `secureaccess_scim_group` by `id`.\n\n" +
+			"Requires the provider's `scim_token`.",
+		Attributes: map[string]schema.Attribute{
+			"filter": schema.StringAttribute{
+				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the groups, such as " +
+					"`displayName sw \"OKTA\"` or `externalId eq \"00g1abcd\"`. Optional; all groups are listed when it is not set.",
+				Optional: true,
+			},
+			"groups": schema.ListNestedAttribute{
+				MarkdownDescription: "The groups, in the order the service lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.StringAttribute{
+							MarkdownDescription: "The SCIM ID of the group.",
+							Computed:            true,
+						},
+						"display_name": schema.StringAttribute{
+							MarkdownDescription: "The name of the group.",
+							Computed:            true,
+						},
+						"external_id": schema.StringAttribute{
+							MarkdownDescription: "The identifier of the group in the identity provider; null when it has none.",
+							Computed:            true,
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config scimGroupsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	client, diags := d.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	opts := &scim.ListOptions{Filter: scim.Filter(config.Filter.ValueString()), ExcludedAttributes: groupWithoutMembers.ExcludedAttributes}
+	config.Groups = []scimGroupResourceModel{}
+	for g, err := range client.Groups.All(ctx, opts) {
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, groupsFilterFix(err))
+			return
+		}
+		var m scimGroupResourceModel
+		m.fromAPI(g)
+		config.Groups = append(config.Groups, m)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
+}
+
+// groupsFilterFix explains a filter the service rejected.
+func groupsFilterFix(err error) string {
+	var apiErr *transport.APIError
+	if errors.As(err, &apiErr) && apiErr.ScimType == "invalidFilter" {
+		return "Check the filter: it must be a SCIM filter expression such as displayName eq \"Engineering\"."
+	}
+	return ""
+}

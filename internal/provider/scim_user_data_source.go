@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+var (
+	_ datasource.DataSource                     = &scimUserDataSource{}
+	_ datasource.DataSourceWithConfigure        = &scimUserDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &scimUserDataSource{}
+)
+
+// NewSCIMUserDataSource returns the secureaccess_scim_user data source.
+func NewSCIMUserDataSource() datasource.DataSource {
+	return &scimUserDataSource{}
+}
+
+// scimUserDataSource reads one SCIM user by ID or by userName. Its model is
+// scimUserModel.
+type scimUserDataSource struct {
+	data *providerData
+}
+
+func (d *scimUserDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := scimUserDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: descUserID + " Exactly one of `id` and `user_name` must be set.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	attrs["user_name"] = schema.StringAttribute{
+		MarkdownDescription: descUserName + " Exactly one of `id` and `user_name` must be set; the letter case of `user_name` does not matter.",
+		Optional:            true,
+		Computed:            true,
+		CustomType:          userNameType{},
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one user of the directory integration that the provider's `scim_token` belongs to, by SCIM ID or by `user_name`.",
+		Attributes:          attrs,
+	}
+}
+
+// scimUserDataSourceAttributes are the computed attributes of a user, for
+// this data source and the elements of secureaccess_scim_users.
+func scimUserDataSourceAttributes() map[string]schema.Attribute {
+	computed := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"id":           computed(descUserID),
+		"user_name":    schema.StringAttribute{MarkdownDescription: descUserName, Computed: true, CustomType: userNameType{}},
+		"display_name": computed(descDisplayName),
+		"name": schema.SingleNestedAttribute{
+			MarkdownDescription: descName,
+			Computed:            true,
+			Attributes: map[string]schema.Attribute{
+				"given_name":  computed(descGivenName),
+				"family_name": computed(descFamilyName),
+				"formatted":   computed(descFormatted),
+			},
+		},
+		"emails": schema.ListNestedAttribute{
+			MarkdownDescription: descEmails,
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"value":   computed(descEmailValue),
+					"type":    computed("The kind of address: one of " + codeList(emailTypes) + ", or null."),
+					"primary": schema.BoolAttribute{MarkdownDescription: descEmailPrimary, Computed: true},
+				},
+			},
+		},
+		"external_id":      computed(descExternalID),
+		"active":           schema.BoolAttribute{MarkdownDescription: descActive, Computed: true},
+		"native_object_id": computed(descNativeObject),
+		"auth_name":        computed(descAuthName),
+	}
+}
+
+func (d *scimUserDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("user_name")),
+	}
+}
+
+func (d *scimUserDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg scimUserModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	client, diags := d.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		u      *scim.User
+		err    error
+		object string
+	)
+	if id := cfg.ID.ValueString(); id != "" {
+		object = fmt.Sprintf("SCIM user %q", id)
+		u, err = client.Users.Get(ctx, id, nil)
+	} else {
+		object = fmt.Sprintf("SCIM user with user_name %q", cfg.UserName.ValueString())
+		u, err = client.Users.GetByUserName(ctx, cfg.UserName.ValueString())
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", object, err, userLookupFix(err))
+		return
+	}
+	cfg.fromAPI(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// userLookupFix is the fix text of a lookup that found no user.
+func userLookupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "No such user in the directory integration that the provider's scim_token belongs to. " +
+		"Check the ID or the user_name (letter case does not matter)."
+}

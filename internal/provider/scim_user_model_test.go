@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+// fullAPIUser is a user with every attribute set, as the service returns it.
+func fullAPIUser() *scim.User {
+	return &scim.User{
+		ID:          "2819c223-7f76-453a-919d-413861904646",
+		ExternalID:  new("00u1abcd"),
+		UserName:    "jane.doe@example.com",
+		Active:      new(false),
+		DisplayName: new("Jane Doe"),
+		Name:        &scim.Name{GivenName: new("Jane"), FamilyName: new("Doe"), Formatted: new("Ms. Jane Doe")},
+		Emails: []scim.Email{
+			{Value: "jane.doe@example.com", Type: "work", Primary: true},
+			{Value: "jane@home.example"},
+		},
+		Cisco: &scim.CiscoUserExtension{NativeObjectID: new("b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11"), AuthName: new("jdoe")},
+		Meta:  &scim.Meta{ResourceType: "User", Created: time.Unix(0, 0), Version: `W/"1"`},
+	}
+}
+
+// fullUserModel is fullAPIUser as the model holds it.
+func fullUserModel() scimUserModel {
+	return scimUserModel{
+		ID:          types.StringValue("2819c223-7f76-453a-919d-413861904646"),
+		UserName:    newUserNameValue("jane.doe@example.com"),
+		DisplayName: types.StringValue("Jane Doe"),
+		Name: &scimUserNameModel{
+			GivenName:  types.StringValue("Jane"),
+			FamilyName: types.StringValue("Doe"),
+			Formatted:  types.StringValue("Ms. Jane Doe"),
+		},
+		Emails: []scimUserEmailModel{
+			{Value: types.StringValue("jane.doe@example.com"), Type: types.StringValue("work"), Primary: types.BoolValue(true)},
+			{Value: types.StringValue("jane@home.example"), Type: types.StringNull(), Primary: types.BoolValue(false)},
+		},
+		ExternalID:     types.StringValue("00u1abcd"),
+		Active:         types.BoolValue(false),
+		NativeObjectID: types.StringValue("b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11"),
+		AuthName:       types.StringValue("jdoe"),
+	}
+}
+
+// minimalUserModel is a user with only the required attributes.
+func minimalUserModel(active bool) scimUserModel {
+	return scimUserModel{
+		ID:             types.StringValue("u1"),
+		UserName:       newUserNameValue("jane"),
+		DisplayName:    types.StringNull(),
+		ExternalID:     types.StringNull(),
+		Active:         types.BoolValue(active),
+		NativeObjectID: types.StringNull(),
+		AuthName:       types.StringNull(),
+	}
+}
+
+func TestSCIMUserModelFromAPI(t *testing.T) {
+	t.Parallel()
+	withAuthName := minimalUserModel(true)
+	withAuthName.AuthName = types.StringValue("jdoe")
+	withGivenName := minimalUserModel(true)
+	withGivenName.Name = &scimUserNameModel{GivenName: types.StringValue("Jane"), FamilyName: types.StringNull(), Formatted: types.StringNull()}
+
+	tests := map[string]struct {
+		in   *scim.User
+		want scimUserModel
+	}{
+		"every attribute": {in: fullAPIUser(), want: fullUserModel()},
+		"missing active is true": {
+			in:   &scim.User{ID: "u1", UserName: "jane"},
+			want: minimalUserModel(true),
+		},
+		"inactive": {
+			in:   &scim.User{ID: "u1", UserName: "jane", Active: new(false)},
+			want: minimalUserModel(false),
+		},
+		"empty name and emails are null": {
+			in:   &scim.User{ID: "u1", UserName: "jane", Active: new(true), Name: &scim.Name{}, Emails: []scim.Email{}},
+			want: minimalUserModel(true),
+		},
+		"partial name": {
+			in:   &scim.User{ID: "u1", UserName: "jane", Name: &scim.Name{GivenName: new("Jane")}},
+			want: withGivenName,
+		},
+		"extension with authName only": {
+			in:   &scim.User{ID: "u1", UserName: "jane", Cisco: &scim.CiscoUserExtension{AuthName: new("jdoe")}},
+			want: withAuthName,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var got scimUserModel
+			got.fromAPI(tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fromAPI() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSCIMUserModelToAPI(t *testing.T) {
+	t.Parallel()
+	noExtension := fullUserModel()
+	noExtension.NativeObjectID, noExtension.AuthName = types.StringNull(), types.StringNull()
+	wantNoExtension := fullAPIUser()
+	wantNoExtension.Cisco = nil
+	nativeOnly := minimalUserModel(true)
+	nativeOnly.NativeObjectID = types.StringValue("guid")
+
+	tests := map[string]struct {
+		in   scimUserModel
+		want *scim.User
+	}{
+		"every attribute": {in: fullUserModel(), want: fullAPIUser()},
+		"no extension attributes send no extension": {in: noExtension, want: wantNoExtension},
+		"null attributes are left out": {
+			in:   minimalUserModel(true),
+			want: &scim.User{UserName: "jane", Active: new(true)},
+		},
+		"one extension attribute": {
+			in:   nativeOnly,
+			want: &scim.User{UserName: "jane", Active: new(true), Cisco: &scim.CiscoUserExtension{NativeObjectID: new("guid")}},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			want := *tt.want
+			want.ID, want.Meta = "", nil // the ID goes in the URL; meta is the service's
+			if diff := cmp.Diff(&want, tt.in.toAPI()); diff != "" {
+				t.Errorf("toAPI() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,379 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+var (
+	_ resource.Resource                   = &scimUserResource{}
+	_ resource.ResourceWithConfigure      = &scimUserResource{}
+	_ resource.ResourceWithImportState    = &scimUserResource{}
+	_ resource.ResourceWithValidateConfig = &scimUserResource{}
+)
+
+// userImportKey is the natural key of the user import ID form
+// "user_name=<userName>".
+const userImportKey = "user_name"
+
+// on_destroy values.
+const (
+	onDestroyDelete     = "delete"
+	onDestroyDeactivate = "deactivate"
+)
+
+// onDestroyValues are the allowed on_destroy values.
+var onDestroyValues = []string{onDestroyDelete, onDestroyDeactivate}
+
+// emailTypes are the allowed emails[*].type values.
+var emailTypes = []string{"work", "home", "other"}
+
+// emailPattern is a deliberately loose email address check: one @, no
+// spaces, a dot in the domain. The identity provider is the authority.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+// NewSCIMUserResource returns the secureaccess_scim_user resource.
+func NewSCIMUserResource() resource.Resource {
+	return &scimUserResource{}
+}
+
+// scimUserResource manages a user of a directory integration through SCIM.
+type scimUserResource struct {
+	data *providerData
+}
+
+// scimUserResourceModel maps the resource's schema: the user plus the
+// resource's own settings.
+type scimUserResourceModel struct {
+	scimUserModel
+	OnDestroy     types.String `tfsdk:"on_destroy"`
+	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
+}
+
+// setDefaultSettings fills in the defaults of the resource's own settings,
+// which an imported user has no value for.
+func (m *scimUserResourceModel) setDefaultSettings() {
+	if m.OnDestroy.IsNull() {
+		m.OnDestroy = types.StringValue(onDestroyDelete)
+	}
+	if m.AdoptExisting.IsNull() {
+		m.AdoptExisting = types.BoolValue(false)
+	}
+}
+
+func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a user of a Secure Access directory integration through its SCIM provisioning endpoint, " +
+			"as an identity provider such as Okta or Entra ID pushes it. The provider's `scim_token` selects the directory integration. " +
+			"Import by SCIM ID or by `user_name=<userName>`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: descUserID,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_name": schema.StringAttribute{
+				MarkdownDescription: descUserName + " A change of letter case alone plans nothing; any other change updates the user in place " +
+					"(SCIM allows renaming), keeping its ID and group memberships.",
+				Required:      true,
+				CustomType:    userNameType{},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{keepUserNameCase{}},
+			},
+			"display_name": optionalUserString(descDisplayName),
+			"name": schema.SingleNestedAttribute{
+				MarkdownDescription: descName + " When set, at least one of its attributes must be set.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"given_name":  givenNameAttribute(),
+					"family_name": optionalUserString(descFamilyName),
+					"formatted":   optionalUserString(descFormatted),
+				},
+			},
+			"emails": schema.ListNestedAttribute{
+				MarkdownDescription: descEmails + " When set, the list must not be empty, and at most one email may be primary.",
+				Optional:            true,
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"value": schema.StringAttribute{
+							MarkdownDescription: descEmailValue + " It must look like an email address, such as `jane.doe@example.com`.",
+							Required:            true,
+							Validators: []validator.String{
+								stringvalidator.RegexMatches(emailPattern, "must be an email address, such as jane.doe@example.com"),
+							},
+						},
+						"type": schema.StringAttribute{
+							MarkdownDescription: "The kind of address: one of " + codeList(emailTypes) + ". Unset by default.",
+							Optional:            true,
+							Validators:          []validator.String{stringvalidator.OneOf(emailTypes...)},
+						},
+						"primary": schema.BoolAttribute{
+							MarkdownDescription: descEmailPrimary + " Defaults to `false`.",
+							Optional:            true,
+							Computed:            true,
+							Default:             booldefault.StaticBool(false),
+						},
+					},
+				},
+			},
+			"external_id": optionalUserString(descExternalID),
+			"active": schema.BoolAttribute{
+				MarkdownDescription: descActive + " Defaults to `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"native_object_id": optionalUserString(descNativeObject),
+			"auth_name":        optionalUserString(descAuthName),
+			"on_destroy": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does to the user: `" + onDestroyDelete + "` deletes it; `" + onDestroyDeactivate +
+					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does. " +
+					"One of " + codeList(onDestroyValues) + ". Defaults to `" + onDestroyDelete + "`. Changing it sends nothing to the service.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(onDestroyDelete),
+				Validators: []validator.String{stringvalidator.OneOf(onDestroyValues...)},
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When creating the user finds a user with the same `user_name` already in the directory " +
+					"(for example one that an earlier `on_destroy = \"" + onDestroyDeactivate + "\"` left behind), take it over and replace its " +
+					"attributes with the configured ones instead of failing. Defaults to `false`: creation fails and says how to import the user. " +
+					"Changing it sends nothing to the service.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+// optionalUserString is an optional, non-empty string attribute of the user.
+func optionalUserString(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description + " Unset by default; when set, it must not be empty.",
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// givenNameAttribute is name.given_name. Its validator also rejects a name
+// with no attribute set, which the service would store as no name at all.
+func givenNameAttribute() schema.StringAttribute {
+	a := optionalUserString(descGivenName)
+	a.Validators = append(a.Validators, stringvalidator.AtLeastOneOf(
+		path.MatchRelative().AtParent().AtName("family_name"),
+		path.MatchRelative().AtParent().AtName("formatted"),
+	))
+	return a
+}
+
+func (r *scimUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig rejects more than one primary email.
+func (r *scimUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var emails types.List
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("emails"), &emails)...)
+	if n := countPrimaryEmails(emails); n > 1 {
+		resp.Diagnostics.AddAttributeError(path.Root("emails"), "Too Many Primary Emails",
+			fmt.Sprintf("At most one email may have primary = true, but %d do. Mark only the user's main address as primary.", n))
+	}
+}
+
+// countPrimaryEmails counts the emails whose primary is known to be true.
+func countPrimaryEmails(emails types.List) int {
+	n := 0
+	for _, e := range emails.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok {
+			continue
+		}
+		if p, ok := obj.Attributes()["primary"].(types.Bool); ok && p.ValueBool() {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scimUserResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	want := plan.toAPI()
+	u, err := client.Users.Create(ctx, want)
+	if isConflict(err) && plan.AdoptExisting.ValueBool() {
+		u, err = adoptUser(ctx, client, want)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, userCreateFix(err, want.UserName))
+		return
+	}
+	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
+	plan.fromAPI(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// adoptUser takes over the existing user with want's userName: one lookup
+// by userName, then one PUT of the configured attributes.
+func adoptUser(ctx context.Context, client *scim.Client, want *scim.User) (*scim.User, error) {
+	existing, err := client.Users.GetByUserName(ctx, want.UserName)
+	if err != nil {
+		return nil, fmt.Errorf("adopting the existing user: %w", err)
+	}
+	tflog.Info(ctx, "adopting existing SCIM user", map[string]any{"id": existing.ID, "user_name": existing.UserName})
+	u, err := client.Users.Replace(ctx, existing.ID, want, "")
+	if err != nil {
+		return nil, fmt.Errorf("adopting the existing user: %w", err)
+	}
+	return u, nil
+}
+
+// userCreateFix explains how to import or adopt the user a 409 says exists.
+func userCreateFix(err error, userName string) string {
+	if !isConflict(err) {
+		return ""
+	}
+	return "A user with this user_name (compared without regard to letter case) already exists in the directory. " +
+		importHint("secureaccess_scim_user", userImportKey+"="+userName) +
+		"\nor set adopt_existing = true to take it over when the resource is created."
+}
+
+func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := client.Users.Get(ctx, state.ID.ValueString(), nil)
+	if isNotFound(err) {
+		tflog.Warn(ctx, "SCIM user not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", fmt.Sprintf("SCIM user %q", state.ID.ValueString()), err, "")
+		return
+	}
+	state.fromAPI(u)
+	state.setDefaultSettings()
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update replaces the user with one PUT of every attribute, or sends
+// nothing when only the resource's own settings changed.
+func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scimUserResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	want := plan.toAPI()
+	if reflect.DeepEqual(want, state.toAPI()) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := client.Users.Replace(ctx, state.ID.ValueString(), want, "")
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Updating SCIM User", fmt.Sprintf("SCIM user %q (%s)", want.UserName, state.ID.ValueString()), err, userUpdateFix(err))
+		return
+	}
+	plan.fromAPI(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// userUpdateFix is the fix text of a failed update, when one is known.
+func userUpdateFix(err error) string {
+	switch {
+	case isNotFound(err):
+		return "The user was deleted outside Terraform. Run terraform apply again to create it anew."
+	case isConflict(err):
+		return "Another user of the directory already has this user_name (compared without regard to letter case). Choose another user_name."
+	default:
+		return ""
+	}
+}
+
+// Delete deletes the user, or deactivates it when on_destroy is
+// "deactivate". A user that is already gone counts as deleted.
+func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	summary, err := destroyUser(ctx, client, id, state.OnDestroy.ValueString())
+	if err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, summary, fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), id), err, "")
+		return
+	}
+	tflog.Debug(ctx, "destroyed SCIM user", map[string]any{"id": id, "on_destroy": state.OnDestroy.ValueString()})
+}
+
+// destroyUser deletes or deactivates the user with one request, and
+// returns the diagnostic summary to use if that fails.
+func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string) (summary string, err error) {
+	if onDestroy == onDestroyDeactivate {
+		_, err = client.Users.Patch(ctx, id, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}}, "")
+		return "Error Deactivating SCIM User", err
+	}
+	return "Error Deleting SCIM User", client.Users.Delete(ctx, id)
+}
+
+// ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
+// then fills in the rest.
+func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	userName, byKey := splitImportID(req.ID, userImportKey)
+	if !byKey {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	client, diags := r.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := client.Users.GetByUserName(ctx, userName)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing SCIM User", fmt.Sprintf("SCIM user with user_name %q", userName), err, userLookupFix(err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), u.ID)...)
+}

@@ -1,0 +1,550 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+const scimUserAddr = "secureaccess_scim_user.jane"
+
+// Stats keys of the mock's SCIM user endpoints.
+const (
+	statsCreateUser  = "POST /identity/v2/scim/Users"
+	statsListUsers   = "GET /identity/v2/scim/Users"
+	statsGetUser     = "GET /identity/v2/scim/Users/{id}"
+	statsReplaceUser = "PUT /identity/v2/scim/Users/{id}"
+	statsPatchUser   = "PATCH /identity/v2/scim/Users/{id}"
+	statsDeleteUser  = "DELETE /identity/v2/scim/Users/{id}"
+)
+
+// userRequests is the count of every SCIM user request, from the given
+// counts and zero for the others.
+func userRequests(counts map[string]int) map[string]int {
+	all := map[string]int{statsCreateUser: 0, statsListUsers: 0, statsGetUser: 0, statsReplaceUser: 0, statsPatchUser: 0, statsDeleteUser: 0}
+	for k, v := range counts {
+		all[k] = v
+	}
+	return all
+}
+
+// scimUserConfig is the provider block plus a secureaccess_scim_user.jane
+// with the given body.
+func scimUserConfig(m *testMock, body string) string {
+	return m.providerConfig() + "\nresource \"secureaccess_scim_user\" \"jane\" {\n" + body + "\n}\n"
+}
+
+// fullUserBody sets every attribute of the resource.
+const fullUserBody = `
+  user_name    = "jane.doe@example.com"
+  display_name = "Jane Doe"
+  external_id  = "00u1abcd"
+  active       = true
+  name = {
+    given_name  = "Jane"
+    family_name = "Doe"
+    formatted   = "Ms. Jane Doe"
+  }
+  emails = [
+    { value = "jane.doe@example.com", type = "work", primary = true },
+    { value = "jane@home.example" },
+  ]
+  native_object_id = "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11"
+  auth_name        = "jdoe"
+  on_destroy       = "delete"
+  adopt_existing   = true
+`
+
+// fullStoreUser is fullUserBody as the mock stores it.
+var fullStoreUser = scimsp.User{
+	ExternalID:  "00u1abcd",
+	UserName:    "jane.doe@example.com",
+	Active:      true,
+	DisplayName: "Jane Doe",
+	Name:        scimsp.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
+	Emails: []scimsp.Email{
+		{Value: "jane.doe@example.com", Type: "work", Primary: true},
+		{Value: "jane@home.example"},
+	},
+	NativeObjectID: "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11",
+	AuthName:       "jdoe",
+}
+
+// ignoreServerFields leaves out what the mock assigns itself.
+var ignoreServerFields = cmpopts.IgnoreFields(scimsp.User{}, "ID", "IdentityID", "Created", "LastModified", "Version")
+
+// checkStoreUser compares the mock's user with the state's id with want,
+// apart from what the mock assigns itself.
+func checkStoreUser(t *testing.T, m *testMock, want scimsp.User) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateAttr(s, scimUserAddr, "id")
+		if err != nil {
+			return err
+		}
+		got, ok := m.scim(t).User(id)
+		if !ok {
+			return fmt.Errorf("user %s is not in the mock", id)
+		}
+		if diff := cmp.Diff(want, got, ignoreServerFields, cmpopts.EquateEmpty()); diff != "" {
+			return fmt.Errorf("mock user mismatch (-want +got):\n%s", diff)
+		}
+		return nil
+	}
+}
+
+// checkSCIMUsersDestroyed checks that no user of the state is left in the
+// mock.
+func checkSCIMUsersDestroyed(t *testing.T, m *testMock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "secureaccess_scim_user" {
+				continue
+			}
+			if _, ok := m.scim(t).User(rs.Primary.ID); ok {
+				return fmt.Errorf("%s (%s) still exists in the mock", addr, rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// seedUser stores a user in the mock directly and returns it.
+func seedUser(t *testing.T, m *testMock, u scimsp.User) scimsp.User {
+	t.Helper()
+	u, err := m.scim(t).CreateUser(u)
+	if err != nil {
+		t.Fatalf("seeding user %q: %v", u.UserName, err)
+	}
+	return u
+}
+
+// scimUserState is a known value check on an attribute of scimUserAddr.
+func scimUserState(attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New(attribute), check)
+}
+
+func TestAccSCIMUserResource_basic(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, fullUserBody),
+				ConfigStateChecks: []statecheck.StateCheck{
+					scimUserState("id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					scimUserState("user_name", knownvalue.StringExact("jane.doe@example.com")),
+					scimUserState("display_name", knownvalue.StringExact("Jane Doe")),
+					scimUserState("external_id", knownvalue.StringExact("00u1abcd")),
+					scimUserState("active", knownvalue.Bool(true)),
+					scimUserState("name", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"given_name":  knownvalue.StringExact("Jane"),
+						"family_name": knownvalue.StringExact("Doe"),
+						"formatted":   knownvalue.StringExact("Ms. Jane Doe"),
+					})),
+					scimUserState("emails", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"value":   knownvalue.StringExact("jane.doe@example.com"),
+							"type":    knownvalue.StringExact("work"),
+							"primary": knownvalue.Bool(true),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"value":   knownvalue.StringExact("jane@home.example"),
+							"type":    knownvalue.Null(),
+							"primary": knownvalue.Bool(false),
+						}),
+					})),
+					scimUserState("native_object_id", knownvalue.StringExact("b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11")),
+					scimUserState("auth_name", knownvalue.StringExact("jdoe")),
+					scimUserState("on_destroy", knownvalue.StringExact("delete")),
+					scimUserState("adopt_existing", knownvalue.Bool(true)),
+				},
+				Check: checkStoreUser(t, m, fullStoreUser),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// An imported user has the default settings, which this
+				// configuration does not use for adopt_existing.
+				ResourceName:            scimUserAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"adopt_existing"},
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_update(t *testing.T) {
+	m := newTestMock(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, `user_name = "jane.doe@example.com"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(scimUserAddr, tfjsonpath.New("id")),
+					scimUserState("active", knownvalue.Bool(true)),
+					scimUserState("display_name", knownvalue.Null()),
+					scimUserState("name", knownvalue.Null()),
+					scimUserState("emails", knownvalue.Null()),
+					scimUserState("on_destroy", knownvalue.StringExact("delete")),
+					scimUserState("adopt_existing", knownvalue.Bool(false)),
+				},
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: true}),
+			},
+			{
+				// A new user_name is a rename in place: SCIM PUT may change it.
+				Config: scimUserConfig(m, `
+  user_name    = "jane.smith@example.com"
+  display_name = "Jane Smith"
+  name         = { family_name = "Smith" }
+  emails       = [{ value = "jane.smith@example.com", type = "work" }]
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(scimUserAddr, tfjsonpath.New("id")),
+					scimUserState("user_name", knownvalue.StringExact("jane.smith@example.com")),
+					scimUserState("name", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"given_name":  knownvalue.Null(),
+						"family_name": knownvalue.StringExact("Smith"),
+						"formatted":   knownvalue.Null(),
+					})),
+				},
+				Check: checkStoreUser(t, m, scimsp.User{
+					UserName: "jane.smith@example.com", Active: true, DisplayName: "Jane Smith",
+					Name: scimsp.Name{FamilyName: "Smith"}, Emails: []scimsp.Email{{Value: "jane.smith@example.com", Type: "work"}},
+				}),
+			},
+			{
+				// Removing attributes clears them in the service (PUT replaces).
+				Config: scimUserConfig(m, `
+  user_name = "jane.smith@example.com"
+  active    = false
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(scimUserAddr, tfjsonpath.New("id")),
+					scimUserState("active", knownvalue.Bool(false)),
+					scimUserState("display_name", knownvalue.Null()),
+					scimUserState("name", knownvalue.Null()),
+					scimUserState("emails", knownvalue.Null()),
+				},
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.smith@example.com", Active: false}),
+			},
+			{
+				// The resource's own settings change without a request.
+				PreConfig: m.Server.ResetStats,
+				Config: scimUserConfig(m, `
+  user_name      = "jane.smith@example.com"
+  active         = false
+  adopt_existing = true
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{scimUserState("adopt_existing", knownvalue.Bool(true))},
+				Check:             checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1})),
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_requestCounts(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkSCIMUsersDestroyed(t, m),
+			checkRequestCounts(m, map[string]int{statsDeleteUser: 1, statsPatchUser: 0}),
+		),
+		Steps: []resource.TestStep{
+			{
+				// Create: one POST, no read after write.
+				PreConfig: m.Server.ResetStats,
+				Config:    scimUserConfig(m, fullUserBody),
+				Check:     checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1})),
+			},
+			{
+				// Refresh: one GET; update: one PUT, no read after write.
+				PreConfig: m.Server.ResetStats,
+				Config:    scimUserConfig(m, strings.Replace(fullUserBody, `"Jane Doe"`, `"Jane Q. Doe"`, 1)),
+				Check:     checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1, statsReplaceUser: 1})),
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_import(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, `
+  user_name    = "Jane.Doe@example.com"
+  display_name = "Jane Doe"
+  emails       = [{ value = "jane.doe@example.com", primary = true }]
+`),
+			},
+			{
+				// The natural key, in another letter case.
+				ResourceName:      scimUserAddr,
+				ImportState:       true,
+				ImportStateId:     "user_name=JANE.DOE@EXAMPLE.COM",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  scimUserAddr,
+				ImportState:   true,
+				ImportStateId: "user_name=nobody@example.com",
+				ExpectError:   regexp.MustCompile(`(?s)Error Importing SCIM User.*nobody@example\.com`),
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_disappears(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, `user_name = "jane.doe@example.com"`),
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, scimUserAddr, "id")
+					if err != nil {
+						return err
+					}
+					if !m.scim(t).DeleteUser(id) {
+						return fmt.Errorf("user %s is not in the mock", id)
+					}
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate)},
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_userNameCase(t *testing.T) {
+	m := newTestMock(t)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, `user_name = "Jane.Doe@example.com"`),
+				Check:  captureAttr(scimUserAddr, "id", &id),
+			},
+			{
+				// Only the configuration's letter case changes: no change.
+				Config:   scimUserConfig(m, `user_name = "jane.doe@EXAMPLE.COM"`),
+				PlanOnly: true,
+			},
+			{
+				// Only the service's letter case changes: no drift.
+				PreConfig: func() { renameUser(t, m, id, "JANE.DOE@EXAMPLE.COM") },
+				Config:    scimUserConfig(m, `user_name = "Jane.Doe@example.com"`),
+				PlanOnly:  true,
+			},
+		},
+	})
+}
+
+// renameUser changes a user's userName behind Terraform's back, through the
+// SCIM API as an identity provider would.
+func renameUser(t *testing.T, m *testMock, id, userName string) {
+	t.Helper()
+	c, err := scim.NewClient(scim.Config{URL: m.URL + "/identity/v2/scim", Token: m.SCIMToken})
+	if err != nil {
+		t.Fatalf("creating the SCIM client: %v", err)
+	}
+	if _, err := c.Users.Replace(t.Context(), id, &scim.User{UserName: userName}, ""); err != nil {
+		t.Fatalf("renaming user %s: %v", id, err)
+	}
+}
+
+func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
+	m := newTestMock(t)
+	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: false})
+	body := `
+  user_name    = "Jane.Doe@example.com"
+  display_name = "Jane Doe"
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config:      scimUserConfig(m, body),
+				ExpectError: regexp.MustCompile(`terraform import secureaccess_scim_user\.<name> "user_name=Jane\.Doe@example\.com"`),
+			},
+			{
+				PreConfig: m.Server.ResetStats,
+				Config:    scimUserConfig(m, body+"  adopt_existing = true\n"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					scimUserState("id", knownvalue.StringExact(existing.ID)),
+					scimUserState("user_name", knownvalue.StringExact("Jane.Doe@example.com")),
+					scimUserState("external_id", knownvalue.Null()),
+					scimUserState("active", knownvalue.Bool(true)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkStoreUser(t, m, scimsp.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: true}),
+					checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1, statsListUsers: 1, statsReplaceUser: 1})),
+				),
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
+	m := newTestMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			u, ok := m.scim(t).UserByUserName("jane.doe@example.com")
+			if !ok {
+				return errors.New("the deactivated user is gone from the mock")
+			}
+			if u.Active {
+				return errors.New("the user is still active after destroy")
+			}
+			return checkRequestCounts(m, map[string]int{statsPatchUser: 1, statsDeleteUser: 0})(nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(m, `
+  user_name  = "jane.doe@example.com"
+  on_destroy = "deactivate"
+`),
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: true}),
+			},
+		},
+	})
+}
+
+func TestAccSCIMUserResource_invalidConfig(t *testing.T) {
+	m := newTestMock(t)
+	steps := []struct{ body, wantErr string }{
+		{`user_name = ""`, `(?s)user_name.*string length must be at least 1`},
+		{"user_name = \"jane\"\non_destroy = \"archive\"", `(?s)on_destroy.*value must be one of`},
+		{"user_name = \"jane\"\nemails = [{ value = \"not-an-email\" }]", `must be an email address`},
+		{"user_name = \"jane\"\nemails = [{ value = \"jane@example.com\", type = \"personal\" }]", `(?s)type.*value must be one of`},
+		{"user_name = \"jane\"\nemails = []", `(?s)emails.*at least 1`},
+		{"user_name = \"jane\"\nname = {}", `(?s)At least one attribute out of.*family_name`},
+		{`
+  user_name = "jane"
+  emails = [
+    { value = "jane@example.com", primary = true },
+    { value = "jane.doe@example.com", primary = true },
+  ]`, `Too Many Primary Emails`},
+	}
+	tc := resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories}
+	for _, s := range steps {
+		tc.Steps = append(tc.Steps, resource.TestStep{
+			Config:      scimUserConfig(m, s.body),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(s.wantErr),
+		})
+	}
+	resource.ParallelTest(t, tc)
+}
+
+func TestCountPrimaryEmails(t *testing.T) {
+	t.Parallel()
+	emailType := types.ObjectType{AttrTypes: map[string]attr.Type{"value": types.StringType, "type": types.StringType, "primary": types.BoolType}}
+	email := func(primary types.Bool) attr.Value {
+		return types.ObjectValueMust(emailType.AttrTypes, map[string]attr.Value{
+			"value": types.StringValue("jane@example.com"), "type": types.StringNull(), "primary": primary,
+		})
+	}
+	tests := map[string]struct {
+		emails types.List
+		want   int
+	}{
+		"null":    {emails: types.ListNull(emailType), want: 0},
+		"unknown": {emails: types.ListUnknown(emailType), want: 0},
+		"none primary": {
+			emails: types.ListValueMust(emailType, []attr.Value{email(types.BoolNull()), email(types.BoolValue(false))}),
+			want:   0,
+		},
+		"two primary, one unknown": {
+			emails: types.ListValueMust(emailType, []attr.Value{email(types.BoolValue(true)), email(types.BoolUnknown()), email(types.BoolValue(true))}),
+			want:   2,
+		},
+		"unknown element": {
+			emails: types.ListValueMust(emailType, []attr.Value{types.ObjectUnknown(emailType.AttrTypes), email(types.BoolValue(true))}),
+			want:   1,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := countPrimaryEmails(tt.emails); got != tt.want {
+				t.Errorf("countPrimaryEmails() = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUserCreateFix(t *testing.T) {
+	t.Parallel()
+	conflict := fmt.Errorf("creating SCIM user: %w", &transport.APIError{StatusCode: 409, ScimType: "uniqueness"})
+	tests := map[string]struct {
+		err      error
+		wantText []string
+	}{
+		"conflict": {err: conflict, wantText: []string{
+			`terraform import secureaccess_scim_user.<name> "user_name=Jane@example.com"`,
+			`id = "user_name=Jane@example.com"`,
+			"adopt_existing = true",
+		}},
+		"other error": {err: errors.New("boom")},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := userCreateFix(tt.err, "Jane@example.com")
+			if len(tt.wantText) == 0 && got != "" {
+				t.Errorf("userCreateFix() = %q, want none", got)
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(got, want) {
+					t.Errorf("userCreateFix() = %q, want it to contain %q", got, want)
+				}
+			}
+		})
+	}
+}

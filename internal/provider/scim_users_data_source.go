@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+var (
+	_ datasource.DataSource              = &scimUsersDataSource{}
+	_ datasource.DataSourceWithConfigure = &scimUsersDataSource{}
+)
+
+// NewSCIMUsersDataSource returns the secureaccess_scim_users data source.
+func NewSCIMUsersDataSource() datasource.DataSource {
+	return &scimUsersDataSource{}
+}
+
+// scimUsersDataSource lists the SCIM users a filter selects, every page.
+type scimUsersDataSource struct {
+	data *providerData
+}
+
+// scimUsersDataSourceModel maps the data source's schema.
+type scimUsersDataSourceModel struct {
+	Filter types.String    `tfsdk:"filter"`
+	Users  []scimUserModel `tfsdk:"users"`
+}
+
+// fromAPI sets the users; none is an empty list, not null.
+func (m *scimUsersDataSourceModel) fromAPI(users []*scim.User) {
+	m.Users = make([]scimUserModel, len(users))
+	for i, u := range users {
+		m.Users[i].fromAPI(u)
+	}
+}
+
+func (d *scimUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scim_users"
+}
+
+func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the users of the directory integration that the provider's `scim_token` belongs to, " +
+			"all of them or those a SCIM filter selects, in the order the service keeps them.",
+		Attributes: map[string]schema.Attribute{
+			"filter": schema.StringAttribute{
+				MarkdownDescription: "A SCIM filter expression (RFC 7644 §3.4.2.2), passed to the service as it is, " +
+					"for example `userName sw \"j\"` or `active eq false`. Unset by default, which lists every user; when set, it must not be empty.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"users": schema.ListNestedAttribute{
+				MarkdownDescription: "The users, with the attributes of the `secureaccess_scim_user` data source.",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: scimUserDataSourceAttributes()},
+			},
+		},
+	}
+}
+
+func (d *scimUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg scimUsersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	client, diags := d.data.scim()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter := cfg.Filter.ValueString()
+	var users []*scim.User
+	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: scim.Filter(filter)}) {
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", fmt.Sprintf("SCIM users with filter %q", filter), err, filterFix(err))
+			return
+		}
+		users = append(users, u)
+	}
+	cfg.fromAPI(users)
+	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// filterFix is the fix text of a filter the service rejected.
+func filterFix(err error) string {
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) || apiErr.ScimType != "invalidFilter" {
+		return ""
+	}
+	return "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
+		"such as userName sw \"j\", joined with and, or and not."
+}

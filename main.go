@@ -1,0 +1,30 @@
+// Command terraform-provider-secureaccess is the Terraform provider for Cisco
+// Secure Access directory integrations and SCIM 2.0 identity provisioning.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/provider"
+)
+
+// version is set by goreleaser at release time.
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	opts := providerserver.ServeOpts{
+		Address: "registry.terraform.io/secureaccess-iac/secureaccess",
+		Debug:   debug,
+	}
+	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+		log.Fatal(err.Error())
+	}
+}
