@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestQuickStart runs `make demo`'s script with the real terraform binary, so
+// the README's quick start cannot rot: build into a mirror, offline init,
+// apply, empty plan, destroy, and nothing left behind.
+func TestQuickStart(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs terraform; set TF_ACC=1 (make test does)")
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatalf("terraform is not on PATH: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	tmp := t.TempDir()
+	cmd := exec.CommandContext(ctx, "bash", "scripts/demo.sh")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("scripts/demo.sh failed: %v\n%s", err, out.String())
+	}
+	got := out.String()
+
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`mock listening on http://127\.0\.0\.1:\d+`),
+		regexp.MustCompile(`Apply complete! Resources: 6 added, 0 changed, 0 destroyed\.`),
+		regexp.MustCompile(`provisioning_url = "http://127\.0\.0\.1:\d+/identity/v2/scim"`),
+		regexp.MustCompile(`provisioning_token = <sensitive>`),
+		regexp.MustCompile(`"jane\.doe@example\.com" = "[^"]+"`),
+		regexp.MustCompile(`No changes\.`),
+		regexp.MustCompile(`Destroy complete! Resources: 6 destroyed\.`),
+	} {
+		if !want.MatchString(got) {
+			t.Errorf("demo output does not match %s\n%s", want, got)
+		}
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "secureaccess-demo.") {
+			t.Errorf("demo left %s behind", e.Name())
+		}
+	}
+}
