@@ -396,11 +396,28 @@ func TestRetriesAgainstFaults(t *testing.T) {
 			if took := time.Since(start); took < tc.minDuration {
 				t.Errorf("took %v, want at least %v", took, tc.minDuration)
 			}
-			if n := srv.Stats().Count(route); n != tc.wantRequests {
+			// The mock counts a request when its handler returns: an attempt
+			// the client gave up on may still be sleeping in the latency
+			// fault, so wait for it before comparing.
+			if n := waitForCount(srv, route, tc.wantRequests); n != tc.wantRequests {
 				t.Errorf("%d requests, want %d", n, tc.wantRequests)
 			}
 		})
 	}
+}
+
+// waitForCount waits up to five seconds for the mock to have counted want
+// requests of route, and returns the count it saw last. It does not stop
+// early when the count is already above want, so extra requests still fail
+// the caller's comparison.
+func waitForCount(srv *mockserver.Server, route string, want int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	n := srv.Stats().Count(route)
+	for n < want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		n = srv.Stats().Count(route)
+	}
+	return n
 }
 
 func TestRateLimitedAfterRetries(t *testing.T) {
