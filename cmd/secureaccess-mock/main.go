@@ -50,6 +50,7 @@ type config struct {
 	verbose      bool
 	bootstrap    string
 	bootstrapIDP string
+	dataFile     string
 	opts         mockserver.Options
 	fault        mockserver.FaultRule
 }
@@ -68,14 +69,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	cfg.opts.Logger = newLogger(stderr, cfg.verbose)
-	srv := mockserver.New(cfg.opts)
+	srv, err := newServer(cfg)
+	if err != nil {
+		return err
+	}
+	err = listenAndServe(ctx, srv, cfg, stdout)
+	if cerr := srv.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close -data file: %w", cerr))
+	}
+	return err
+}
+
+// newServer returns the mock, persistent when -data is set, with the fault
+// flags applied.
+func newServer(cfg config) (*mockserver.Server, error) {
+	srv, err := openServer(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.fault != (mockserver.FaultRule{}) {
 		if err := srv.ValidateFault(cfg.fault); err != nil {
-			return fmt.Errorf("fault flags: %w", err)
+			_ = srv.Close() // the fault flags' error is the one to report.
+			return nil, fmt.Errorf("fault flags: %w", err)
 		}
 		srv.SetFaults(cfg.fault)
 	}
+	return srv, nil
+}
 
+// openServer returns the mock: persistent in the -data file when set, in
+// memory otherwise.
+func openServer(cfg config) (*mockserver.Server, error) {
+	if cfg.dataFile == "" {
+		return mockserver.New(cfg.opts), nil
+	}
+	srv, err := mockserver.Open(cfg.dataFile, cfg.opts)
+	if err != nil {
+		return nil, fmt.Errorf("-data: %w", err)
+	}
+	return srv, nil
+}
+
+// listenAndServe prints the listening line, runs -bootstrap and serves
+// until ctx is done.
+func listenAndServe(ctx context.Context, srv *mockserver.Server, cfg config, stdout io.Writer) error {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -154,6 +191,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Float64Var(&cfg.opts.AdminRateLimit, "admin-rate-limit", 0, "admin calls per second per key, excess get 429 (0 = off; Secure Access: 5)")
 	fs.StringVar(&cfg.opts.BaseURL, "base-url", "", "external `URL` for provisioningUrl (default: from each request's Host)")
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed of the fault injection random source")
+	fs.StringVar(&cfg.dataFile, "data", "", "persist the state in this `file` (created if missing): every acknowledged write survives a crash and a restart; access tokens are not kept (default: in memory only)")
 	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name` and print its provisioning URL and SCIM token")
 	fs.StringVar(&cfg.bootstrapIDP, "bootstrap-idp", "okta", "identityProvider of the -bootstrap integration: "+strings.Join(mockserver.IdentityProviders, ", "))
 	faultFlags(fs, &cfg.fault)

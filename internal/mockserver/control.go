@@ -91,6 +91,9 @@ func (s *Server) handleClearFaults(w http.ResponseWriter, _ *http.Request) {
 
 // handleReset is POST /_mock/reset.
 func (s *Server) handleReset(w http.ResponseWriter, _ *http.Request) {
-	s.Reset()
+	if err := s.reset(); err != nil {
+		writeMessage(w, http.StatusInternalServerError, err.Error())
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }

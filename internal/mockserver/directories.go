@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 )
 
 // IdentityProviders are the allowed identityProvider values of a directory
@@ -121,13 +119,10 @@ func (s *Server) createDirectory(name, idp string) (Directory, error) {
 		return Directory{}, err
 	}
 	now := s.opts.Now()
+	id := newID()
 	d := &Directory{
-		ID: newID(), Name: name, IdentityProvider: idp, CreatedAt: now, ModifiedAt: now,
-		SCIM: scimsp.NewStore(scimsp.Config{
-			MaxGroups:      s.opts.MaxGroupsPerDirectory,
-			Now:            s.opts.Now,
-			NextIdentityID: s.store.NextIdentityID,
-		}),
+		ID: id, Name: name, IdentityProvider: idp, CreatedAt: now, ModifiedAt: now,
+		SCIM: s.newSCIMStore(id),
 	}
 	if err := s.store.create(d, s.opts.MaxDirectories); err != nil {
 		return Directory{}, err
@@ -225,6 +220,8 @@ func (s *Server) handleDeleteDirectory(w http.ResponseWriter, r *http.Request) {
 // the directory name a conflict is about.
 func (s *Server) writeStoreError(w http.ResponseWriter, err error, name string) {
 	switch {
+	case errors.Is(err, errPersist):
+		writeMessage(w, http.StatusInternalServerError, err.Error())
 	case errors.Is(err, errNotFound):
 		writeMessage(w, http.StatusNotFound, "directory integration not found")
 	case errors.Is(err, errNoToken):

@@ -4,6 +4,9 @@
 // Reports identities, all behind one http.Handler. A test-only control plane
 // under /_mock/ exposes request counters, fault injection and a reset.
 //
+// mockserver.Open persists the store in a data file instead, so that every
+// acknowledged write survives a crash and a restart (secureaccess-mock -data).
+//
 // Tests start it with httptest:
 //
 //	srv := mockserver.New(mockserver.Options{})
@@ -12,6 +15,7 @@
 package mockserver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -328,10 +332,19 @@ func sleep(r *http.Request, d time.Duration) {
 }
 
 // Reset empties the store and clears the counters, faults and rate
-// limiters. Issued access tokens stay valid.
+// limiters. Issued access tokens stay valid. With a data file, a failure to
+// persist the reset is logged (and fails every later write).
 func (s *Server) Reset() {
-	s.store.reset()
+	if err := s.reset(); err != nil {
+		s.opts.Logger.LogAttrs(context.Background(), slog.LevelError, "reset", slog.Any("error", err))
+	}
+}
+
+// reset is Reset, returning the error of persisting it.
+func (s *Server) reset() error {
+	err := s.store.reset()
 	s.ResetStats()
 	s.ClearFaults()
 	s.limiters.reset()
+	return err
 }

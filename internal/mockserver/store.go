@@ -22,6 +22,10 @@ type Store struct {
 	dirs   map[string]*Directory
 	order  []string // directory ids in creation order (stable listing)
 	nextID atomic.Int64
+
+	// journal makes every write durable when the server has a data file
+	// (Open); nil keeps the store in memory only.
+	journal *journal
 }
 
 // Directory is one directory integration ("Integrate directory → Identity

@@ -104,7 +104,7 @@ func (st *Store) create(d *Directory, maxDirs int) error {
 	}
 	st.dirs[d.ID] = d
 	st.order = append(st.order, d.ID)
-	return nil
+	return st.logLocked(record{Directory: d.record()})
 }
 
 // page returns snapshots of the directories in [offset, offset+limit) and the
@@ -131,6 +131,9 @@ func (st *Store) rename(id, name string, now time.Time) (Directory, error) {
 	if d.Name != name {
 		d.Name = name
 		d.ModifiedAt = now
+		if err := st.logLocked(record{Directory: d.record()}); err != nil {
+			return Directory{}, err
+		}
 	}
 	return d.snapshot(), nil
 }
@@ -142,6 +145,12 @@ func (st *Store) remove(id string) error {
 	if _, ok := st.dirs[id]; !ok {
 		return errNotFound
 	}
+	st.dropLocked(id)
+	return st.logLocked(record{DeleteDir: id})
+}
+
+// dropLocked deletes directory id, if it exists. Callers hold st.mu.
+func (st *Store) dropLocked(id string) {
 	delete(st.dirs, id)
 	for i, v := range st.order {
 		if v == id {
@@ -149,13 +158,18 @@ func (st *Store) remove(id string) error {
 			break
 		}
 	}
-	return nil
 }
 
 // reset empties the store. Identity IDs keep counting so none is reused.
-func (st *Store) reset() {
+func (st *Store) reset() error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.resetLocked()
+	return st.logLocked(record{Reset: true})
+}
+
+// resetLocked empties the store. Callers hold st.mu.
+func (st *Store) resetLocked() {
 	st.dirs = map[string]*Directory{}
 	st.order = nil
 }
@@ -170,7 +184,7 @@ func (st *Store) setToken(id string, tok *ProvisioningToken) error {
 		return errNotFound
 	}
 	d.Token = tok
-	return nil
+	return st.logLocked(record{Directory: d.record()})
 }
 
 // token returns a copy of the active token metadata of directory id.
@@ -199,7 +213,7 @@ func (st *Store) revokeToken(id string) error {
 		return errNoToken
 	}
 	d.Token = nil
-	return nil
+	return st.logLocked(record{Directory: d.record()})
 }
 
 // tokenStatus is the outcome of looking a provisioning token up.
@@ -230,8 +244,16 @@ func (st *Store) authenticate(hash [32]byte, now time.Time) (*scimsp.Store, toke
 	case found.Token.ExpiresAt != nil && !now.Before(*found.Token.ExpiresAt):
 		return nil, tokenExpired
 	}
+	prev := found.Token.LastUsedAt
 	used := now
 	found.Token.LastUsedAt = &used
+	if prev == nil || !prev.Truncate(time.Second).Equal(used.Truncate(time.Second)) {
+		// lastUsedAt has a resolution of seconds in the API, so it is
+		// persisted at most once a second. An error is not this request's
+		// (it changes nothing else): the journal stays failed and the next
+		// write reports it.
+		_ = st.logLocked(record{Directory: found.record()})
+	}
 	return found.SCIM, tokenValid
 }
 

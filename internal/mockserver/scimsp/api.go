@@ -20,6 +20,11 @@ type Config struct {
 	// NextIdentityID hands out the numeric Reports identity IDs, unique across
 	// the whole organization. Required.
 	NextIdentityID func() int64
+	// Journal, when set, receives the resulting state of every write, under
+	// the store's lock and before the write is acknowledged, so that a
+	// persistent store can make it durable first. An error fails the write
+	// with a 500. Nil keeps the store in memory only.
+	Journal func(Change) error
 }
 
 // Identity is a user or group as the Reports API shows it.

@@ -33,7 +33,7 @@ func (s *Store) get(k *resourceKind, id, base string) (saved, *scimError) {
 func (s *Store) create(k *resourceKind, m map[string]any, base string) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.commit(k, "", m, base)
+	return s.durable(s.commit(k, "", m, base))
 }
 
 // replace replaces a resource (PUT); it never creates one.
@@ -43,7 +43,7 @@ func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, b
 	if err := s.precondition(k, id, ifMatch); err != nil {
 		return saved{}, err
 	}
-	return s.commit(k, id, m, base)
+	return s.durable(s.commit(k, id, m, base))
 }
 
 // patch applies PATCH operations atomically: to a fresh document of the
@@ -59,7 +59,7 @@ func (s *Store) patch(k *resourceKind, id, ifMatch string, ops []patchOp, base s
 	if err := applyPatch(k, doc, ops); err != nil {
 		return saved{}, err
 	}
-	return s.commit(k, id, doc, base)
+	return s.durable(s.commit(k, id, doc, base))
 }
 
 // remove deletes a resource.
@@ -74,7 +74,7 @@ func (s *Store) remove(k *resourceKind, id, ifMatch string) *scimError {
 	} else {
 		s.deleteGroup(s.groups[id])
 	}
-	return nil
+	return s.flushJournal()
 }
 
 // current returns a new document (the caller's to modify) and the version

@@ -117,6 +117,7 @@ type Store struct {
 	groupByNm  map[string]*groupRec
 	groupByExt map[string]map[string]*groupRec
 	memberOf   map[string]map[string]struct{} // user id → group ids
+	pending    Change                         // the current write's changes, for Config.Journal
 
 	filters filterCache
 }
@@ -265,6 +266,9 @@ func (s *Store) CreateUser(u User) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	if err := s.flushJournal(); err != nil {
+		return User{}, err
+	}
 	return copyUser(r.u), nil
 }
 
@@ -279,6 +283,9 @@ func (s *Store) CreateGroup(g Group) (Group, error) {
 	defer s.mu.Unlock()
 	r, err := s.createGroup(g, g.Members)
 	if err != nil {
+		return Group{}, err
+	}
+	if err := s.flushJournal(); err != nil {
 		return Group{}, err
 	}
 	return r.group(), nil
@@ -298,28 +305,35 @@ func (s *Store) AddMembers(groupID string, userIDs ...string) error {
 	if _, err := s.replaceGroup(r, g, members); err != nil {
 		return err
 	}
+	if err := s.flushJournal(); err != nil {
+		return err
+	}
 	return nil
 }
 
 // DeleteUser deletes a user (and its group memberships); false when it did
-// not exist.
+// not exist. With a Config.Journal, a journal error is left to the next
+// write to report (a failed journal stays failed).
 func (s *Store) DeleteUser(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.users[id]
 	if ok {
 		s.deleteUser(r)
+		_ = s.flushJournal()
 	}
 	return ok
 }
 
-// DeleteGroup deletes a group; false when it did not exist.
+// DeleteGroup deletes a group; false when it did not exist. Journal errors
+// are handled as in DeleteUser.
 func (s *Store) DeleteGroup(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.groups[id]
 	if ok {
 		s.deleteGroup(r)
+		_ = s.flushJournal()
 	}
 	return ok
 }

@@ -29,6 +29,7 @@ func (s *Store) createUser(u User) (*userRec, *scimError) {
 	s.users[u.ID] = r
 	s.userOrder = append(s.userOrder, r)
 	s.indexUser(r)
+	s.noteUser(r)
 	return r, nil
 }
 
@@ -47,6 +48,7 @@ func (s *Store) replaceUser(r *userRec, u User) (*userRec, *scimError) {
 	s.users[u.ID] = n
 	s.userOrder[position(s.userOrder, r.seq, (*userRec).sequence)] = n
 	s.indexUser(n)
+	s.noteUser(n)
 	return n, nil
 }
 
@@ -63,9 +65,15 @@ func (s *Store) deleteUser(r *userRec) {
 		}
 		s.commitGroup(g, g.g, members)
 	}
-	delete(s.memberOf, id)
+	s.dropUser(r)
+	s.noteDeleted(id, "")
+}
+
+// dropUser removes a user that is no group's member any more.
+func (s *Store) dropUser(r *userRec) {
+	delete(s.memberOf, r.u.ID)
 	s.unindexUser(r)
-	delete(s.users, id)
+	delete(s.users, r.u.ID)
 	s.userOrder = removeAt(s.userOrder, position(s.userOrder, r.seq, (*userRec).sequence))
 }
 
@@ -147,12 +155,18 @@ func (s *Store) commitGroup(old *groupRec, g Group, members []string) *groupRec 
 	s.unindexGroup(old)
 	s.groups[g.ID] = n
 	s.groupOrder[position(s.groupOrder, n.seq, (*groupRec).sequence)] = n
-	s.groupByNm[n.keyU] = n
-	addIndex(s.groupByExt, g.ExternalID, g.ID, n)
-	for m := range n.members {
-		addIndex(s.memberOf, m, g.ID, struct{}{})
-	}
+	s.indexGroup(n)
+	s.noteGroup(n)
 	return n
+}
+
+// indexGroup adds r to the displayName, externalId and membership indexes.
+func (s *Store) indexGroup(r *groupRec) {
+	s.groupByNm[r.keyU] = r
+	addIndex(s.groupByExt, r.g.ExternalID, r.g.ID, r)
+	for m := range r.members {
+		addIndex(s.memberOf, m, r.g.ID, struct{}{})
+	}
 }
 
 // unindexGroup removes r from the displayName, externalId and membership
@@ -169,6 +183,12 @@ func (s *Store) unindexGroup(r *groupRec) {
 
 // deleteGroup removes a group.
 func (s *Store) deleteGroup(r *groupRec) {
+	s.dropGroup(r)
+	s.noteDeleted("", r.g.ID)
+}
+
+// dropGroup removes a group from the maps, indexes and listing order.
+func (s *Store) dropGroup(r *groupRec) {
 	s.unindexGroup(r)
 	delete(s.groups, r.g.ID)
 	s.groupOrder = removeAt(s.groupOrder, position(s.groupOrder, r.seq, (*groupRec).sequence))
