@@ -110,10 +110,8 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 
 	dir, err := client.DirectoryIntegrations.Create(ctx, plan.toAPI())
 	if err != nil {
-		fix := ""
-		if isConflict(err) {
-			fix = importHint("secureaccess_directory_integration", directoryIntegrationImportKey+"="+plan.Name.ValueString())
-		}
+		fix := importFix(err, "A directory integration with this name", "secureaccess_directory_integration",
+			directoryIntegrationImportKey+"="+plan.Name.ValueString(), "")
 		addAPIError(&resp.Diagnostics, "Error Creating Directory Integration", fmt.Sprintf("Directory integration %q", plan.Name.ValueString()), err, fix)
 		return
 	}
@@ -238,13 +236,4 @@ func optionalTimeValue(t *time.Time) types.String {
 // codeList renders values as "`a`, `b`, `c`" for descriptions.
 func codeList(values []string) string {
 	return "`" + strings.Join(values, "`, `") + "`"
-}
-
-// importHint is the fix text of a 409 on create: how to bring the existing
-// object under Terraform with an import ID.
-func importHint(resourceType, importID string) string {
-	return fmt.Sprintf("It already exists. To manage it with Terraform, import it instead of creating it:\n"+
-		"  terraform import %s.<name> %q\n"+
-		"or add an import block:\n"+
-		"  import {\n    to = %s.<name>\n    id = %q\n  }", resourceType, importID, resourceType, importID)
 }

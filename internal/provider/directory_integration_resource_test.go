@@ -18,9 +18,6 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 )
 
-// rfc3339Regexp matches the timestamps the provider stores.
-var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
 const directoryIntegrationAddr = "secureaccess_directory_integration.okta"
 
 func TestDirectoryIntegrationResourceModelFromAPI(t *testing.T) {
@@ -92,17 +89,6 @@ func TestDirectoryIntegrationResourceModelToAPI(t *testing.T) {
 	}
 }
 
-// directoryIntegrationConfig is a directory integration with the admin
-// provider block of m.
-func directoryIntegrationConfig(m *testMock, name, idp string) string {
-	return m.adminProviderConfig() + fmt.Sprintf(`
-resource "secureaccess_directory_integration" "okta" {
-  name              = %q
-  identity_provider = %q
-}
-`, name, idp)
-}
-
 // checkDirectoryIntegrationsDestroyed asks the mock that every directory
 // integration in the state is gone.
 func checkDirectoryIntegrationsDestroyed(m *testMock) resource.TestCheckFunc {
@@ -117,15 +103,6 @@ func checkDirectoryIntegrationsDestroyed(m *testMock) resource.TestCheckFunc {
 		}
 		return nil
 	}
-}
-
-// stateAttr returns an attribute of a resource in the state.
-func stateAttr(s *terraform.State, addr, attr string) (string, error) {
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		return "", fmt.Errorf("%s not in state", addr)
-	}
-	return rs.Primary.Attributes[attr], nil
 }
 
 func TestAccDirectoryIntegrationResource_basic(t *testing.T) {

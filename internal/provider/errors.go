@@ -27,6 +27,34 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix
 	diags.AddError(summary, detail)
 }
 
+// invalidFilterFix is the fix text of a filter the service rejected; example
+// is a valid filter of the data source's resource type.
+func invalidFilterFix(err error, example string) string {
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) || apiErr.ScimType != "invalidFilter" {
+		return ""
+	}
+	return "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
+		"such as " + example + ", joined with and, or and not."
+}
+
+// importFix is the fix text of a 409 on create: existing names the object
+// that exists ("A group with this display name"), then how to bring it under
+// Terraform with an import ID, then alternative, if any, as a last option.
+func importFix(err error, existing, resourceType, importID, alternative string) string {
+	if !isConflict(err) {
+		return ""
+	}
+	fix := fmt.Sprintf("%s already exists. To manage it with Terraform, import it instead of creating it:\n"+
+		"  terraform import %s.<name> %q\n"+
+		"or add an import block:\n"+
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, resourceType, importID, resourceType, importID)
+	if alternative != "" {
+		fix += "\nor " + alternative + "."
+	}
+	return fix
+}
+
 // splitImportID parses an import ID that is either an object ID or
 // "<key>=<value>" (for example "user_name=jane@example.com"). It returns the
 // value and whether the natural key form was used.

@@ -1,6 +1,13 @@
 package provider
 
-import "testing"
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
 
 func TestSplitImportID(t *testing.T) {
 	t.Parallel()
@@ -20,5 +27,57 @@ func TestSplitImportID(t *testing.T) {
 		if v != tt.wantValue || byKey != tt.wantByKey {
 			t.Errorf("splitImportID(%q, %q) = (%q, %v), want (%q, %v)", tt.id, tt.key, v, byKey, tt.wantValue, tt.wantByKey)
 		}
+	}
+}
+
+func TestInvalidFilterFix(t *testing.T) {
+	t.Parallel()
+	invalid := fmt.Errorf("listing SCIM users: %w", &transport.APIError{StatusCode: 400, ScimType: "invalidFilter"})
+	tests := map[string]struct {
+		err  error
+		want string
+	}{
+		"invalid filter": {err: invalid, want: "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
+			`such as displayName eq "Engineering", joined with and, or and not.`},
+		"other 400":        {err: &transport.APIError{StatusCode: 400, ScimType: "invalidValue"}},
+		"not an API error": {err: errors.New("connection refused")},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, invalidFilterFix(tt.err, `displayName eq "Engineering"`)); diff != "" {
+				t.Errorf("invalidFilterFix() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestImportFix(t *testing.T) {
+	t.Parallel()
+	conflict := fmt.Errorf("creating SCIM user: %w", &transport.APIError{StatusCode: 409, ScimType: "uniqueness"})
+	importText := `A user with this user_name already exists. To manage it with Terraform, import it instead of creating it:
+  terraform import secureaccess_scim_user.<name> "user_name=Jane@example.com"
+or add an import block:
+  import {
+    to = secureaccess_scim_user.<name>
+    id = "user_name=Jane@example.com"
+  }`
+	tests := map[string]struct {
+		err         error
+		alternative string
+		want        string
+	}{
+		"conflict":                  {err: conflict, want: importText},
+		"conflict with alternative": {err: conflict, alternative: "set adopt_existing = true", want: importText + "\nor set adopt_existing = true."},
+		"other error":               {err: errors.New("boom"), alternative: "set adopt_existing = true"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := importFix(tt.err, "A user with this user_name", "secureaccess_scim_user", "user_name=Jane@example.com", tt.alternative)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("importFix() mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -1,15 +1,32 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math"
+	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
@@ -81,4 +98,325 @@ func (m *testMock) scim(t *testing.T) *scimsp.Store {
 		t.Fatalf("directory %s is gone from the mock", m.DirectoryID)
 	}
 	return s
+}
+
+// rfc3339Regexp matches the timestamps the provider stores.
+var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// directoryIntegrationConfig is a directory integration with the admin
+// provider block of m.
+func directoryIntegrationConfig(m *testMock, name, idp string) string {
+	return m.adminProviderConfig() + fmt.Sprintf(`
+resource "secureaccess_directory_integration" "okta" {
+  name              = %q
+  identity_provider = %q
+}
+`, name, idp)
+}
+
+// stateAttr returns an attribute of a resource in the state.
+func stateAttr(s *terraform.State, addr, attr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.Attributes[attr], nil
+}
+
+const provisioningTokenAddr = "secureaccess_provisioning_token.okta"
+
+// testAdminClient is an admin API client of the mock, to change things
+// behind Terraform's back.
+func testAdminClient(t *testing.T, m *testMock) *admin.Client {
+	t.Helper()
+	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: testClientSecret}
+	cfg.RateLimit = math.Inf(1)
+	c, err := admin.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("admin.NewClient: %v", err)
+	}
+	return c
+}
+
+// checkSCIMToken reports an error unless a SCIM request with token gets
+// the wanted outcome from the mock: accepted, or rejected with 401.
+func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted bool) error {
+	c, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: token, Config: transport.Config{MaxRetries: -1}})
+	if err != nil {
+		return fmt.Errorf("scim.NewClient: %w", err)
+	}
+	_, err = c.Users.List(ctx, &scim.ListOptions{Count: 1})
+	switch {
+	case wantAccepted && err != nil:
+		return fmt.Errorf("the mock rejected the token: %w", err)
+	case !wantAccepted && err == nil:
+		return errors.New("the mock accepted the token, want 401")
+	case !wantAccepted && !errors.Is(err, transport.ErrUnauthorized):
+		return fmt.Errorf("a SCIM call with the token got %w, want 401", err)
+	}
+	return nil
+}
+
+// provisioningTokenConfig is a directory integration and its token with
+// the given extra arguments, with the admin provider block of m.
+func provisioningTokenConfig(m *testMock, tokenArgs string) string {
+	return m.adminProviderConfig() + fmt.Sprintf(`
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+
+resource "secureaccess_provisioning_token" "okta" {
+  directory_integration_id = secureaccess_directory_integration.okta.id
+  %s
+}
+`, tokenArgs)
+}
+
+// captureAttr stores an attribute of a resource in the state into *dst.
+func captureAttr(addr, attr string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*dst, err = stateAttr(s, addr, attr)
+		return err
+	}
+}
+
+// checkTokenActive checks that the token in state is the directory's active
+// one in the mock and that the mock accepts its secret.
+func checkTokenActive(t *testing.T, m *testMock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[provisioningTokenAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", provisioningTokenAddr)
+		}
+		d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"])
+		if !ok || d.Token == nil || d.Token.ID != rs.Primary.ID {
+			return fmt.Errorf("the mock's active token of the directory is %+v, want %s", d.Token, rs.Primary.ID)
+		}
+		return checkSCIMToken(t.Context(), m, rs.Primary.Attributes["token"], true)
+	}
+}
+
+// checkTokensRevoked asks the mock that no token in the state is active.
+func checkTokensRevoked(m *testMock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "secureaccess_provisioning_token" {
+				continue
+			}
+			if d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"]); ok && d.Token != nil && d.Token.ID == rs.Primary.ID {
+				return fmt.Errorf("provisioning token %s is still active", rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// sortedCopy returns a sorted copy of ids.
+func sortedCopy(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
+}
+
+const scimGroupAddr = "secureaccess_scim_group.okta_users"
+
+// Stats keys of the mock's SCIM group endpoints.
+const (
+	statsListGroups = "GET /identity/v2/scim/Groups"
+	statsGetGroup   = "GET /identity/v2/scim/Groups/{id}"
+	statsPatchGroup = "PATCH /identity/v2/scim/Groups/{id}"
+	statsPutGroup   = "PUT /identity/v2/scim/Groups/{id}"
+)
+
+// scimRequestLog records the method, path and query of every SCIM request
+// the provider sends to a mock.
+type scimRequestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+// recordSCIMRequests puts a recording proxy in front of the mock: the
+// provider configurations of m use it from now on.
+func recordSCIMRequests(t *testing.T, m *testMock) *scimRequestLog {
+	t.Helper()
+	l := &scimRequestLog{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, scimPath) {
+			l.mu.Lock()
+			l.lines = append(l.lines, r.Method+" "+strings.TrimPrefix(r.URL.Path, scimPath)+"?"+r.URL.Query().Encode())
+			l.mu.Unlock()
+		}
+		m.Server.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	m.URL = ts.URL
+	return l
+}
+
+// reset forgets the recorded requests.
+func (l *scimRequestLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = nil
+}
+
+// expect checks that the requests recorded since the last reset that start
+// with prefix are exactly those want returns (called when the check runs).
+func (l *scimRequestLog) expect(prefix string, want func() []string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if diff := cmp.Diff(want(), l.matching(prefix)); diff != "" {
+			return fmt.Errorf("%s requests mismatch (-want +got):\n%s", prefix, diff)
+		}
+		return nil
+	}
+}
+
+// matching returns the recorded requests that start with prefix.
+func (l *scimRequestLog) matching(prefix string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range l.lines {
+		if strings.HasPrefix(line, prefix) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// seedGroupUsers stores n users in the mock's directory, behind
+// Terraform's back, and returns their sorted IDs.
+func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: true})
+		if err != nil {
+			t.Fatalf("seeding user %d: %v", i, err)
+		}
+		ids[i] = u.ID
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// seedGroup stores a group with the given members in the mock's directory.
+func seedGroup(t *testing.T, m *testMock, name string, members ...string) string {
+	t.Helper()
+	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
+	if err != nil {
+		t.Fatalf("seeding group %q: %v", name, err)
+	}
+	return g.ID
+}
+
+// hclStrings renders strings as an HCL list.
+func hclStrings(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// checkRequestCounts compares the mock's request counters for the given
+// Stats keys with want.
+func checkRequestCounts(m *testMock, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		stats := m.Server.Stats()
+		got := make(map[string]int, len(want))
+		for key := range want {
+			got[key] = stats.Count(key)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			return fmt.Errorf("request counts mismatch (-want +got):\n%s", diff)
+		}
+		return nil
+	}
+}
+
+// cmpEmptyEqual treats nil and empty slices as equal.
+var cmpEmptyEqual = cmp.FilterValues(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
+
+// checkGroupMembers compares a group's members in the mock with want.
+func checkGroupMembers(t *testing.T, m *testMock, groupID *string, want []string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := m.scim(t).GroupMembers(*groupID)
+		if diff := cmp.Diff(want, got, cmpEmptyEqual); diff != "" {
+			return fmt.Errorf("members of group %s mismatch (-want +got):\n%s", *groupID, diff)
+		}
+		return nil
+	}
+}
+
+// checkSCIMGroupsDestroyed checks that the mock holds no group named in names.
+func checkSCIMGroupsDestroyed(t *testing.T, m *testMock, names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, name := range names {
+			if g, ok := m.scim(t).GroupByDisplayName(name); ok {
+				return fmt.Errorf("group %q (%s) still exists", name, g.ID)
+			}
+		}
+		return nil
+	}
+}
+
+const scimUserAddr = "secureaccess_scim_user.jane"
+
+// Stats keys of the mock's SCIM user endpoints.
+const (
+	statsCreateUser  = "POST /identity/v2/scim/Users"
+	statsListUsers   = "GET /identity/v2/scim/Users"
+	statsGetUser     = "GET /identity/v2/scim/Users/{id}"
+	statsReplaceUser = "PUT /identity/v2/scim/Users/{id}"
+	statsPatchUser   = "PATCH /identity/v2/scim/Users/{id}"
+	statsDeleteUser  = "DELETE /identity/v2/scim/Users/{id}"
+)
+
+// fullStoreUser is a user with every attribute set, as the mock stores it
+// (fullUserBody in scim_user_resource_test.go is its configuration).
+var fullStoreUser = scimsp.User{
+	ExternalID:  "00u1abcd",
+	UserName:    "jane.doe@example.com",
+	Active:      true,
+	DisplayName: "Jane Doe",
+	Name:        scimsp.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
+	Emails: []scimsp.Email{
+		{Value: "jane.doe@example.com", Type: "work", Primary: true},
+		{Value: "jane@home.example"},
+	},
+	NativeObjectID: "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11",
+	AuthName:       "jdoe",
+}
+
+// checkSCIMUsersDestroyed checks that no user of the state is left in the
+// mock.
+func checkSCIMUsersDestroyed(t *testing.T, m *testMock) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "secureaccess_scim_user" {
+				continue
+			}
+			if _, ok := m.scim(t).User(rs.Primary.ID); ok {
+				return fmt.Errorf("%s (%s) still exists in the mock", addr, rs.Primary.ID)
+			}
+		}
+		return nil
+	}
+}
+
+// seedUser stores a user in the mock directly and returns it.
+func seedUser(t *testing.T, m *testMock, u scimsp.User) scimsp.User {
+	t.Helper()
+	u, err := m.scim(t).CreateUser(u)
+	if err != nil {
+		t.Fatalf("seeding user %q: %v", u.UserName, err)
+	}
+	return u
+}
+
+// scimUserState is a known value check on an attribute of scimUserAddr.
+func scimUserState(attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New(attribute), check)
 }

@@ -1,11 +1,9 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"regexp"
 	"testing"
 	"time"
@@ -26,11 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
-
-const provisioningTokenAddr = "secureaccess_provisioning_token.okta"
 
 func TestProvisioningTokenResourceSchemaSensitive(t *testing.T) {
 	t.Parallel()
@@ -284,93 +278,6 @@ func TestProvisioningTokenResourceModifyPlan(t *testing.T) {
 				t.Errorf("planned token, id and expires_at known = %v, want %v", known, tt.wantTokenKnown)
 			}
 		})
-	}
-}
-
-// testAdminClient is an admin API client of the mock, to change things
-// behind Terraform's back.
-func testAdminClient(t *testing.T, m *testMock) *admin.Client {
-	t.Helper()
-	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: testClientSecret}
-	cfg.RateLimit = math.Inf(1)
-	c, err := admin.NewClient(cfg)
-	if err != nil {
-		t.Fatalf("admin.NewClient: %v", err)
-	}
-	return c
-}
-
-// checkSCIMToken reports an error unless a SCIM request with token gets
-// the wanted outcome from the mock: accepted, or rejected with 401.
-func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted bool) error {
-	c, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: token, Config: transport.Config{MaxRetries: -1}})
-	if err != nil {
-		return fmt.Errorf("scim.NewClient: %w", err)
-	}
-	_, err = c.Users.List(ctx, &scim.ListOptions{Count: 1})
-	switch {
-	case wantAccepted && err != nil:
-		return fmt.Errorf("the mock rejected the token: %w", err)
-	case !wantAccepted && err == nil:
-		return errors.New("the mock accepted the token, want 401")
-	case !wantAccepted && !errors.Is(err, transport.ErrUnauthorized):
-		return fmt.Errorf("a SCIM call with the token got %w, want 401", err)
-	}
-	return nil
-}
-
-// provisioningTokenConfig is a directory integration and its token with
-// the given extra arguments, with the admin provider block of m.
-func provisioningTokenConfig(m *testMock, tokenArgs string) string {
-	return m.adminProviderConfig() + fmt.Sprintf(`
-resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
-  identity_provider = "okta"
-}
-
-resource "secureaccess_provisioning_token" "okta" {
-  directory_integration_id = secureaccess_directory_integration.okta.id
-  %s
-}
-`, tokenArgs)
-}
-
-// captureAttr stores an attribute of a resource in the state into *dst.
-func captureAttr(addr, attr string, dst *string) tfresource.TestCheckFunc {
-	return func(s *terraform.State) (err error) {
-		*dst, err = stateAttr(s, addr, attr)
-		return err
-	}
-}
-
-// checkTokenActive checks that the token in state is the directory's active
-// one in the mock and that the mock accepts its secret.
-func checkTokenActive(t *testing.T, m *testMock) tfresource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[provisioningTokenAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", provisioningTokenAddr)
-		}
-		d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"])
-		if !ok || d.Token == nil || d.Token.ID != rs.Primary.ID {
-			return fmt.Errorf("the mock's active token of the directory is %+v, want %s", d.Token, rs.Primary.ID)
-		}
-		return checkSCIMToken(t.Context(), m, rs.Primary.Attributes["token"], true)
-	}
-}
-
-// checkTokensRevoked asks the mock that no token in the state is active.
-func checkTokensRevoked(m *testMock) tfresource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "secureaccess_provisioning_token" {
-				continue
-			}
-			if d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"]); ok && d.Token != nil && d.Token.ID == rs.Primary.ID {
-				return fmt.Errorf("provisioning token %s is still active", rs.Primary.ID)
-			}
-		}
-		return nil
 	}
 }
 

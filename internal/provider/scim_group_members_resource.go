@@ -126,7 +126,7 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
-	if err := applyMemberDelta(ctx, client, want.ID, delta); err != nil {
+	if err := client.Groups.UpdateMembers(ctx, want.ID, delta.add, delta.remove); err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
 		return
 	}
@@ -176,7 +176,7 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
-	if err := applyMemberDelta(ctx, client, want.ID, delta); err != nil {
+	if err := client.Groups.UpdateMembers(ctx, want.ID, delta.add, delta.remove); err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group Members", fmt.Sprintf("members of SCIM group %q", want.ID), err, missingGroupFix(err))
 		return
 	}
@@ -196,7 +196,7 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	delta := diffMembers(memberValues(have.Members), nil)
-	if err := applyMemberDelta(ctx, client, have.ID, delta); err != nil && !isNotFound(err) {
+	if err := client.Groups.UpdateMembers(ctx, have.ID, delta.add, delta.remove); err != nil && !isNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Members", fmt.Sprintf("members of SCIM group %q", have.ID), err, "")
 		return
 	}

@@ -123,23 +123,14 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	name := plan.DisplayName.ValueString()
 	g, err := client.Groups.Create(ctx, plan.toAPI())
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q", name), err, groupCreateFix(err, name))
+		fix := importFix(err, "A group with this display name (compared without regard to letter case)",
+			"secureaccess_scim_group", groupImportKey+"="+name, "")
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q", name), err, fix)
 		return
 	}
 	plan.fromAPI(g)
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "display_name": name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-}
-
-// groupCreateFix explains how to import the group a 409 says exists.
-func groupCreateFix(err error, name string) string {
-	if !isConflict(err) {
-		return ""
-	}
-	id := groupImportKey + "=" + name
-	return fmt.Sprintf("A group with this display name already exists in the directory. To manage it with Terraform, import it:\n\n"+
-		"  terraform import secureaccess_scim_group.<name> %q\n\n"+
-		"or add an import block with id = %q.", id, id)
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -173,7 +164,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	id := plan.ID.ValueString()
-	g, err := client.Groups.Patch(ctx, id, groupAttributeOps(plan.toAPI()), "")
+	g, err := client.Groups.PatchWithOptions(ctx, id, groupAttributeOps(plan.toAPI()), "", groupWithoutMembers)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
 		return

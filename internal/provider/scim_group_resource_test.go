@@ -2,12 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,18 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-)
-
-const scimGroupAddr = "secureaccess_scim_group.okta_users"
-
-// Stats keys of the mock's SCIM group endpoints.
-const (
-	statsListGroups = "GET /identity/v2/scim/Groups"
-	statsGetGroup   = "GET /identity/v2/scim/Groups/{id}"
-	statsPatchGroup = "PATCH /identity/v2/scim/Groups/{id}"
-	statsPutGroup   = "PUT /identity/v2/scim/Groups/{id}"
 )
 
 func TestSCIMGroupResourceModelFromAPI(t *testing.T) {
@@ -104,128 +88,6 @@ func TestSCIMGroupResourceModelToAPI(t *testing.T) {
 	}
 }
 
-// scimRequestLog records the method, path and query of every SCIM request
-// the provider sends to a mock.
-type scimRequestLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-// recordSCIMRequests puts a recording proxy in front of the mock: the
-// provider configurations of m use it from now on.
-func recordSCIMRequests(t *testing.T, m *testMock) *scimRequestLog {
-	t.Helper()
-	l := &scimRequestLog{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, scimPath) {
-			l.mu.Lock()
-			l.lines = append(l.lines, r.Method+" "+strings.TrimPrefix(r.URL.Path, scimPath)+"?"+r.URL.Query().Encode())
-			l.mu.Unlock()
-		}
-		m.Server.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	m.URL = ts.URL
-	return l
-}
-
-// reset forgets the recorded requests.
-func (l *scimRequestLog) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = nil
-}
-
-// matching returns the recorded requests that start with prefix.
-func (l *scimRequestLog) matching(prefix string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, line := range l.lines {
-		if strings.HasPrefix(line, prefix) {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-// seedGroupUsers stores n users in the mock's directory, behind
-// Terraform's back, and returns their sorted IDs.
-func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: true})
-		if err != nil {
-			t.Fatalf("seeding user %d: %v", i, err)
-		}
-		ids[i] = u.ID
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// seedGroup stores a group with the given members in the mock's directory.
-func seedGroup(t *testing.T, m *testMock, name string, members ...string) string {
-	t.Helper()
-	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
-	if err != nil {
-		t.Fatalf("seeding group %q: %v", name, err)
-	}
-	return g.ID
-}
-
-// hclStrings renders strings as an HCL list.
-func hclStrings(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
-// checkRequestCounts compares the mock's request counters for the given
-// Stats keys with want.
-func checkRequestCounts(m *testMock, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		stats := m.Server.Stats()
-		got := make(map[string]int, len(want))
-		for key := range want {
-			got[key] = stats.Count(key)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			return fmt.Errorf("request counts mismatch (-want +got):\n%s", diff)
-		}
-		return nil
-	}
-}
-
-// checkGroupMembers compares a group's members in the mock with want.
-func checkGroupMembers(t *testing.T, m *testMock, groupID *string, want []string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got := m.scim(t).GroupMembers(*groupID)
-		if diff := cmp.Diff(want, got, cmpEmptyEqual); diff != "" {
-			return fmt.Errorf("members of group %s mismatch (-want +got):\n%s", *groupID, diff)
-		}
-		return nil
-	}
-}
-
-// cmpEmptyEqual treats nil and empty slices as equal.
-var cmpEmptyEqual = cmp.FilterValues(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
-
-// checkSCIMGroupsDestroyed checks that the mock holds no group named in names.
-func checkSCIMGroupsDestroyed(t *testing.T, m *testMock, names ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for _, name := range names {
-			if g, ok := m.scim(t).GroupByDisplayName(name); ok {
-				return fmt.Errorf("group %q (%s) still exists", name, g.ID)
-			}
-		}
-		return nil
-	}
-}
-
 func scimGroupConfig(m *testMock, displayName, externalID string) string {
 	ext := ""
 	if externalID != "" {
@@ -237,6 +99,18 @@ resource "secureaccess_scim_group" "okta_users" {
   %s
 }
 `, displayName, ext)
+}
+
+// addMembersAndReset adds members to the group behind Terraform's back, as
+// an IdP would, then forgets the requests seen so far.
+func addMembersAndReset(t *testing.T, m *testMock, log *scimRequestLog, groupID *string, members []string) func() {
+	return func() {
+		if err := m.scim(t).AddMembers(*groupID, members...); err != nil {
+			t.Fatalf("seeding members: %v", err)
+		}
+		m.Server.ResetStats()
+		log.reset()
+	}
 }
 
 func TestAccSCIMGroupResource_basic(t *testing.T) {
@@ -285,6 +159,7 @@ func TestAccSCIMGroupResource_basic(t *testing.T) {
 
 func TestAccSCIMGroupResource_update(t *testing.T) {
 	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
 	members := seedGroupUsers(t, m, 2)
 	var groupID string
 	resource.ParallelTest(t, resource.TestCase{
@@ -302,14 +177,10 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 			},
 			{
 				// Members added by an IdP survive a rename: the update is a PATCH of
-				// the group's own attributes, never a PUT of the whole group.
-				PreConfig: func() {
-					if err := m.scim(t).AddMembers(groupID, members...); err != nil {
-						t.Fatalf("seeding members: %v", err)
-					}
-					m.Server.ResetStats()
-				},
-				Config: scimGroupConfig(m, "Platform Engineering", ""),
+				// the group's own attributes, never a PUT of the whole group, and
+				// its answer leaves the member list out.
+				PreConfig: addMembersAndReset(t, m, log, &groupID, members),
+				Config:    scimGroupConfig(m, "Platform Engineering", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -322,6 +193,7 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 					resource.TestCheckResourceAttrPtr(scimGroupAddr, "id", &groupID),
 					checkRequestCounts(m, map[string]int{statsPatchGroup: 1, statsPutGroup: 0}),
 					checkGroupMembers(t, m, &groupID, members),
+					log.expect("PATCH /Groups", func() []string { return []string{"PATCH /Groups/" + groupID + "?excludedAttributes=members"} }),
 					func(*terraform.State) error {
 						if g, _ := m.scim(t).Group(groupID); g.DisplayName != "Platform Engineering" || g.ExternalID != "" {
 							return fmt.Errorf("group in the mock = %+v", g)
@@ -375,26 +247,14 @@ func TestAccSCIMGroupResource_refreshSkipsMembers(t *testing.T) {
 				Check:  captureAttr(scimGroupAddr, "id", &groupID),
 			},
 			{
-				PreConfig: func() {
-					if err := m.scim(t).AddMembers(groupID, members...); err != nil {
-						t.Fatalf("seeding members: %v", err)
-					}
-					m.Server.ResetStats()
-					log.reset()
-				},
-				Config: scimGroupConfig(m, "Big Group", ""),
+				PreConfig: addMembersAndReset(t, m, log, &groupID, members),
+				Config:    scimGroupConfig(m, "Big Group", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsListGroups: 0, statsPatchGroup: 0, statsPutGroup: 0}),
-					func(*terraform.State) error {
-						want := []string{"GET /Groups/" + groupID + "?excludedAttributes=members"}
-						if diff := cmp.Diff(want, log.matching("GET /Groups")); diff != "" {
-							return fmt.Errorf("group reads mismatch (-want +got):\n%s", diff)
-						}
-						return nil
-					},
+					log.expect("GET /Groups", func() []string { return []string{"GET /Groups/" + groupID + "?excludedAttributes=members"} }),
 				),
 			},
 		},

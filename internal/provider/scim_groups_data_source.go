@@ -2,14 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 var (
@@ -89,7 +87,7 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	config.Groups = []scimGroupResourceModel{}
 	for g, err := range client.Groups.All(ctx, opts) {
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, groupsFilterFix(err))
+			addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, invalidFilterFix(err, `displayName eq "Engineering"`))
 			return
 		}
 		var m scimGroupResourceModel
@@ -97,13 +95,4 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		config.Groups = append(config.Groups, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
-}
-
-// groupsFilterFix explains a filter the service rejected.
-func groupsFilterFix(err error) string {
-	var apiErr *transport.APIError
-	if errors.As(err, &apiErr) && apiErr.ScimType == "invalidFilter" {
-		return "Check the filter: it must be a SCIM filter expression such as displayName eq \"Engineering\"."
-	}
-	return ""
 }

@@ -232,7 +232,9 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 		u, err = adoptUser(ctx, client, want)
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, userCreateFix(err, want.UserName))
+		fix := importFix(err, "A user with this user_name (compared without regard to letter case)",
+			"secureaccess_scim_user", userImportKey+"="+want.UserName, "set adopt_existing = true to take it over when the resource is created")
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, fix)
 		return
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
@@ -253,16 +255,6 @@ func adoptUser(ctx context.Context, client *scim.Client, want *scim.User) (*scim
 		return nil, fmt.Errorf("adopting the existing user: %w", err)
 	}
 	return u, nil
-}
-
-// userCreateFix explains how to import or adopt the user a 409 says exists.
-func userCreateFix(err error, userName string) string {
-	if !isConflict(err) {
-		return ""
-	}
-	return "A user with this user_name (compared without regard to letter case) already exists in the directory. " +
-		importHint("secureaccess_scim_user", userImportKey+"="+userName) +
-		"\nor set adopt_existing = true to take it over when the resource is created."
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

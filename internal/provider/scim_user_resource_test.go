@@ -21,19 +21,6 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
-)
-
-const scimUserAddr = "secureaccess_scim_user.jane"
-
-// Stats keys of the mock's SCIM user endpoints.
-const (
-	statsCreateUser  = "POST /identity/v2/scim/Users"
-	statsListUsers   = "GET /identity/v2/scim/Users"
-	statsGetUser     = "GET /identity/v2/scim/Users/{id}"
-	statsReplaceUser = "PUT /identity/v2/scim/Users/{id}"
-	statsPatchUser   = "PATCH /identity/v2/scim/Users/{id}"
-	statsDeleteUser  = "DELETE /identity/v2/scim/Users/{id}"
 )
 
 // userRequests is the count of every SCIM user request, from the given
@@ -73,21 +60,6 @@ const fullUserBody = `
   adopt_existing   = true
 `
 
-// fullStoreUser is fullUserBody as the mock stores it.
-var fullStoreUser = scimsp.User{
-	ExternalID:  "00u1abcd",
-	UserName:    "jane.doe@example.com",
-	Active:      true,
-	DisplayName: "Jane Doe",
-	Name:        scimsp.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
-	Emails: []scimsp.Email{
-		{Value: "jane.doe@example.com", Type: "work", Primary: true},
-		{Value: "jane@home.example"},
-	},
-	NativeObjectID: "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11",
-	AuthName:       "jdoe",
-}
-
 // ignoreServerFields leaves out what the mock assigns itself.
 var ignoreServerFields = cmpopts.IgnoreFields(scimsp.User{}, "ID", "IdentityID", "Created", "LastModified", "Version")
 
@@ -108,37 +80,6 @@ func checkStoreUser(t *testing.T, m *testMock, want scimsp.User) resource.TestCh
 		}
 		return nil
 	}
-}
-
-// checkSCIMUsersDestroyed checks that no user of the state is left in the
-// mock.
-func checkSCIMUsersDestroyed(t *testing.T, m *testMock) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for addr, rs := range s.RootModule().Resources {
-			if rs.Type != "secureaccess_scim_user" {
-				continue
-			}
-			if _, ok := m.scim(t).User(rs.Primary.ID); ok {
-				return fmt.Errorf("%s (%s) still exists in the mock", addr, rs.Primary.ID)
-			}
-		}
-		return nil
-	}
-}
-
-// seedUser stores a user in the mock directly and returns it.
-func seedUser(t *testing.T, m *testMock, u scimsp.User) scimsp.User {
-	t.Helper()
-	u, err := m.scim(t).CreateUser(u)
-	if err != nil {
-		t.Fatalf("seeding user %q: %v", u.UserName, err)
-	}
-	return u
-}
-
-// scimUserState is a known value check on an attribute of scimUserAddr.
-func scimUserState(attribute string, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New(attribute), check)
 }
 
 func TestAccSCIMUserResource_basic(t *testing.T) {
@@ -514,36 +455,6 @@ func TestCountPrimaryEmails(t *testing.T) {
 			t.Parallel()
 			if got := countPrimaryEmails(tt.emails); got != tt.want {
 				t.Errorf("countPrimaryEmails() = %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestUserCreateFix(t *testing.T) {
-	t.Parallel()
-	conflict := fmt.Errorf("creating SCIM user: %w", &transport.APIError{StatusCode: 409, ScimType: "uniqueness"})
-	tests := map[string]struct {
-		err      error
-		wantText []string
-	}{
-		"conflict": {err: conflict, wantText: []string{
-			`terraform import secureaccess_scim_user.<name> "user_name=Jane@example.com"`,
-			`id = "user_name=Jane@example.com"`,
-			"adopt_existing = true",
-		}},
-		"other error": {err: errors.New("boom")},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got := userCreateFix(tt.err, "Jane@example.com")
-			if len(tt.wantText) == 0 && got != "" {
-				t.Errorf("userCreateFix() = %q, want none", got)
-			}
-			for _, want := range tt.wantText {
-				if !strings.Contains(got, want) {
-					t.Errorf("userCreateFix() = %q, want it to contain %q", got, want)
-				}
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 var (
@@ -84,21 +82,11 @@ func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var users []*scim.User
 	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: scim.Filter(filter)}) {
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", fmt.Sprintf("SCIM users with filter %q", filter), err, filterFix(err))
+			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", fmt.Sprintf("SCIM users with filter %q", filter), err, invalidFilterFix(err, `userName sw "j"`))
 			return
 		}
 		users = append(users, u)
 	}
 	cfg.fromAPI(users)
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
-}
-
-// filterFix is the fix text of a filter the service rejected.
-func filterFix(err error) string {
-	var apiErr *transport.APIError
-	if !errors.As(err, &apiErr) || apiErr.ScimType != "invalidFilter" {
-		return ""
-	}
-	return "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
-		"such as userName sw \"j\", joined with and, or and not."
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 func TestAccSCIMUsersDataSource_basic(t *testing.T) {
@@ -70,24 +68,4 @@ data "secureaccess_scim_users" "bad" {
 			},
 		},
 	})
-}
-
-func TestFilterFix(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		err     error
-		wantFix bool
-	}{
-		"invalid filter":   {err: fmt.Errorf("listing SCIM users: %w", &transport.APIError{StatusCode: 400, ScimType: "invalidFilter"}), wantFix: true},
-		"other 400":        {err: &transport.APIError{StatusCode: 400, ScimType: "invalidValue"}},
-		"not an API error": {err: errors.New("connection refused")},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if got := filterFix(tt.err); (got != "") != tt.wantFix {
-				t.Errorf("filterFix() = %q, want a fix: %t", got, tt.wantFix)
-			}
-		})
-	}
 }

@@ -180,9 +180,17 @@ func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch str
 // Patch applies operations. It returns the resource, or nil and no error
 // when the service answers 204 No Content.
 func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, ifMatch string) (*T, error) {
+	return r.PatchWithOptions(ctx, id, ops, ifMatch, nil)
+}
+
+// PatchWithOptions is Patch with the attributes the answer carries selected
+// by opts (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members" so that
+// renaming a large group does not transfer its member list; opts may be nil.
+func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []PatchOperation, ifMatch string, opts *GetOptions) (*T, error) {
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	resp, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Body: body, IfMatch: ifMatch}, &out)
+	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body, IfMatch: ifMatch}
+	resp, err := r.tc.Do(ctx, req, &out)
 	if err != nil {
 		return nil, fmt.Errorf("patching SCIM %s %q: %w", r.kind, id, err)
 	}
