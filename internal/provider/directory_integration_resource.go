@@ -100,6 +100,8 @@ func (r *directoryIntegrationResource) Configure(_ context.Context, req resource
 }
 
 func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.admin()

@@ -198,6 +198,8 @@ func dueForRotation(expiresAt types.String, rotateBeforeDays types.Int64, now ti
 }
 
 func (r *provisioningTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.admin()

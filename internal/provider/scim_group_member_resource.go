@@ -109,6 +109,8 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 
 // Create adds the user to the group with one PATCH.
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.scim()

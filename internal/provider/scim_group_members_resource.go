@@ -110,6 +110,8 @@ func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.Con
 // Create reads the group's current members once and sends the delta to
 // the planned set.
 func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	want, diags := plan.toAPI(ctx)

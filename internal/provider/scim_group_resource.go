@@ -113,6 +113,8 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.scim()

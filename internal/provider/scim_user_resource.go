@@ -219,6 +219,8 @@ func countPrimaryEmails(emails types.List) int {
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx, cancel := withoutStop(ctx)
+	defer cancel()
 	var plan scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.scim()
