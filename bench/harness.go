@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+// varsFile is the variables file written before each operation.
+const varsFile = "bench.auto.tfvars.json"
+
+// harness runs scenarios and collects their rows.
+type harness struct {
+	s        settings
+	tf       terraform
+	progress io.Writer
+}
+
+// sample is one timed run of one operation on one side.
+type sample struct {
+	elapsed  time.Duration
+	requests int
+	routes   map[string]int
+}
+
+// newHarness prepares the scratch directory and the offline Terraform
+// environment.
+func newHarness(ctx context.Context, s settings, progress io.Writer) (*harness, error) {
+	if err := os.MkdirAll(s.workDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create work dir: %w", err)
+	}
+	cliConfig := filepath.Join(s.workDir, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		return nil, fmt.Errorf("write terraform CLI config: %w", err)
+	}
+	h := &harness{
+		s:        s,
+		tf:       terraform{bin: s.terraformBin, pluginDir: s.pluginDir, env: offlineEnv(os.Environ(), cliConfig)},
+		progress: progress,
+	}
+	if _, err := h.tf.version(ctx); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// runAll runs every selected scenario; a failed scenario is recorded and
+// the next one still runs.
+func (h *harness) runAll(ctx context.Context) *report {
+	rep := newReport(h.s)
+	rep.terraform, _ = h.tf.version(ctx)
+	for _, id := range h.s.scenarios {
+		if ctx.Err() != nil {
+			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: not run: %v", id, context.Cause(ctx)))
+			continue
+		}
+		rows, err := h.runScenario(ctx, id)
+		rep.rows = append(rep.rows, rows...)
+		if err != nil {
+			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: %v", id, err))
+			h.logf("scenario %s FAILED: %v", id, err)
+		}
+	}
+	rep.loadAfter = loadAverage()
+	return rep
+}
+
+// runScenario starts a fresh mock, seeds it, and times every operation of
+// scenario id on both sides, repeat times.
+func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
+	sc, err := buildScenario(id, h.s.scale.of(id))
+	if err != nil {
+		return nil, err
+	}
+	h.logf("scenario %s: %s", sc.id, sc.title)
+	dir := filepath.Join(h.s.workDir, "scenario-"+sc.id)
+	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // G703: the scratch dir comes from run.sh's -work flag.
+		return nil, fmt.Errorf("create scenario dir: %w", err)
+	}
+	mock, err := startMock(ctx, h.s.mockBin, filepath.Join(dir, "mock.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer mock.stop()
+	varSets, err := h.seed(ctx, sc, mock)
+	if err != nil {
+		return nil, err
+	}
+	tf := h.tf.with("SECUREACCESS_BASE_URL="+mock.url, "SECUREACCESS_SCIM_TOKEN="+mock.scimToken)
+	dirs, err := prepareDirs(ctx, tf, dir, sc)
+	if err != nil {
+		return nil, err
+	}
+	samples := make([]map[side][]sample, len(sc.ops))
+	for i := range samples {
+		samples[i] = map[side][]sample{}
+	}
+	for rep := 1; rep <= h.s.repeat; rep++ {
+		for _, sd := range sides {
+			for i, op := range sc.ops {
+				smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], rep)
+				if err != nil {
+					return nil, fmt.Errorf("%s %q, repetition %d: %w", sd, op.name, rep, err)
+				}
+				samples[i][sd] = append(samples[i][sd], smp)
+				h.logf("  %d/%d %-5s %-20s %7.2f s %6d requests", rep, h.s.repeat, sd, op.name, smp.elapsed.Seconds(), smp.requests)
+			}
+		}
+	}
+	rows := make([]row, len(sc.ops))
+	for i, op := range sc.ops {
+		rows[i] = newRow(sc, op, samples[i])
+	}
+	return rows, nil
+}
+
+// seed loads the scenario's users and group into the mock and returns the
+// scenario's variable sets.
+func (h *harness) seed(ctx context.Context, sc scenario, mock *mockProcess) (map[string]map[string]any, error) {
+	if sc.seed != (seedPlan{}) {
+		client, err := scim.NewClient(scim.Config{URL: mock.scimURL(), Token: mock.scimToken})
+		if err != nil {
+			return nil, fmt.Errorf("seed client: %w", err)
+		}
+		start := time.Now()
+		s, err := seed(ctx, client, sc.seed)
+		if err != nil {
+			return nil, err
+		}
+		h.logf("  seeded %d users in %.1f s", sc.seed.users, time.Since(start).Seconds())
+		if sc.vars != nil {
+			return sc.vars(s), nil
+		}
+	}
+	return nil, nil
+}
+
+// prepareDirs writes each side's configuration into its own directory
+// under dir and initializes it.
+func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario) (map[side]string, error) {
+	dirs := map[side]string{}
+	for _, sd := range sides {
+		d := filepath.Join(dir, string(sd))
+		if err := os.MkdirAll(d, 0o700); err != nil { //nolint:gosec // G703: under the -work scratch dir.
+			return nil, fmt.Errorf("create %s dir: %w", sd, err)
+		}
+		if err := renderConfig(filepath.Join(d, "main.tf"), sc, sd); err != nil {
+			return nil, err
+		}
+		if err := tf.init(ctx, d); err != nil {
+			return nil, err
+		}
+		dirs[sd] = d
+	}
+	return dirs, nil
+}
+
+// renderConfig writes the scenario's configuration of side sd to path.
+func renderConfig(path string, sc scenario, sd side) (err error) {
+	f, err := os.Create(path) //nolint:gosec // G304: under the -work scratch dir.
+	if err != nil {
+		return fmt.Errorf("create configuration: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("write configuration: %w", cerr)
+		}
+	}()
+	name := sc.template + "_" + string(sd) + ".tf.tmpl"
+	if err := templates.ExecuteTemplate(f, name, sc.params); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return nil
+}
+
+// runOp runs one operation on one side, counting the mock's requests
+// around it, and checks the outcome.
+func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, dir string, sd side, op operation, vars map[string]any, rep int) (sample, error) {
+	if vars != nil {
+		if err := writeVars(filepath.Join(dir, varsFile), vars); err != nil {
+			return sample{}, err
+		}
+	}
+	before, err := mock.stats(ctx)
+	if err != nil {
+		return sample{}, err
+	}
+	out, err := tf.run(ctx, dir, fmt.Sprintf("%d-%s", rep, slug(op.name)), op.args...)
+	if err != nil {
+		return sample{}, err
+	}
+	after, err := mock.stats(ctx)
+	if err != nil {
+		return sample{}, err
+	}
+	if op.check != nil {
+		if err := op.check(sd, out); err != nil {
+			return sample{}, fmt.Errorf("check of %s: %w", dir, err)
+		}
+	}
+	d := after.since(before)
+	return sample{elapsed: out.elapsed, requests: d.Total, routes: d.Requests}, nil
+}
+
+// writeVars writes a variables file.
+func writeVars(path string, vars map[string]any) error {
+	b, err := json.Marshal(vars)
+	if err != nil {
+		return fmt.Errorf("encode variables: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil { //nolint:gosec // G703: under the -work scratch dir.
+		return fmt.Errorf("write variables: %w", err)
+	}
+	return nil
+}
+
+// slug turns an operation name into a file name part: its lower-case
+// letters and digits, words joined by "-".
+func slug(name string) string {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	return strings.Join(words, "-")
+}
+
+// logf prints a progress line.
+func (h *harness) logf(format string, args ...any) {
+	fmt.Fprintf(h.progress, format+"\n", args...)
+}

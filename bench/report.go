@@ -1,0 +1,217 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// row is the result of one operation of one scenario: medians over the
+// repetitions.
+type row struct {
+	scenario  string
+	title     string
+	op        string
+	resources int
+	ours      time.Duration
+	floor     time.Duration
+	requests  int
+	routes    map[string]int // requests per mock route, ours, last repetition
+	targets   []targetResult
+}
+
+// targetResult is a target and whether the row meets it.
+type targetResult struct {
+	desc string
+	met  bool
+}
+
+// newRow summarises an operation's samples and judges its targets.
+func newRow(sc scenario, op operation, samples map[side][]sample) row {
+	ours := samples[sideOurs]
+	r := row{
+		scenario:  sc.id,
+		title:     sc.title,
+		op:        op.name,
+		resources: sc.resources,
+		ours:      median(elapsed(ours)),
+		floor:     median(elapsed(samples[sideFloor])),
+		requests:  median(requestCounts(ours)),
+		routes:    ours[len(ours)-1].routes,
+	}
+	for _, t := range op.targets {
+		r.targets = append(r.targets, targetResult{desc: t.desc, met: t.met(r)})
+	}
+	return r
+}
+
+// ratio is ours over floor.
+func (r row) ratio() float64 {
+	return r.ours.Seconds() / r.floor.Seconds()
+}
+
+// cost is the provider's share of the wall time: ours minus floor.
+func (r row) cost() time.Duration {
+	return r.ours - r.floor
+}
+
+// perResource is the requests per resource.
+func (r row) perResource() float64 {
+	return float64(r.requests) / float64(r.resources)
+}
+
+// elapsed returns the samples' wall times.
+func elapsed(samples []sample) []time.Duration {
+	out := make([]time.Duration, len(samples))
+	for i, s := range samples {
+		out[i] = s.elapsed
+	}
+	return out
+}
+
+// requestCounts returns the samples' request counts.
+func requestCounts(samples []sample) []int {
+	out := make([]int, len(samples))
+	for i, s := range samples {
+		out[i] = s.requests
+	}
+	return out
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count); xs must not be empty.
+func median[T ~int | ~int64](xs []T) T {
+	s := slices.Sorted(slices.Values(xs))
+	mid := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[mid]
+	}
+	return (s[mid-1] + s[mid]) / 2
+}
+
+// report is the outcome of a harness run.
+type report struct {
+	s          settings
+	start      time.Time
+	terraform  string
+	loadBefore string
+	loadAfter  string
+	rows       []row
+	failures   []string
+}
+
+// newReport starts a report, noting the time and the machine's load.
+func newReport(s settings) *report {
+	return &report{s: s, start: time.Now().UTC(), loadBefore: loadAverage()}
+}
+
+// write prints the results table to stdout and the whole report to path.
+func (r *report) write(path string, stdout io.Writer) error {
+	var table strings.Builder
+	r.writeTable(&table)
+	r.writeFailures(&table)
+	if _, err := io.WriteString(stdout, table.String()); err != nil {
+		return fmt.Errorf("write stdout: %w", err)
+	}
+	var full strings.Builder
+	r.writeHeader(&full)
+	full.WriteString(table.String())
+	r.writeRoutes(&full)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil { //nolint:gosec // G301: the report is meant to be read.
+		return fmt.Errorf("create report dir: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(full.String()), 0o644); err != nil { //nolint:gosec // G306: the report is meant to be read.
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// command is the shell command that reproduces the run.
+func (r *report) command() string {
+	return fmt.Sprintf("SCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
+}
+
+// writeHeader writes what was run, where and when.
+func (r *report) writeHeader(w io.StringWriter) {
+	lines := []string{
+		"# Benchmark results",
+		"",
+		"- Command: `" + r.command() + "`",
+		"- Started: " + r.start.Format(time.RFC3339),
+		fmt.Sprintf("- Machine: %d CPUs, %s/%s; load average (1, 5, 15 min) %s before, %s after", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, r.loadBefore, r.loadAfter),
+		"- " + r.terraform + ", " + runtime.Version(),
+		fmt.Sprintf("- Each timing is the median of %d repetitions. ratio = ours / floor; cost = ours − floor; requests = HTTP requests the mock counted during the operation (median).", r.s.repeat),
+		"",
+	}
+	for _, l := range lines {
+		_, _ = w.WriteString(l + "\n")
+	}
+}
+
+// writeTable writes the results table.
+func (r *report) writeTable(w io.StringWriter) {
+	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, row := range r.rows {
+		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f | %d | %.2f | %s |\n",
+			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), row.floor.Seconds(),
+			row.ratio(), row.cost().Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
+	}
+}
+
+// formatTargets renders target results as "desc ✓; desc ✗".
+func formatTargets(ts []targetResult) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		mark := "✓"
+		if !t.met {
+			mark = "✗"
+		}
+		parts[i] = t.desc + " " + mark
+	}
+	return strings.Join(parts, "; ")
+}
+
+// writeFailures lists the scenarios that did not finish.
+func (r *report) writeFailures(w io.StringWriter) {
+	if len(r.failures) == 0 {
+		return
+	}
+	_, _ = w.WriteString("\n**Failed:**\n\n")
+	for _, f := range r.failures {
+		_, _ = w.WriteString("- " + strings.ReplaceAll(f, "\n", "\n  ") + "\n")
+	}
+}
+
+// writeRoutes writes, per operation, the requests by mock route.
+func (r *report) writeRoutes(w io.StringWriter) {
+	_, _ = w.WriteString("\n## Requests by route (ours, last repetition)\n\n| # | operation | route | requests |\n|---|---|---|--:|\n")
+	for _, row := range r.rows {
+		routes := slices.SortedFunc(maps.Keys(row.routes), func(a, b string) int {
+			return cmp.Or(cmp.Compare(row.routes[b], row.routes[a]), cmp.Compare(a, b))
+		})
+		for _, route := range routes {
+			_, _ = w.WriteString(fmt.Sprintf("| %s | %s | `%s` | %d |\n", row.scenario, row.op, route, row.routes[route]))
+		}
+	}
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

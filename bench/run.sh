@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark harness (make bench, issue 6): build the provider into a local
+# filesystem mirror, the mock and the driver (bench/*.go), then run the
+# driver, which times each scenario against cmd/secureaccess-mock and
+# against Terraform's floor (terraform_data) and prints the results table.
+# The report is also written to bench/results/latest.md.
+#
+# Environment:
+#   SCALE      multiply every scenario size (default 1; 0.1 for a quick run);
+#              per-scenario factors may follow: SCALE=0.2,3=1,4=1
+#   REPEAT     repetitions of each timing, median reported (default 3)
+#   SCENARIOS  comma-separated scenario numbers (default: all, 1,2,3,4)
+#   TERRAFORM  terraform binary (default: terraform on PATH)
+#   OUT        report file (default bench/results/latest.md)
+#   KEEP_WORK  set to 1 to keep the scratch directory (configs, logs, state)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# A release version (not a pre-release), so that "terraform init" picks it
+# from the mirror without a version constraint in the configurations.
+version="0.0.1"
+os_arch="$(go env GOOS)_$(go env GOARCH)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-bench.XXXXXX")"
+
+cleanup() {
+  if [ "${KEEP_WORK:-0}" = 1 ]; then
+    echo "bench: scratch directory kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+terraform_bin="${TERRAFORM:-terraform}"
+for tool in go "$terraform_bin"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is required on PATH" >&2; exit 1; }
+done
+
+echo "bench: building the provider, the mock and the driver" >&2
+mirror="$work/mirror"
+plugin_dir="$mirror/registry.terraform.io/secureaccess-iac/secureaccess/$version/$os_arch"
+mkdir -p "$plugin_dir"
+(
+  cd "$root"
+  go build -o "$plugin_dir/terraform-provider-secureaccess_v$version" -ldflags "-X main.version=$version" .
+  go build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock
+  go build -o "$work/bench" ./bench
+)
+
+"$work/bench" \
+  -scale "${SCALE:-1}" \
+  -repeat "${REPEAT:-3}" \
+  -scenarios "${SCENARIOS:-}" \
+  -terraform "$(command -v "$terraform_bin")" \
+  -mock "$work/secureaccess-mock" \
+  -plugin-dir "$mirror" \
+  -work "$work/run" \
+  -out "${OUT:-$root/bench/results/latest.md}"
