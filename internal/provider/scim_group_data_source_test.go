@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,6 +116,43 @@ data "secureaccess_scim_group" "by_name" {
 						}
 					}
 					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccSCIMGroupDataSource_filterInjection looks a group up by a
+// display_name full of filter syntax, through the data source and through an
+// import by natural key: each must find that group only, not the one seeded
+// first that a naive, unescaped filter would match.
+func TestAccSCIMGroupDataSource_filterInjection(t *testing.T) {
+	m := newTestMock(t)
+	seedGroup(t, m, "Engineering")
+	const evil = `a\b" or displayName pr or displayName eq "c`
+	targetID := seedGroup(t, m, evil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, evil),
+		Steps: []resource.TestStep{
+			{
+				Config: m.providerConfig() + fmt.Sprintf(`
+data "secureaccess_scim_group" "evil" {
+  display_name = %[1]s
+}
+
+import {
+  to = secureaccess_scim_group.evil
+  id = %[2]s
+}
+
+resource "secureaccess_scim_group" "evil" {
+  display_name = %[1]s
+}
+`, strconv.Quote(evil), strconv.Quote(groupImportKey+"="+evil)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.evil", tfjsonpath.New("id"), knownvalue.StringExact(targetID)),
+					statecheck.ExpectKnownValue("secureaccess_scim_group.evil", tfjsonpath.New("id"), knownvalue.StringExact(targetID)),
 				},
 			},
 		},
