@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
@@ -302,11 +303,19 @@ func parseErrorBody(r io.Reader) (scimType, message string) {
 		return eb.ScimType, eb.Message
 	}
 	line, _, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
-	const maxLine = 200
-	if len(line) > maxLine {
-		line = line[:maxLine]
+	return "", truncateUTF8(line, 200)
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character, and
+// replaces invalid bytes, so an error message is always valid UTF-8.
+func truncateUTF8(s string, n int) string {
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
 	}
-	return "", line
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // unwrapAPIError returns the *APIError inside a transport error (a token

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -580,5 +581,26 @@ func TestDoAttemptTimeout(t *testing.T) {
 				t.Errorf("%d requests, want %d", n, tc.wantRequests)
 			}
 		})
+	}
+}
+
+func TestTruncateUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 200, "short"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"},                    // é is two bytes: never cut in half
+		{"日本語", 4, "日"},                   // three-byte characters
+		{"ok\xffbad", 200, "ok\uFFFDbad"}, // invalid input is replaced
+	}
+	for _, tt := range tests {
+		got := truncateUTF8(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("truncateUTF8(%q, %d) = %q, want %q (valid UTF-8)", tt.in, tt.n, got, tt.want)
+		}
 	}
 }
