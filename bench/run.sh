@@ -16,10 +16,6 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-# A release version (not a pre-release), so that "terraform init" picks it
-# from the mirror without a version constraint in the configurations.
-version="0.0.1"
-os_arch="$(go env GOOS)_$(go env GOARCH)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-bench.XXXXXX")"
 
 cleanup() {
@@ -38,11 +34,9 @@ done
 
 echo "bench: building the provider, the mock and the driver" >&2
 mirror="$work/mirror"
-plugin_dir="$mirror/registry.terraform.io/secureaccess-iac/secureaccess/$version/$os_arch"
-mkdir -p "$plugin_dir"
+"$root/scripts/build-mirror.sh" "$mirror"
 (
   cd "$root"
-  go build -o "$plugin_dir/terraform-provider-secureaccess_v$version" -ldflags "-X main.version=$version" .
   go build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock
   go build -o "$work/bench" ./bench
 )

@@ -7,8 +7,6 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-version="0.0.1"  # any release version: the mirror holds only this build
-os_arch="$(go env GOOS)_$(go env GOARCH)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-demo.XXXXXX")"
 mock_pid=""
 
@@ -37,9 +35,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
 step "Building the provider into a local mirror"
 mirror="$work/mirror"
-plugin_dir="$mirror/registry.terraform.io/secureaccess-iac/secureaccess/$version/$os_arch"
-mkdir -p "$plugin_dir"
-(cd "$root" && go build -o "$plugin_dir/terraform-provider-secureaccess_v$version" -ldflags "-X main.version=$version" .)
+"$root/scripts/build-mirror.sh" "$mirror"
 (cd "$root" && go build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock)
 
 step "Starting the mock Secure Access service"
