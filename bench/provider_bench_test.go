@@ -57,7 +57,7 @@ func (h *protoHarness) config(tb testing.TB, groupID string, userIDs []string) t
 	}
 	return objectValue(tb, h.typ, map[string]tftypes.Value{
 		"group_id":   tftypes.NewValue(tftypes.String, groupID),
-		"member_ids": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, members),
+		"member_ids": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, members),
 	})
 }
 
@@ -82,6 +82,20 @@ func (h *protoHarness) create(tb testing.TB, config tftypes.Value) *tfprotov6.Dy
 	}
 	checkDiags(tb, "ApplyResourceChange", applied.Diagnostics)
 	return applied.NewState
+}
+
+// plan plans config against the prior state, as a refresh-then-plan of
+// an unchanged configuration does.
+func (h *protoHarness) plan(tb testing.TB, state *tfprotov6.DynamicValue, config tftypes.Value) {
+	tb.Helper()
+	cfg := dynamicValue(tb, h.typ, config)
+	resp, err := h.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: groupMembersType, PriorState: state, ProposedNewState: cfg, Config: cfg,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	checkDiags(tb, "PlanResourceChange", resp.Diagnostics)
 }
 
 // read refreshes state.
@@ -138,7 +152,7 @@ func checkDiags(tb testing.TB, call string, diags []*tfprotov6.Diagnostic) {
 
 // membersSizes are the group sizes the benchmarks compare, to show how the
 // cost grows with the number of members.
-var membersSizes = []int{250, 500, 1000}
+var membersSizes = []int{250, 500, 1000, 10000}
 
 // BenchmarkGroupMembersCreate measures PlanResourceChange plus
 // ApplyResourceChange of one secureaccess_scim_group_members of n members,
@@ -165,6 +179,22 @@ func BenchmarkGroupMembersRead(b *testing.B) {
 			state := h.create(b, config)
 			for b.Loop() {
 				h.read(b, state)
+			}
+		})
+	}
+}
+
+// BenchmarkGroupMembersPlan measures PlanResourceChange of one unchanged
+// secureaccess_scim_group_members of n members with its prior state, the
+// provider's share of a plan after the refresh: validators and plan
+// modifiers over every member ID.
+func BenchmarkGroupMembersPlan(b *testing.B) {
+	for _, n := range membersSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			h, config := groupMembersFixture(b, n)
+			state := h.create(b, config)
+			for b.Loop() {
+				h.plan(b, state, config)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -56,6 +57,107 @@ func memberIDSet(values []string) types.Set {
 		elems[i] = types.StringValue(v)
 	}
 	return types.SetValueMust(types.StringType, elems)
+}
+
+// stringElements returns the values of a list of strings; unknown and null
+// elements are skipped.
+func stringElements(l types.List) []string {
+	elems := l.Elements()
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out = append(out, s.ValueString())
+		}
+	}
+	return out
+}
+
+// stringList returns a list of strings.
+func stringList(values []string) types.List {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// orderLike returns the values of current in the order of prior: values
+// that prior holds keep prior's order, and values prior does not hold
+// follow, sorted. A refresh that finds the members prior lists, in whatever
+// order the service returns them, thus returns prior itself, and a list of
+// IDs behaves like a set without the cost Terraform pays for large sets.
+func orderLike(current, prior []string) []string {
+	in := make(map[string]bool, len(current))
+	for _, v := range current {
+		in[v] = true
+	}
+	out := make([]string, 0, len(current))
+	for _, v := range prior {
+		if in[v] {
+			out = append(out, v)
+			delete(in, v) // a duplicate in prior is kept once
+		}
+	}
+	rest := make([]string, 0, len(in))
+	for _, v := range current {
+		if in[v] {
+			rest = append(rest, v)
+			delete(in, v)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// sameStrings reports whether two lists of known strings hold the same
+// values, each as often, in any order.
+func sameStrings(a, b []attr.Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	count := make(map[string]int, len(a))
+	for _, e := range a {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			return false
+		}
+		count[s.ValueString()]++
+	}
+	for _, e := range b {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() || count[s.ValueString()] == 0 {
+			return false
+		}
+		count[s.ValueString()]--
+	}
+	return true
+}
+
+// ignoreListOrder is a plan modifier for a list of strings that stands for
+// a set: when the configuration holds the same values as the state in
+// another order, it plans the state's value, so reordering plans no change.
+// Terraform accepts a planned value equal to the prior state for a
+// configured attribute.
+type ignoreListOrder struct{}
+
+var _ planmodifier.List = ignoreListOrder{}
+
+func (ignoreListOrder) Description(context.Context) string {
+	return "The order of the values does not matter: the same values in another order plan no change."
+}
+
+func (m ignoreListOrder) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (ignoreListOrder) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	if req.PlanValue.Equal(req.StateValue) || !sameStrings(req.PlanValue.Elements(), req.StateValue.Elements()) {
+		return
+	}
+	resp.PlanValue = req.StateValue
 }
 
 // memberDelta is what turns one member set into another: the user IDs to

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -44,25 +43,26 @@ type scimGroupMembersResource struct {
 type scimGroupMembersResourceModel struct {
 	ID        types.String `tfsdk:"id"`
 	GroupID   types.String `tfsdk:"group_id"`
-	MemberIDs types.Set    `tfsdk:"member_ids"`
+	MemberIDs types.List   `tfsdk:"member_ids"`
 }
 
-// fromAPI converts a group read with its members.
+// fromAPI converts a group read with its members. The member IDs keep the
+// order of the model's current member_ids (the prior state), and members
+// it does not list follow, sorted: see orderLike.
 func (m *scimGroupMembersResourceModel) fromAPI(g *scim.Group) {
 	m.ID = types.StringValue(g.ID)
 	m.GroupID = types.StringValue(g.ID)
-	m.MemberIDs = memberIDSet(memberValues(g.Members))
+	m.MemberIDs = stringList(orderLike(memberValues(g.Members), stringElements(m.MemberIDs)))
 }
 
-// toAPI converts the model to the group ID and its sorted member user IDs.
-func (m scimGroupMembersResourceModel) toAPI(ctx context.Context) (*scim.Group, diag.Diagnostics) {
-	var ids []string
-	diags := m.MemberIDs.ElementsAs(ctx, &ids, false)
+// toAPI converts the model to the group ID and its member user IDs.
+func (m scimGroupMembersResourceModel) toAPI() *scim.Group {
+	ids := stringElements(m.MemberIDs)
 	g := &scim.Group{ID: m.GroupID.ValueString(), Members: make([]scim.Member, len(ids))}
 	for i, id := range ids {
 		g.Members[i] = scim.Member{Value: id}
 	}
-	return g, diags
+	return g
 }
 
 func (r *scimGroupMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -92,12 +92,20 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"member_ids": schema.SetAttribute{
+			"member_ids": schema.ListAttribute{
 				MarkdownDescription: "The SCIM IDs of the users that are the group's members, such as the `id` of `secureaccess_scim_user` resources. " +
-					"An empty set removes every member. Members are users only: groups cannot be nested.",
+					"The order does not matter: the same IDs in another order plan no change, and a refresh keeps the order of the configuration. " +
+					"Each ID may appear only once (a set, such as `toset(...)`, is accepted and converted). " +
+					"An empty list removes every member. Members are users only: groups cannot be nested.\n\n" +
+					"This is a list rather than a set because Terraform compares sets element by element against every other element: " +
+					"for a group of 10,000 members, a list applies in seconds where a set takes minutes.",
 				Required:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					uniqueStringsValidator{},
+				},
+				PlanModifiers: []planmodifier.List{ignoreListOrder{}},
 			},
 		},
 	}
@@ -114,8 +122,7 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 	defer cancel()
 	var plan scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	want, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
+	want := plan.toAPI()
 	client, diags := r.data.scim()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -168,10 +175,7 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	want, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	have, diags := state.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
+	want, have := plan.toAPI(), state.toAPI()
 	client, diags := r.data.scim()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -190,8 +194,7 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	have, diags := state.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
+	have := state.toAPI()
 	client, diags := r.data.scim()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -25,31 +24,47 @@ const scimGroupMembersAddr = "secureaccess_scim_group_members.okta_users"
 func TestSCIMGroupMembersResourceModelFromAPI(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		in   scim.Group
-		want scimGroupMembersResourceModel
+		name  string
+		in    scim.Group
+		prior types.List
+		want  []string
 	}{
 		{
-			name: "members",
-			in:   scim.Group{ID: "g1", DisplayName: "ignored", Members: []scim.Member{{Value: "u2", Display: "Bob"}, {Value: "u1"}}},
-			want: scimGroupMembersResourceModel{ID: types.StringValue("g1"), GroupID: types.StringValue("g1"), MemberIDs: memberIDSet([]string{"u1", "u2"})},
+			name:  "no prior state: sorted",
+			in:    scim.Group{ID: "g1", DisplayName: "ignored", Members: []scim.Member{{Value: "u2", Display: "Bob"}, {Value: "u1"}}},
+			prior: types.ListNull(types.StringType),
+			want:  []string{"u1", "u2"},
 		},
 		{
-			name: "no members is an empty set",
-			in:   scim.Group{ID: "g2"},
-			want: scimGroupMembersResourceModel{ID: types.StringValue("g2"), GroupID: types.StringValue("g2"), MemberIDs: memberIDSet(nil)},
+			name:  "same members keep the prior order",
+			in:    scim.Group{ID: "g1", Members: []scim.Member{{Value: "u1"}, {Value: "u2"}, {Value: "u3"}}},
+			prior: stringList([]string{"u3", "u1", "u2"}),
+			want:  []string{"u3", "u1", "u2"},
+		},
+		{
+			name:  "removed members drop out, new ones follow sorted",
+			in:    scim.Group{ID: "g1", Members: []scim.Member{{Value: "u9"}, {Value: "u1"}, {Value: "u5"}, {Value: "u3"}}},
+			prior: stringList([]string{"u3", "u2", "u1"}),
+			want:  []string{"u3", "u1", "u5", "u9"},
+		},
+		{
+			name:  "no members is an empty list",
+			in:    scim.Group{ID: "g2"},
+			prior: stringList([]string{"u1"}),
+			want:  []string{},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var got scimGroupMembersResourceModel
+			got := scimGroupMembersResourceModel{MemberIDs: tt.prior}
 			got.fromAPI(&tt.in)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			want := scimGroupMembersResourceModel{ID: types.StringValue(tt.in.ID), GroupID: types.StringValue(tt.in.ID), MemberIDs: stringList(tt.want)}
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("fromAPI() mismatch (-want +got):\n%s", diff)
 			}
 			if got.MemberIDs.IsNull() {
-				t.Error("fromAPI() set member_ids to null, want a (possibly empty) set")
+				t.Error("fromAPI() set member_ids to null, want a (possibly empty) list")
 			}
 		})
 	}
@@ -64,22 +79,19 @@ func TestSCIMGroupMembersResourceModelToAPI(t *testing.T) {
 	}{
 		{
 			name: "members",
-			in:   scimGroupMembersResourceModel{ID: types.StringUnknown(), GroupID: types.StringValue("g1"), MemberIDs: memberIDSet([]string{"u2", "u1"})},
+			in:   scimGroupMembersResourceModel{ID: types.StringUnknown(), GroupID: types.StringValue("g1"), MemberIDs: stringList([]string{"u2", "u1"})},
 			want: &scim.Group{ID: "g1", Members: []scim.Member{{Value: "u2"}, {Value: "u1"}}},
 		},
 		{
-			name: "empty set",
-			in:   scimGroupMembersResourceModel{GroupID: types.StringValue("g1"), MemberIDs: memberIDSet(nil)},
+			name: "empty list",
+			in:   scimGroupMembersResourceModel{GroupID: types.StringValue("g1"), MemberIDs: stringList(nil)},
 			want: &scim.Group{ID: "g1", Members: []scim.Member{}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, diags := tt.in.toAPI(context.Background())
-			if diags.HasError() {
-				t.Fatalf("toAPI() diagnostics: %v", diags)
-			}
+			got := tt.in.toAPI()
 			if diff := cmp.Diff(memberValues(tt.want.Members), memberValues(got.Members)); diff != "" {
 				t.Errorf("toAPI() members mismatch (-want +got):\n%s", diff)
 			}
@@ -91,8 +103,9 @@ func TestSCIMGroupMembersResourceModelToAPI(t *testing.T) {
 }
 
 // scimGroupMembersConfig manages the members of group groupRef (an HCL
-// expression) with the seeded user IDs, next to two group resources.
-func scimGroupMembersConfig(m *testMock, groupRef string, memberIDs []string) string {
+// expression) with the member_ids expression members, next to two group
+// resources.
+func scimGroupMembersConfig(m *testMock, groupRef, members string) string {
 	return m.providerConfig() + fmt.Sprintf(`
 resource "secureaccess_scim_group" "okta_users" {
   display_name = "OKTA - Secure Access Users"
@@ -106,7 +119,7 @@ resource "secureaccess_scim_group_members" "okta_users" {
   group_id   = %s
   member_ids = %s
 }
-`, groupRef, hclStrings(memberIDs))
+`, groupRef, members)
 }
 
 func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
@@ -118,15 +131,20 @@ func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
 		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "OKTA - Secure Access Users", "OKTA - Contractors"),
 		Steps: []resource.TestStep{
 			{
-				Config:      scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, []string{""}),
+				Config:      scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings([]string{""})),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)member_ids.*at least 1`),
 			},
 			{
-				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, users[:2]),
+				Config:      scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings([]string{users[0], users[1], users[0]})),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Duplicate List Value.*repeats\s+"` + users[0] + `"\s+\(elements 0 and 2\)`),
+			},
+			{
+				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings(users[:2])),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scimGroupMembersAddr, tfjsonpath.New("member_ids"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1])})),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1])})),
 					statecheck.CompareValuePairs(scimGroupMembersAddr, tfjsonpath.New("group_id"), scimGroupAddr, tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(scimGroupMembersAddr, tfjsonpath.New("id"), scimGroupAddr, tfjsonpath.New("id"), compare.ValuesSame()),
 				},
@@ -137,16 +155,44 @@ func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
 					checkGroupMembers(t, m, &groupID, users[:2]),
 				),
 			},
-			{ResourceName: scimGroupMembersAddr, ImportState: true, ImportStateVerify: true},
 			{
-				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, users[1:]),
+				// terraform import: the members come back sorted.
+				ResourceName:            scimGroupMembersAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"member_ids"},
+				ImportStateCheck:        checkImportedMembers(sortedCopy(users[:2])),
+			},
+			{
+				// An import block next to the configuration, whose order differs
+				// from the imported one, plans a no-op import.
+				ResourceName:    scimGroupMembersAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				// The same members in another order, and as a set: no change,
+				// and the state keeps its order.
+				Config:           scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings([]string{users[1], users[0]})),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimGroupMembersAddr, tfjsonpath.New("member_ids"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1])})),
+				},
+			},
+			{
+				Config:           scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, "toset("+hclStrings([]string{users[1], users[0]})+")"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings(users[1:])),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupMembersAddr, plancheck.ResourceActionUpdate)},
 				},
 				Check: checkGroupMembers(t, m, &groupID, users[1:]),
 			},
 			{
-				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.contractors.id`, users[1:]),
+				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.contractors.id`, hclStrings(users[1:])),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupMembersAddr, plancheck.ResourceActionReplace)},
 				},
@@ -268,4 +314,24 @@ resource "secureaccess_scim_group_members" "okta_users" {
 			},
 		},
 	})
+}
+
+// checkImportedMembers checks that one imported group_members instance
+// lists want, in that order.
+func checkImportedMembers(want []string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("imported %d instances, want 1", len(states))
+		}
+		attrs := states[0].Attributes
+		if attrs["member_ids.#"] != fmt.Sprint(len(want)) {
+			return fmt.Errorf("member_ids.# = %q, want %d", attrs["member_ids.#"], len(want))
+		}
+		for i, id := range want {
+			if got := attrs[fmt.Sprintf("member_ids.%d", i)]; got != id {
+				return fmt.Errorf("member_ids.%d = %q, want %q", i, got, id)
+			}
+		}
+		return nil
+	}
 }
