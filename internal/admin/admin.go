@@ -5,7 +5,9 @@
 package admin
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -81,30 +83,80 @@ func NewClient(cfg Config) (*Client, error) {
 	}, nil
 }
 
+// maxPages bounds the requests of one list: a million items at pageSize.
+// It ends a list that a service would page forever, such as full pages of
+// new items without a total, or with a total they never reach.
+const maxPages = 10_000
+
+// ErrInconsistentPages: a list endpoint answered pages that cannot end the
+// list: the same full page for two offsets (the service ignores offset), or
+// full pages beyond maxPages. The list is not returned, since it would be
+// incomplete or hold duplicates.
+var ErrInconsistentPages = errors.New("inconsistent list pages")
+
 // page is the admin API's list envelope.
 type page[T any] struct {
-	Data  []T `json:"data"`
-	Total int `json:"total"`
+	Data  []T
+	Total int
+	// raw is the data array as the service sent it, to tell a repeated
+	// page from the next one.
+	raw json.RawMessage
 }
 
-// listAll fetches every page of an offset/limit list: it stops at total when
-// the service reports one, else at the first short page.
+// UnmarshalJSON implements json.Unmarshaler, keeping the raw data array.
+func (p *page[T]) UnmarshalJSON(b []byte) error {
+	var env struct {
+		Data  json.RawMessage `json:"data"`
+		Total int             `json:"total"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return err
+	}
+	p.Data, p.Total, p.raw = nil, env.Total, env.Data
+	if len(env.Data) == 0 {
+		return nil
+	}
+	return json.Unmarshal(env.Data, &p.Data)
+}
+
+// listAll fetches every page of an offset/limit list: it stops at an empty
+// or short page, or at total when the service reports one (the identities
+// search does not). A service that answers full pages forever gets
+// ErrInconsistentPages instead of being paged until the context ends.
 func listAll[T any](ctx context.Context, tc *transport.Client, path string, query url.Values) ([]T, error) {
+	return listPages[T](ctx, tc, path, query, maxPages)
+}
+
+// listPages is listAll with at most maxRequests requests.
+func listPages[T any](ctx context.Context, tc *transport.Client, path string, query url.Values, maxRequests int) ([]T, error) {
 	if query == nil {
 		query = url.Values{}
 	}
 	query.Set("limit", strconv.Itoa(pageSize))
 	var all []T
-	for offset := 0; ; {
+	var prev json.RawMessage
+	for requests, offset := 1, 0; ; requests++ {
 		query.Set("offset", strconv.Itoa(offset))
 		var p page[T]
 		if _, err := tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: path, Query: query}, &p); err != nil {
 			return nil, err
 		}
+		if len(p.Data) < pageSize { // an empty or short page is the last
+			return append(all, p.Data...), nil
+		}
+		if bytes.Equal(p.raw, prev) {
+			return nil, fmt.Errorf("GET %s: %w: offset %d answered the same %d items as the page before it",
+				path, ErrInconsistentPages, offset, len(p.Data))
+		}
 		all = append(all, p.Data...)
 		offset += len(p.Data)
-		if len(p.Data) < pageSize || (p.Total > 0 && offset >= p.Total) {
+		if p.Total > 0 && offset >= p.Total {
 			return all, nil
 		}
+		if requests >= maxRequests {
+			return nil, fmt.Errorf("GET %s: %w: still full pages after %d requests (%d items, total %d)",
+				path, ErrInconsistentPages, requests, len(all), p.Total)
+		}
+		prev = p.raw
 	}
 }

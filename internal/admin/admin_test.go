@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -564,5 +567,113 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, paths); diff != "" {
 		t.Errorf("log entries (-want +got):\n%s", diff)
+	}
+}
+
+// pagingServer is an admin API whose token endpoint works and whose list
+// endpoints answer every request with answer(offset), counting requests.
+type pagingServer struct {
+	answer   func(offset int) string
+	requests atomic.Int32
+}
+
+// ServeHTTP implements http.Handler.
+func (s *pagingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if r.URL.Path == tokenPath {
+		_, _ = io.WriteString(w, `{"access_token":"paging-access-token","token_type":"bearer","expires_in":3600}`)
+		return
+	}
+	s.requests.Add(1)
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	_, _ = io.WriteString(w, s.answer(offset))
+}
+
+// directoryPage is a page of n directory integrations numbered from first,
+// with the total field set to total (omitted when negative).
+func directoryPage(first, n, total int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"id":"d%d","name":"dir %d","identityProvider":"okta"}`, first+i, first+i)
+	}
+	if total < 0 {
+		return `{"data":[` + strings.Join(items, ",") + `],"meta":{}}`
+	}
+	return fmt.Sprintf(`{"data":[%s],"offset":%d,"limit":100,"total":%d}`, strings.Join(items, ","), first, total)
+}
+
+func TestListStopsOnInconsistentPages(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		answer       func(offset int) string
+		wantCount    int   // items returned when wantErr is nil
+		wantErr      error // nil: success
+		wantRequests int32
+	}{
+		// A service that ignores offset: the same full page forever.
+		"same full page, total 0":      {answer: func(int) string { return directoryPage(0, 100, 0) }, wantErr: ErrInconsistentPages, wantRequests: 2},
+		"same full page, no total":     {answer: func(int) string { return directoryPage(0, 100, -1) }, wantErr: ErrInconsistentPages, wantRequests: 2},
+		"same full page, total 1000":   {answer: func(int) string { return directoryPage(0, 100, 1000) }, wantErr: ErrInconsistentPages, wantRequests: 2},
+		"no total: short page ends":    {answer: func(o int) string { return directoryPage(o, max(0, min(100, 150-o)), -1) }, wantCount: 150, wantRequests: 2},
+		"no total: empty page ends":    {answer: func(o int) string { return directoryPage(o, max(0, min(100, 200-o)), -1) }, wantCount: 200, wantRequests: 3},
+		"total 0: short page ends":     {answer: func(o int) string { return directoryPage(o, max(0, min(100, 30-o)), 0) }, wantCount: 30, wantRequests: 1},
+		"total reached on a full page": {answer: func(o int) string { return directoryPage(o, 100, 200) }, wantCount: 200, wantRequests: 2},
+		"empty page before total":      {answer: func(o int) string { return directoryPage(o, max(0, min(100, 100-o)), 500) }, wantCount: 100, wantRequests: 2},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := &pagingServer{answer: tc.answer}
+			ts := httptest.NewServer(srv)
+			t.Cleanup(ts.Close)
+			c := newTestClient(t, ts.URL, testClientSecret)
+			// Before the fix a broken service was paged until the context
+			// ended; the deadline turns that into a failure, not a hang.
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			dirs, err := c.DirectoryIntegrations.List(ctx)
+			switch {
+			case tc.wantErr == nil && err != nil:
+				t.Errorf("List: %v", err)
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Errorf("List: %v, want %v", err, tc.wantErr)
+			case tc.wantErr == nil && len(dirs) != tc.wantCount:
+				t.Errorf("List: %d directory integrations, want %d", len(dirs), tc.wantCount)
+			}
+			if n := srv.requests.Load(); n != tc.wantRequests {
+				t.Errorf("%d list requests, want %d", n, tc.wantRequests)
+			}
+		})
+	}
+}
+
+func TestListStopsAtPageCap(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		total int // -1: no total field
+	}{
+		"total 0":        {total: 0},
+		"no total":       {total: -1},
+		"total too high": {total: 1 << 40},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Full pages of new items forever: only the cap ends the list.
+			srv := &pagingServer{answer: func(o int) string { return directoryPage(o, 100, tc.total) }}
+			ts := httptest.NewServer(srv)
+			t.Cleanup(ts.Close)
+			c := newTestClient(t, ts.URL, testClientSecret)
+			const pageCap = 5
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			_, err := listPages[DirectoryIntegration](ctx, c.DirectoryIntegrations.tc, directoriesPath, nil, pageCap)
+			if !errors.Is(err, ErrInconsistentPages) {
+				t.Errorf("listPages: %v, want ErrInconsistentPages", err)
+			}
+			if n := srv.requests.Load(); n != pageCap {
+				t.Errorf("%d list requests, want the cap of %d", n, pageCap)
+			}
+		})
 	}
 }

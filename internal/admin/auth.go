@@ -2,9 +2,12 @@ package admin
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,7 +88,7 @@ func (c *tokenCache) fetch(ctx context.Context) error {
 	defer cancel()
 	tok, err := c.cfg.Token(ctx)
 	if err != nil {
-		return tokenError(err)
+		return c.tokenError(err)
 	}
 	c.token = tok
 	c.refreshAt = refreshTime(time.Now(), tok.Expiry)
@@ -102,19 +105,90 @@ func refreshTime(now, expiry time.Time) time.Time {
 	return expiry.Add(-margin)
 }
 
-// tokenError maps a token endpoint failure to an *APIError (HTTP refusals)
-// or a wrapped transport error. The client secret appears in neither.
-func tokenError(err error) error {
+// tokenError maps a token endpoint failure to an *APIError (HTTP refusals,
+// and RFC 6749 §5.2 error answers whatever their status) or a wrapped
+// transport error. The client secret appears in neither.
+//
+// A 2xx answer that carries an "error" field is a refusal sent with the
+// wrong status: it gets the status §5.2 gives its error code (401 for
+// invalid_client, and for unauthorized_client, which with client credentials
+// also means the API key cannot be used; 400 for the rest), so that it is
+// final and matches the sentinel callers check; the message says what the
+// endpoint actually answered.
+func (c *tokenCache) tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		return fmt.Errorf("requesting an access token from %s: %w", tokenPath, err)
 	}
-	apiErr := &transport.APIError{StatusCode: re.Response.StatusCode, Method: http.MethodPost, Path: tokenPath}
-	switch re.Response.StatusCode {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	sent := re.Response.StatusCode
+	apiErr := &transport.APIError{StatusCode: sent, Method: http.MethodPost, Path: tokenPath}
+	success := sent >= http.StatusOK && sent < http.StatusMultipleChoices
+	if re.ErrorCode != "" && success {
+		apiErr.StatusCode = oauthErrorStatus(re.ErrorCode)
+	}
+	switch {
+	case apiErr.StatusCode == http.StatusUnauthorized, apiErr.StatusCode == http.StatusForbidden, oauthErrorStatus(re.ErrorCode) == http.StatusUnauthorized:
 		apiErr.Message = "the API key was rejected: check the client ID and client secret"
 	default:
 		apiErr.Message = "requesting an access token failed"
 	}
+	if re.ErrorCode == "" {
+		return apiErr
+	}
+	detail := fmt.Sprintf("OAuth error %q", c.oauthText(re.ErrorCode))
+	if re.ErrorDescription != "" {
+		detail += fmt.Sprintf(": %q", c.oauthText(re.ErrorDescription))
+	}
+	if success {
+		detail = fmt.Sprintf("the token endpoint answered %d %s with %s", sent, http.StatusText(sent), detail)
+	}
+	apiErr.Message += " (" + detail + ")"
 	return apiErr
+}
+
+// oauthErrorStatus is the status of an RFC 6749 §5.2 error code: 401 for
+// the codes that mean the API key cannot be used, 400 for the others; 0 for
+// no code.
+func oauthErrorStatus(code string) int {
+	switch code {
+	case "":
+		return 0
+	case "invalid_client", "unauthorized_client":
+		return http.StatusUnauthorized
+	default:
+		return http.StatusBadRequest
+	}
+}
+
+// maxOAuthText bounds an OAuth error code or description in a message.
+const maxOAuthText = 200
+
+// oauthText makes a token endpoint's error code or description fit for a
+// message: the client secret, in any form it was sent, is redacted (a
+// service may echo what it was sent), and the text is valid UTF-8 of at most
+// maxOAuthText characters.
+func (c *tokenCache) oauthText(s string) string {
+	for _, secret := range c.secretForms() {
+		if secret != "" { // ReplaceAll of "" would insert the mark everywhere
+			s = strings.ReplaceAll(s, secret, "[redacted]")
+		}
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if r := []rune(s); len(r) > maxOAuthText {
+		s = string(r[:maxOAuthText]) + "…"
+	}
+	return s
+}
+
+// secretForms lists the client secret as it was sent: plain, URL-escaped
+// and inside the Basic credentials.
+func (c *tokenCache) secretForms() []string {
+	id, secret := c.cfg.ClientID, c.cfg.ClientSecret
+	escID, escSecret := url.QueryEscape(id), url.QueryEscape(secret)
+	return []string{
+		base64.StdEncoding.EncodeToString([]byte(escID + ":" + escSecret)),
+		base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
+		escSecret,
+		secret,
+	}
 }

@@ -106,10 +106,12 @@ var adminFuzzCalls = []adminFuzzCall{
 
 // FuzzAdminResponses answers the token request and then every admin API
 // operation with arbitrary statuses and bodies: never a panic; a refused
-// token request is an *transport.APIError of /auth/v2/token; an API error
-// status is an *transport.APIError of that status matching its sentinel; a
-// 2xx fails only to decode; neither errors nor logs carry the client secret,
-// its Basic form or an access token; a provisioning token prints redacted.
+// token request is an *transport.APIError of /auth/v2/token (of its status,
+// or 400 or 401 for a 2xx carrying an OAuth error); an API error status or
+// an unfollowed 3xx is an *transport.APIError of that status matching its
+// sentinel; a 2xx fails only to decode or to page; neither errors nor logs
+// carry the client secret, its Basic form or an access token; a
+// provisioning token prints redacted.
 func FuzzAdminResponses(f *testing.F) {
 	const okToken = `{"access_token":"fuzz-access-token-5be1c0","token_type":"bearer","expires_in":3600}`
 	for _, seed := range []struct {
@@ -135,6 +137,10 @@ func FuzzAdminResponses(f *testing.F) {
 		{200, `{"access_token":"t","expires_in":-5}`, 200, `{}`},
 		{200, `{"access_token":"t","expires_in":1e999}`, 200, `{}`},
 		{503, `not json`, 200, `{}`},
+		{200, `{"error":"invalid_client","error_description":"` + testClientSecret + `"}`, 200, `{}`},
+		{200, okToken, 302, `{"id":"d1"}`},
+		{200, okToken, 304, ``},
+		{200, okToken, 200, directoryPage(0, pageSize, 0)},
 	} {
 		f.Add(seed.tokenStatus, []byte(seed.tokenBody), seed.apiStatus, []byte(seed.apiBody))
 	}
@@ -184,7 +190,7 @@ func (c *cannedAdmin) secrets() []string {
 func checkAdminError(t *testing.T, fc adminFuzzCall, rt *cannedAdmin, err error) {
 	t.Helper()
 	if err == nil {
-		if rt.api.status >= http.StatusBadRequest {
+		if rt.api.status >= http.StatusMultipleChoices {
 			t.Errorf("%s: status %d gave no error", fc.name, rt.api.status)
 		}
 		return
@@ -197,16 +203,18 @@ func checkAdminError(t *testing.T, fc adminFuzzCall, rt *cannedAdmin, err error)
 	apiErr, isAPIErr := errors.AsType[*transport.APIError](err)
 	switch {
 	case isAPIErr && apiErr.Path == tokenPath:
-		if apiErr.StatusCode != rt.token.status {
+		oauthError := rt.token.status < http.StatusMultipleChoices && strings.Contains(err.Error(), "OAuth error ") &&
+			(apiErr.StatusCode == http.StatusBadRequest || apiErr.StatusCode == http.StatusUnauthorized)
+		if apiErr.StatusCode != rt.token.status && !oauthError {
 			t.Errorf("%s: token status %d gave %v", fc.name, rt.token.status, err)
 		}
 	case strings.Contains(err.Error(), "requesting an access token"):
 		if rt.token.status >= http.StatusBadRequest {
 			t.Errorf("%s: token status %d is not an *APIError: %v", fc.name, rt.token.status, err)
 		}
-	case rt.api.status < http.StatusBadRequest:
+	case rt.api.status < http.StatusMultipleChoices:
 		expected := strings.Contains(err.Error(), "decoding response: ") || errors.Is(err, errTooManyCalls) ||
-			fc.lookup && errors.Is(err, transport.ErrNotFound)
+			errors.Is(err, ErrInconsistentPages) || fc.lookup && errors.Is(err, transport.ErrNotFound)
 		if isAPIErr || !expected {
 			t.Errorf("%s: status %d: unexpected error %v", fc.name, rt.api.status, err)
 		}

@@ -35,7 +35,8 @@ var sentinels = map[int]error{
 }
 
 // APIError is an error status returned by the service: a SCIM error
-// (RFC 7644 §3.12) or an admin API {"message": …} body. It never holds
+// (RFC 7644 §3.12), an admin API {"message": …} body, or a 3xx redirect
+// the client did not follow (which matches no sentinel). It never holds
 // credentials: only the status, the service's message, and the request's
 // method and URL path (no query, no headers).
 type APIError struct {

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -89,10 +90,29 @@ func stateFrom(ctx context.Context) *callState {
 	return s
 }
 
+// maxRedirects is how many redirects one attempt follows, as net/http.
+const maxRedirects = 10
+
+// sameOriginRedirects follows a redirect only to the scheme and host of the
+// original request. The round tripper sets Authorization on every request
+// it sends, redirect hops included, so following a redirect to another host
+// (or from https to http) would hand it the bearer token or the client
+// credentials. Such a redirect is returned unfollowed, and Do reports it as
+// an *APIError.
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if req.URL.Scheme != via[0].URL.Scheme || req.URL.Host != via[0].URL.Host {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
 // newRetryClient wires the retry policy and backoff around rt.
 func newRetryClient(cfg Config, rt http.RoundTripper) *retryablehttp.Client {
 	return &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: rt}, // rt applies cfg.RequestTimeout
+		HTTPClient:   &http.Client{Transport: rt, CheckRedirect: sameOriginRedirects}, // rt applies cfg.RequestTimeout
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,

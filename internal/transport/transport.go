@@ -135,7 +135,7 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 func NewTokenHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
 	rt := &roundTripper{base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true}
-	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout}
+	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout, CheckRedirect: sameOriginRedirects}
 }
 
 // withDefaults fills zero fields with the package defaults.
@@ -202,7 +202,9 @@ type Response struct {
 
 // Do sends r, retrying as its policy allows, and decodes a 2xx JSON body into
 // out (unless out is nil or the response has no body, as on 204). Error
-// statuses become an *APIError. A 401 is answered by one re-authorization and
+// statuses become an *APIError, and so does a 3xx: the redirects the HTTP
+// client follows never reach Do, so any other (no Location header, 300,
+// 304, …) is unexpected. A 401 is answered by one re-authorization and
 // one more attempt when the Authorizer allows it.
 func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
 	policy := r.Retry.resolve(r.Method)
@@ -226,7 +228,7 @@ func (c *Client) do(ctx context.Context, r Request, out any, state *callState) (
 	}
 	defer resp.Body.Close()
 	defer drain(resp.Body) // before Close, so the connection is reused
-	if resp.StatusCode >= http.StatusBadRequest {
+	if resp.StatusCode >= http.StatusMultipleChoices {
 		return nil, errorFrom(resp, state)
 	}
 	if out != nil && resp.StatusCode != http.StatusNoContent {
@@ -270,8 +272,8 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*retryablehttp.Requ
 	return req, nil
 }
 
-// errorFrom turns an error response into an *APIError; a 401 is noted in
-// state for Do's re-authorization.
+// errorFrom turns an error response, or a redirect that was not followed,
+// into an *APIError; a 401 is noted in state for Do's re-authorization.
 func errorFrom(resp *http.Response, state *callState) error {
 	apiErr := &APIError{
 		StatusCode:   resp.StatusCode,
@@ -279,9 +281,22 @@ func errorFrom(resp *http.Response, state *callState) error {
 		Path:         resp.Request.URL.Path,
 		MaybeApplied: state.maybeApplied.Load(),
 	}
+	if resp.StatusCode < http.StatusBadRequest {
+		apiErr.Message = redirectMessage(resp)
+		return apiErr
+	}
 	apiErr.ScimType, apiErr.Message = parseErrorBody(resp.Body)
 	state.unauthorized.Store(resp.StatusCode == http.StatusUnauthorized)
 	return apiErr
+}
+
+// redirectMessage explains a 3xx the HTTP client did not follow. It names
+// no Location: a redirect target may carry credentials in its query.
+func redirectMessage(resp *http.Response) string {
+	if resp.Header.Get("Location") == "" {
+		return "unexpected redirect without a Location header"
+	}
+	return "unexpected redirect, not followed"
 }
 
 // errorBody covers both the SCIM error schema and the admin API's message.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -602,5 +603,137 @@ func TestTruncateUTF8(t *testing.T) {
 		if got != tt.want || !utf8.ValidString(got) {
 			t.Errorf("truncateUTF8(%q, %d) = %q, want %q (valid UTF-8)", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+// redirect answers code with a Location header (none when location is
+// empty) and a body.
+func redirect(code int, location string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		if location != "" {
+			w.Header().Set("Location", location)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		if code != http.StatusNotModified {
+			_, _ = io.WriteString(w, `{"id":"from the redirect"}`)
+		}
+	}
+}
+
+func TestDoUnfollowedRedirectIsError(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		method   string
+		script   []func(http.ResponseWriter)
+		wantText string
+	}{
+		"302 without Location":         {method: http.MethodGet, script: scripts(redirect(302, "")), wantText: "unexpected redirect without a Location header"},
+		"301 without Location":         {method: http.MethodGet, script: scripts(redirect(301, "")), wantText: "unexpected redirect without a Location header"},
+		"303 without Location on POST": {method: http.MethodPost, script: scripts(redirect(303, "")), wantText: "unexpected redirect without a Location header"},
+		"307 without Location":         {method: http.MethodDelete, script: scripts(redirect(307, "")), wantText: "unexpected redirect without a Location header"},
+		"308 without Location":         {method: http.MethodPatch, script: scripts(redirect(308, "")), wantText: "unexpected redirect without a Location header"},
+		"304 not modified":             {method: http.MethodGet, script: scripts(redirect(304, "")), wantText: "unexpected redirect"},
+		"300 with Location":            {method: http.MethodGet, script: scripts(redirect(300, "/base/y")), wantText: "unexpected redirect"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{script: tc.script}
+			c := newTestClient(t, rec, fastRetries, nil)
+			var out struct{ ID string }
+			resp, err := c.Do(t.Context(), Request{Method: tc.method, Path: "/x"}, &out)
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("Do = %+v, %v (out %+v); want an *APIError", resp, err, out)
+			}
+			want := APIError{StatusCode: apiErr.StatusCode, Method: tc.method, Path: "/base/x", Message: apiErr.Message}
+			if diff := cmp.Diff(want, *apiErr); diff != "" {
+				t.Errorf("APIError (-want +got):\n%s", diff)
+			}
+			if !strings.HasPrefix(name, strconv.Itoa(apiErr.StatusCode)+" ") {
+				t.Errorf("status %d, want the redirect's", apiErr.StatusCode)
+			}
+			if !strings.Contains(err.Error(), tc.wantText) {
+				t.Errorf("message %q lacks %q", err, tc.wantText)
+			}
+			for _, s := range []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrPreconditionFailed, ErrRateLimited} {
+				if errors.Is(err, s) {
+					t.Errorf("errors.Is(err, %v) = true", s)
+				}
+			}
+			if n := len(rec.recorded()); n != 1 {
+				t.Errorf("%d requests, want 1 (no retry, no redirect followed)", n)
+			}
+		})
+	}
+}
+
+func TestDoFollowsRedirectWithLocation(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{script: scripts(redirect(http.StatusFound, "/base/y"), status(http.StatusOK, `{"id":"y"}`))}
+	c := newTestClient(t, rec, fastRetries, nil)
+	var out struct{ ID string }
+	resp, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/x"}, &out)
+	if err != nil || resp.StatusCode != http.StatusOK || out.ID != "y" {
+		t.Fatalf("Do = %+v, %v (out %+v); want 200 from the redirect target", resp, err, out)
+	}
+	var paths []string
+	for _, r := range rec.recorded() {
+		paths = append(paths, r.Path)
+	}
+	if diff := cmp.Diff([]string{"/base/x", "/base/y"}, paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+}
+
+// TestDoDoesNotFollowRedirectToAnotherOrigin checks that a redirect to
+// another host never receives the Authorization header: it is not
+// followed, and Do reports the 3xx.
+func TestDoDoesNotFollowRedirectToAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	elsewhere := &recorder{script: scripts(status(http.StatusOK, `{"id":"stolen"}`))}
+	other := httptest.NewServer(elsewhere)
+	t.Cleanup(other.Close)
+	rec := &recorder{script: scripts(redirect(http.StatusTemporaryRedirect, other.URL+"/collect"))}
+	c := newTestClient(t, rec, fastRetries, &staticAuth{})
+	var out struct{ ID string }
+	_, err := c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/x"}, &out)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("Do = %v; want an *APIError with status 307", err)
+	}
+	if got := elsewhere.recorded(); len(got) != 0 {
+		t.Errorf("the other origin got %d requests (Authorization %q); want none", len(got), got[0].Header.Get("Authorization"))
+	}
+	if out.ID != "" {
+		t.Errorf("decoded %+v from the other origin", out)
+	}
+}
+
+func TestNewTokenHTTPClientDoesNotFollowRedirectToAnotherOrigin(t *testing.T) {
+	t.Parallel()
+	elsewhere := &recorder{script: scripts(status(http.StatusOK, `{}`))}
+	other := httptest.NewServer(elsewhere)
+	t.Cleanup(other.Close)
+	rec := &recorder{script: scripts(redirect(http.StatusTemporaryRedirect, other.URL+"/token"))}
+	ts := httptest.NewServer(rec)
+	t.Cleanup(ts.Close)
+	hc := NewTokenHTTPClient(fastRetries)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL+"/auth/v2/token", strings.NewReader("grant_type=client_credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("id", "secret")
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTemporaryRedirect {
+		t.Errorf("status %d, want the unfollowed 307", resp.StatusCode)
+	}
+	if got := elsewhere.recorded(); len(got) != 0 {
+		t.Errorf("the other origin got %d requests; want none", len(got))
 	}
 }
