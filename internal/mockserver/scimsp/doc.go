@@ -60,7 +60,9 @@ func groupDoc(g Group, members []string) map[string]any {
 	if len(members) > 0 {
 		ms := make([]any, len(members))
 		for i, m := range members {
-			ms[i] = map[string]any{"value": m, "type": "User"}
+			el := make(map[string]any, 4) // room for display and $ref (render)
+			el["value"], el["type"] = m, "User"
+			ms[i] = el
 		}
 		d["members"] = ms
 	}

@@ -74,19 +74,157 @@ func stringList(v any) []string {
 
 // applyPatch applies ops in order to doc, a private copy of a canonical
 // document of kind k. On error doc is garbage and must be discarded.
+// Consecutive removes by a simple value filter (members[value eq "id"], as
+// Okta, Entra ID and our provider send them) are applied together in one
+// pass, so a PATCH of many removes costs one scan, not one per operation.
 func applyPatch(k *resourceKind, doc map[string]any, ops []patchOp) *scimError {
-	for _, op := range ops {
-		var err *scimError
-		if op.path == "" {
-			err = applyWithoutPath(k, doc, op)
-		} else {
-			err = applyPath(k, doc, op, false)
-		}
+	for len(ops) > 0 {
+		n, err := applyRemoveRun(k, doc, ops)
 		if err != nil {
 			return err
 		}
+		if n > 0 {
+			ops = ops[n:]
+			continue
+		}
+		if err := applyOne(k, doc, ops[0]); err != nil {
+			return err
+		}
+		ops = ops[1:]
 	}
 	return nil
+}
+
+// applyRemoveRun applies the longest run at the start of ops of removes by
+// `attr[sub eq "value"]` (no sub-attribute after the filter) on the same
+// attribute and sub-attribute, in one pass over the attribute's elements,
+// and returns how many operations it applied (0 when ops does not start
+// with such a remove). Applying them together is the same as applying them
+// in turn: whether an element matches depends on the element alone, and
+// removing no element is not an error. An operation that fails to resolve
+// fails the PATCH with the error applyPath would have returned.
+func applyRemoveRun(k *resourceKind, doc map[string]any, ops []patchOp) (int, *scimError) {
+	var first *target
+	var set map[string]struct{}
+	n := 0
+	for _, op := range ops {
+		t, err := eqRemoveTarget(k, doc, op)
+		if err != nil {
+			return 0, err
+		}
+		if t == nil || (first != nil && (t.def.Name != first.def.Name || t.containerURN != first.containerURN || t.eqKey != first.eqKey)) {
+			break
+		}
+		if first == nil {
+			first, set = t, map[string]struct{}{}
+		}
+		set[first.eqNorm(t.eqValue)] = struct{}{}
+		n++
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	first.removeEqual(set)
+	return n, nil
+}
+
+// eqRemoveTarget resolves op when it is a remove by a simple value filter
+// that applyRemoveRun can batch, and returns nil otherwise (or when its path
+// resolves to nothing to do). Errors are those applyPath returns for op.
+func eqRemoveTarget(k *resourceKind, doc map[string]any, op patchOp) (*target, *scimError) {
+	if op.op != "remove" || op.path == "" || k.extension(op.path) != nil {
+		return nil, nil
+	}
+	if k == groupKind {
+		if id, ok := memberValuePath(op.path); ok {
+			return &target{container: doc, def: membersDef, eqKey: membersValueDef.Name, eqValue: id, eqDef: membersValueDef}, nil
+		}
+	}
+	t, err := pathTarget(k, doc, op, false)
+	if err != nil || t == nil {
+		return nil, err
+	}
+	if t.match == nil || t.sub != nil || t.eqDef == nil || (t.eqDef.Type != typeString && t.eqDef.Type != typeReference) {
+		return nil, nil
+	}
+	return t, nil
+}
+
+// membersDef and membersValueDef are the Group schema's members and
+// members.value.
+var (
+	membersDef      = findAttr(groupSchema.Attributes, "members")
+	membersValueDef = membersDef.sub("value")
+)
+
+// memberValuePath recognises, without the general parser, the exact path
+// `members[value eq "ID"]` with an ID of letters, digits and "-._@+:" (the
+// common form; ids are UUIDs), and returns the ID. Any other spelling
+// goes through filter.ParsePath as before; this one parses to the same
+// path.
+func memberValuePath(path string) (string, bool) {
+	const prefix, suffix = `members[value eq "`, `"]`
+	if len(path) < len(prefix)+len(suffix) || path[:len(prefix)] != prefix || path[len(path)-len(suffix):] != suffix {
+		return "", false
+	}
+	id := path[len(prefix) : len(path)-len(suffix)]
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._@+:", c) >= 0) {
+			return "", false
+		}
+	}
+	return id, true
+}
+
+// eqNorm is the form in which the filter value v compares with eqKey's
+// values: itself for a caseExact sub-attribute, else lower case (see
+// stringComparison).
+func (t *target) eqNorm(v string) string {
+	if t.eqDef.CaseExact {
+		return v
+	}
+	return strings.ToLower(v)
+}
+
+// removeEqual removes the elements of which one eqKey value, normalized by
+// eqNorm, is in set: what removes by the value filters `eqKey eq "v"` for
+// every v of set do, one after the other (see compileAttrExp: a value
+// matches when one of its non-empty values is a string equal to v).
+func (t *target) removeEqual(set map[string]struct{}) {
+	name := t.def.Name
+	hit := func(el map[string]any) bool {
+		v := el[t.eqKey]
+		if s, ok := v.(string); ok {
+			_, in := set[t.eqNorm(s)]
+			return s != "" && in
+		}
+		for _, v := range nonEmpty(v) {
+			if s, ok := v.(string); ok {
+				if _, in := set[t.eqNorm(s)]; in {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	list, _ := t.container[name].([]any)
+	kept := list[:0:0]
+	for _, v := range list {
+		if el, ok := v.(map[string]any); ok && hit(el) {
+			continue
+		}
+		kept = append(kept, v)
+	}
+	t.container[name] = kept // removing no element is not an error
+}
+
+// applyOne applies one operation.
+func applyOne(k *resourceKind, doc map[string]any, op patchOp) *scimError {
+	if op.path == "" {
+		return applyWithoutPath(k, doc, op)
+	}
+	return applyPath(k, doc, op, false)
 }
 
 // applyWithoutPath applies add/replace of an object of attributes: each
@@ -120,12 +258,14 @@ func applyWithoutPath(k *resourceKind, doc map[string]any, op patchOp) *scimErro
 
 // target is a resolved PATCH path.
 type target struct {
-	container map[string]any // the map holding the attribute
-	def       *attrDef       // the attribute
-	sub       *attrDef       // its sub-attribute, or nil
-	match     matcher        // value filter, or nil
-	eqKey     string         // for a value filter "sub eq value": sub
-	eqValue   string         // and value, to create a missing element
+	container    map[string]any // the map holding the attribute
+	containerURN string         // "" or the extension URN of container
+	def          *attrDef       // the attribute
+	sub          *attrDef       // its sub-attribute, or nil
+	match        matcher        // value filter, or nil
+	eqKey        string         // for a value filter "sub eq value": sub
+	eqValue      string         // and value, to create a missing element
+	eqDef        *attrDef       // and sub's definition
 }
 
 // applyPath applies one operation with a path. lenient (for attribute
@@ -135,22 +275,9 @@ func applyPath(k *resourceKind, doc map[string]any, op patchOp, lenient bool) *s
 	if e := k.extension(op.path); e != nil {
 		return applyExtension(k, doc, e, op)
 	}
-	p, err := filter.ParsePath([]byte(op.path))
-	if err != nil {
-		if lenient {
-			return nil
-		}
-		return badRequest(scimTypeInvalidPath, fmt.Sprintf("path %q does not parse: %v", op.path, err))
-	}
-	t, serr := resolveTarget(k, doc, p)
-	if serr != nil || t == nil {
-		return serr // nil target: an attribute this service does not keep
-	}
-	if t.def.readOnly() || (t.sub != nil && t.sub.readOnly()) {
-		if lenient {
-			return nil
-		}
-		return badRequest(scimTypeMutability, fmt.Sprintf("path %q is read-only", op.path))
+	t, err := pathTarget(k, doc, op, lenient)
+	if err != nil || t == nil {
+		return err
 	}
 	switch {
 	case t.match != nil:
@@ -161,6 +288,30 @@ func applyPath(k *resourceKind, doc map[string]any, op patchOp, lenient bool) *s
 	default:
 		return t.applyAttr(op)
 	}
+}
+
+// pathTarget parses and resolves the path of op (not an extension URN).
+// A nil target means there is nothing to do: an attribute this service does
+// not keep, or (when lenient) a path that does not parse or is read-only.
+func pathTarget(k *resourceKind, doc map[string]any, op patchOp, lenient bool) (*target, *scimError) {
+	p, err := filter.ParsePath([]byte(op.path))
+	if err != nil {
+		if lenient {
+			return nil, nil
+		}
+		return nil, badRequest(scimTypeInvalidPath, fmt.Sprintf("path %q does not parse: %v", op.path, err))
+	}
+	t, serr := resolveTarget(k, doc, p)
+	if serr != nil || t == nil {
+		return nil, serr // nil target: an attribute this service does not keep
+	}
+	if t.def.readOnly() || (t.sub != nil && t.sub.readOnly()) {
+		if lenient {
+			return nil, nil
+		}
+		return nil, badRequest(scimTypeMutability, fmt.Sprintf("path %q is read-only", op.path))
+	}
+	return t, nil
 }
 
 // applyExtension applies an operation whose path is a whole extension URN.
@@ -191,7 +342,7 @@ func resolveTarget(k *resourceKind, doc map[string]any, p filter.Path) (*target,
 	if def == nil {
 		return nil, nil
 	}
-	t := &target{container: doc, def: def}
+	t := &target{container: doc, containerURN: container, def: def}
 	if container != "" {
 		ext, ok := doc[container].(map[string]any)
 		if !ok {
@@ -222,6 +373,9 @@ func resolveTarget(k *resourceKind, doc map[string]any, p filter.Path) (*target,
 		}
 		t.match = m
 		t.eqKey, t.eqValue = simpleEq(def, p.ValueExpression)
+		if t.eqKey != "" {
+			t.eqDef = def.sub(t.eqKey)
+		}
 	}
 	return t, nil
 }

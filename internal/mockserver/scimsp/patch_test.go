@@ -1,10 +1,13 @@
 package scimsp
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	filter "github.com/scim2/filter-parser/v2"
 )
 
 func TestPatchUser(t *testing.T) {
@@ -156,4 +159,125 @@ func TestPatchRequestShape(t *testing.T) {
 		c.must(404, "PATCH", "/Users/nope", patchBody(`[{"op":"remove","path":"displayName"}]`))
 		c.must(404, "PATCH", "/Groups/nope", patchBody(`[{"op":"remove","path":"displayName"}]`))
 	})
+}
+
+// TestMemberValuePath checks that the parser-free recognizer of
+// members[value eq "ID"] accepts only paths that the general parser
+// resolves to the same target.
+func TestMemberValuePath(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{
+		`members[value eq "2819c223-7f76-453a-919d-413861904646"]`,
+		`members[value eq "a.b_c-d@e+f:g"]`,
+		`members[value eq "X"]`,
+		`members[value eq ""]`,
+		`members[value eq "a b"]`,
+		`members[value eq "a\"b"]`,
+		`members[value eq "a]b"]`,
+		`members[value eq "é"]`,
+		`Members[value eq "x"]`,
+		`members[Value eq "x"]`,
+		`members[value EQ "x"]`,
+		`members[value  eq "x"]`,
+		`members[value eq "x"].display`,
+		`members[value eq "x"] `,
+		`members[value eq x]`,
+		`members[value eq "x"`,
+		`members[value eq "x" or value eq "y"]`,
+	} {
+		id, ok := memberValuePath(path)
+		if !ok {
+			continue
+		}
+		p, err := filter.ParsePath([]byte(path))
+		if err != nil {
+			t.Errorf("%s: recognized, but the parser rejects it: %v", path, err)
+			continue
+		}
+		tg, serr := resolveTarget(groupKind, map[string]any{}, p)
+		if serr != nil || tg == nil || tg.match == nil || tg.sub != nil || tg.def.Name != "members" || tg.containerURN != "" ||
+			tg.eqKey != "value" || tg.eqValue != id || tg.eqDef != membersValueDef {
+			t.Errorf("%s: recognized as %q, but the parser resolves it to %+v, %v", path, id, tg, serr)
+		}
+	}
+}
+
+// TestApplyPatchRemoveRuns checks that applying runs of filtered removes
+// together (applyRemoveRun) gives the same document and error as applying
+// every operation in turn, on random operation sequences.
+func TestApplyPatchRemoveRuns(t *testing.T) {
+	t.Parallel()
+	groupOps := []patchOp{
+		{op: "remove", path: `members[value eq "u1"]`},
+		{op: "remove", path: `members[value eq "u2"]`},
+		{op: "remove", path: `members[value eq "nobody"]`},
+		{op: "remove", path: `members[value eq ""]`},
+		{op: "Remove", path: `MEMBERS[Value Eq "u3"]`},
+		{op: "remove", path: `members[value eq "U4"]`},
+		{op: "remove", path: `members[type eq "user"]`},
+		{op: "remove", path: `members[value eq "u5" or value eq "u6"]`},
+		{op: "remove", path: `members[value eq "u7"].display`},
+		{op: "remove", path: `members[value eq "u8"].type`},
+		{op: "remove", path: `members[valu eq "u9"]`},
+		{op: "remove", path: `members[value eq u9]`},
+		{op: "remove", path: `urn:ietf:params:scim:schemas:core:2.0:Group:members[value eq "u2"]`},
+		{op: "remove", path: "displayName"},
+		{op: "add", path: "members", value: []any{map[string]any{"value": "u1"}, map[string]any{"value": []any{"u2", "u9"}}, "junk"}},
+		{op: "add", path: "members", value: []any{map[string]any{"value": "u3"}}},
+		{op: "replace", path: "displayName", value: "G"},
+		{op: "remove", path: "members", value: []any{map[string]any{"value": "u5"}}},
+		{op: "remove", path: "members"},
+	}
+	userOps := []patchOp{
+		{op: "remove", path: `emails[value eq "A@X"]`},
+		{op: "remove", path: `emails[value eq "b@x"]`},
+		{op: "remove", path: `emails[type eq "HOME"]`},
+		{op: "remove", path: `emails[primary eq true]`},
+		{op: "remove", path: `emails[value eq "c@x"].type`},
+		{op: "remove", path: `members[value eq "x"]`},
+		{op: "add", path: "emails", value: []any{map[string]any{"value": "c@x", "type": "work"}}},
+	}
+	groupDocument := func() map[string]any {
+		members := []any{}
+		for _, id := range []string{"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u1"} {
+			members = append(members, map[string]any{"value": id, "type": "User", "display": "D" + id})
+		}
+		members = append(members, map[string]any{"value": []any{"u2", "u4"}}, map[string]any{"value": ""}, "junk")
+		return map[string]any{"id": "g", "displayName": "G", "members": members}
+	}
+	userDocument := func() map[string]any {
+		return map[string]any{"id": "u", "userName": "u", "emails": []any{
+			map[string]any{"value": "a@x", "type": "work", "primary": true},
+			map[string]any{"value": "B@x", "type": "home"},
+			map[string]any{"value": "c@x"},
+		}}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 600 {
+		k, pool, newDoc := groupKind, groupOps, groupDocument
+		if i%4 == 3 {
+			k, pool, newDoc = userKind, userOps, userDocument
+		}
+		ops := make([]patchOp, 1+rng.IntN(8))
+		for j := range ops {
+			ops[j] = pool[rng.IntN(len(pool))]
+			ops[j].op = strings.ToLower(ops[j].op)
+		}
+		batched, sequential := newDoc(), newDoc()
+		errB := applyPatch(k, batched, ops)
+		var errS *scimError
+		for _, op := range ops {
+			if errS = applyOne(k, sequential, op); errS != nil {
+				break
+			}
+		}
+		if diff := cmp.Diff(errS, errB, cmp.AllowUnexported(scimError{})); diff != "" {
+			t.Fatalf("%s %v: error (-sequential +batched):\n%s", k.name, ops, diff)
+		}
+		if errS == nil {
+			if diff := cmp.Diff(sequential, batched); diff != "" {
+				t.Fatalf("%s %v: document (-sequential +batched):\n%s", k.name, ops, diff)
+			}
+		}
+	}
 }

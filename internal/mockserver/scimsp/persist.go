@@ -102,11 +102,8 @@ func (s *Store) putUser(rec UserRecord) {
 // putGroup stores rec as it is, in place of the group with the same id.
 func (s *Store) putGroup(rec GroupRecord) {
 	g := rec.Group
-	n := &groupRec{seq: rec.Seq, g: g, members: make(map[string]struct{}, len(g.Members)), keyU: fold(g.DisplayName)}
+	n := &groupRec{seq: rec.Seq, g: g, ids: memberSet(g.Members), keyU: fold(g.DisplayName)}
 	n.g.Members = nil
-	for _, m := range g.Members {
-		n.members[m] = struct{}{}
-	}
 	if old, ok := s.groups[g.ID]; ok {
 		s.unindexGroup(old)
 		s.groupOrder = removeAt(s.groupOrder, position(s.groupOrder, old.seq, (*groupRec).sequence))

@@ -23,20 +23,49 @@ func (s *Store) render(k *resourceKind, doc map[string]any, base string) map[str
 	return out
 }
 
+// renderOwn is render for a document nobody else holds (a new one from
+// userRec.doc or groupRec.doc): it adds display and $ref to the member
+// objects in place instead of copying each of them. The result is the same.
+func (s *Store) renderOwn(k *resourceKind, doc map[string]any, base string) map[string]any {
+	id, _ := doc["id"].(string)
+	meta, _ := doc["meta"].(map[string]any)
+	meta["location"] = base + k.endpoint + "/" + id
+	if members, ok := doc["members"].([]any); ok {
+		doc["members"] = s.renderMembersInPlace(members, base)
+	}
+	return doc
+}
+
 // renderMembers adds display and $ref to each member.
 func (s *Store) renderMembers(members []any, base string) []any {
 	els := elements(members)
 	out := make([]any, len(els))
 	for i, el := range els {
 		mm := maps.Clone(el)
-		id, _ := mm["value"].(string)
-		mm["$ref"] = base + userKind.endpoint + "/" + id
-		if r, ok := s.users[id]; ok {
-			mm["display"] = cmpOr(r.u.DisplayName, r.u.UserName)
-		}
+		s.renderMember(mm, base)
 		out[i] = mm
 	}
 	return out
+}
+
+// renderMembersInPlace is renderMembers modifying the member objects.
+func (s *Store) renderMembersInPlace(members []any, base string) []any {
+	els := elements(members)
+	out := make([]any, len(els))
+	for i, el := range els {
+		s.renderMember(el, base)
+		out[i] = el
+	}
+	return out
+}
+
+// renderMember adds display and $ref to one member object.
+func (s *Store) renderMember(mm map[string]any, base string) {
+	id, _ := mm["value"].(string)
+	mm["$ref"] = base + userKind.endpoint + "/" + id
+	if r, ok := s.users[id]; ok {
+		mm["display"] = cmpOr(r.u.DisplayName, r.u.UserName)
+	}
 }
 
 // cmpOr returns a unless it is empty, else b.

@@ -26,7 +26,7 @@ func (s *Store) get(k *resourceKind, id, base string) (saved, *scimError) {
 	if !ok {
 		return saved{}, notFound(k.name, id)
 	}
-	return saved{id, s.render(k, doc, base), version}, nil
+	return saved{id, s.renderOwn(k, doc, base), version}, nil
 }
 
 // create stores a new resource from a canonical request document.
@@ -94,9 +94,25 @@ func (s *Store) current(k *resourceKind, id string) (map[string]any, int64, bool
 	return r.doc(), r.g.Version, true
 }
 
+// versionOf returns the version of a resource without building its document.
+func (s *Store) versionOf(k *resourceKind, id string) (int64, bool) {
+	if k == userKind {
+		r, ok := s.users[id]
+		if !ok {
+			return 0, false
+		}
+		return r.u.Version, true
+	}
+	r, ok := s.groups[id]
+	if !ok {
+		return 0, false
+	}
+	return r.g.Version, true
+}
+
 // precondition checks that the resource exists and matches If-Match.
 func (s *Store) precondition(k *resourceKind, id, ifMatch string) *scimError {
-	_, version, ok := s.current(k, id)
+	version, ok := s.versionOf(k, id)
 	if !ok {
 		return notFound(k.name, id)
 	}
@@ -142,7 +158,7 @@ func (s *Store) commit(k *resourceKind, id string, m map[string]any, base string
 	if err != nil {
 		return saved{}, err
 	}
-	return saved{r.g.ID, s.render(k, r.doc(), base), r.g.Version}, nil
+	return saved{r.g.ID, s.renderOwn(k, r.doc(), base), r.g.Version}, nil
 }
 
 // commitUser is commit for users.
@@ -160,5 +176,5 @@ func (s *Store) commitUser(id string, m map[string]any, base string) (saved, *sc
 	if err != nil {
 		return saved{}, err
 	}
-	return saved{r.u.ID, s.render(userKind, r.doc(), base), r.u.Version}, nil
+	return saved{r.u.ID, s.renderOwn(userKind, r.doc(), base), r.u.Version}, nil
 }

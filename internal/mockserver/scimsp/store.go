@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -78,13 +77,14 @@ type userRec struct {
 	keyU string // folded userName
 }
 
-// groupRec is a stored group. members is the membership set; g.Members is
-// always nil inside the store.
+// groupRec is a stored group. ids are the member ids, sorted and without
+// duplicates, shared by nobody outside the store (hand out copies);
+// g.Members is always nil inside the store.
 type groupRec struct {
-	seq     int64
-	g       Group
-	members map[string]struct{}
-	keyU    string // folded displayName
+	seq  int64
+	g    Group
+	ids  []string
+	keyU string // folded displayName
 }
 
 // sequence returns the record's creation sequence number.
@@ -97,7 +97,7 @@ func (r *groupRec) sequence() int64 { return r.seq }
 func (r *userRec) doc() map[string]any { return userDoc(r.u) }
 
 // doc returns a new canonical document of the group.
-func (r *groupRec) doc() map[string]any { return groupDoc(r.g, r.memberIDs()) }
+func (r *groupRec) doc() map[string]any { return groupDoc(r.g, r.ids) }
 
 // Store is one directory's SCIM users and groups. All methods are safe for
 // concurrent use; every write holds the store's lock for its whole
@@ -359,14 +359,35 @@ func (r *groupRec) group() Group {
 	return g
 }
 
-// memberIDs returns the sorted member ids.
+// memberIDs returns a copy of the sorted member ids.
 func (r *groupRec) memberIDs() []string {
-	ids := make([]string, 0, len(r.members))
-	for id := range r.members {
-		ids = append(ids, id)
+	return append(make([]string, 0, len(r.ids)), r.ids...)
+}
+
+// memberSet returns ids sorted and without duplicates, in a new slice.
+// Member lists from a PATCH are the stored members in order (a sorted
+// prefix) followed by the added ones, so only that tail is sorted and then
+// merged in: linear in the group, n log n in the additions only.
+func memberSet(ids []string) []string {
+	p := 1
+	for p < len(ids) && ids[p-1] <= ids[p] {
+		p++
 	}
-	sort.Strings(ids)
-	return ids
+	head, tail := ids[:min(p, len(ids))], slices.Clone(ids[min(p, len(ids)):])
+	slices.Sort(tail)
+	out := make([]string, 0, len(ids))
+	for i, j := 0, 0; i < len(head) || j < len(tail); {
+		var id string
+		if j == len(tail) || (i < len(head) && head[i] <= tail[j]) {
+			id, i = head[i], i+1
+		} else {
+			id, j = tail[j], j+1
+		}
+		if len(out) == 0 || out[len(out)-1] != id {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // newID returns a random RFC 4122 version 4 UUID.

@@ -57,8 +57,8 @@ func (s *Store) deleteUser(r *userRec) {
 	id := r.u.ID
 	for gid := range s.memberOf[id] {
 		g := s.groups[gid]
-		members := make([]string, 0, len(g.members))
-		for m := range g.members {
+		members := make([]string, 0, len(g.ids))
+		for _, m := range g.ids {
 			if m != id {
 				members = append(members, m)
 			}
@@ -110,7 +110,7 @@ func (s *Store) createGroup(g Group, members []string) (*groupRec, *scimError) {
 	g.IdentityID = s.cfg.NextIdentityID()
 	g.Created = s.now()
 	s.seq++
-	r := &groupRec{seq: s.seq, g: g, members: map[string]struct{}{}}
+	r := &groupRec{seq: s.seq, g: g}
 	s.groups[g.ID] = r
 	s.groupOrder = append(s.groupOrder, r)
 	return s.commitGroup(r, g, members), nil
@@ -143,42 +143,78 @@ func (s *Store) checkMembers(members []string) *scimError {
 
 // commitGroup stores g with the given (validated) members in place of the
 // old record old, updating the indexes and the membership reverse index.
+// Only the members that changed touch the reverse index, so a PATCH of a
+// few members of a big group does not rebuild it.
 func (s *Store) commitGroup(old *groupRec, g Group, members []string) *groupRec {
 	g.ID, g.IdentityID, g.Created = old.g.ID, old.g.IdentityID, old.g.Created
 	g.Members = nil
 	g.LastModified = s.now()
 	g.Version = s.nextVersion()
-	n := &groupRec{seq: old.seq, g: g, members: make(map[string]struct{}, len(members)), keyU: fold(g.DisplayName)}
-	for _, m := range members {
-		n.members[m] = struct{}{}
-	}
-	s.unindexGroup(old)
+	n := &groupRec{seq: old.seq, g: g, ids: memberSet(members), keyU: fold(g.DisplayName)}
+	s.unindexGroupNames(old)
 	s.groups[g.ID] = n
 	s.groupOrder[position(s.groupOrder, n.seq, (*groupRec).sequence)] = n
-	s.indexGroup(n)
+	s.indexGroupNames(n)
+	gone, added := diffSorted(old.ids, n.ids)
+	for _, m := range gone {
+		dropIndex(s.memberOf, m, g.ID)
+	}
+	for _, m := range added {
+		addIndex(s.memberOf, m, g.ID, struct{}{})
+	}
 	s.noteGroup(n)
 	return n
 }
 
+// diffSorted returns the elements only in a and those only in b, both
+// sorted without duplicates.
+func diffSorted(a, b []string) (onlyA, onlyB []string) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			i++
+			j++
+		case a[i] < b[j]:
+			onlyA = append(onlyA, a[i])
+			i++
+		default:
+			onlyB = append(onlyB, b[j])
+			j++
+		}
+	}
+	return append(onlyA, a[i:]...), append(onlyB, b[j:]...)
+}
+
 // indexGroup adds r to the displayName, externalId and membership indexes.
 func (s *Store) indexGroup(r *groupRec) {
-	s.groupByNm[r.keyU] = r
-	addIndex(s.groupByExt, r.g.ExternalID, r.g.ID, r)
-	for m := range r.members {
+	s.indexGroupNames(r)
+	for _, m := range r.ids {
 		addIndex(s.memberOf, m, r.g.ID, struct{}{})
 	}
+}
+
+// indexGroupNames adds r to the displayName and externalId indexes.
+func (s *Store) indexGroupNames(r *groupRec) {
+	s.groupByNm[r.keyU] = r
+	addIndex(s.groupByExt, r.g.ExternalID, r.g.ID, r)
 }
 
 // unindexGroup removes r from the displayName, externalId and membership
 // indexes.
 func (s *Store) unindexGroup(r *groupRec) {
+	s.unindexGroupNames(r)
+	for _, m := range r.ids {
+		dropIndex(s.memberOf, m, r.g.ID)
+	}
+}
+
+// unindexGroupNames removes r from the displayName and externalId indexes.
+func (s *Store) unindexGroupNames(r *groupRec) {
 	if s.groupByNm[r.keyU] == r {
 		delete(s.groupByNm, r.keyU)
 	}
 	dropIndex(s.groupByExt, r.g.ExternalID, r.g.ID)
-	for m := range r.members {
-		dropIndex(s.memberOf, m, r.g.ID)
-	}
 }
 
 // deleteGroup removes a group.
