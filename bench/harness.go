@@ -94,7 +94,8 @@ func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 		return nil, err
 	}
 	tf := h.tf.with("SECUREACCESS_BASE_URL="+mock.url, "SECUREACCESS_SCIM_TOKEN="+mock.scimToken)
-	dirs, err := prepareDirs(ctx, tf, dir, sc)
+	sds := sidesOf(sc, h.s.frameworkFloor)
+	dirs, err := prepareDirs(ctx, tf, dir, sc, sds)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 		samples[i] = map[side][]sample{}
 	}
 	for rep := 1; rep <= h.s.repeat; rep++ {
-		for _, sd := range sides {
+		for _, sd := range sds {
 			for i, op := range sc.ops {
 				smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], rep)
 				if err != nil {
@@ -144,9 +145,9 @@ func (h *harness) seed(ctx context.Context, sc scenario, mock *mockProcess) (map
 
 // prepareDirs writes each side's configuration into its own directory
 // under dir and initializes it.
-func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario) (map[side]string, error) {
+func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario, sds []side) (map[side]string, error) {
 	dirs := map[side]string{}
-	for _, sd := range sides {
+	for _, sd := range sds {
 		d := filepath.Join(dir, string(sd))
 		if err := os.MkdirAll(d, 0o700); err != nil { //nolint:gosec // G703: under the -work scratch dir.
 			return nil, fmt.Errorf("create %s dir: %w", sd, err)
@@ -163,19 +164,28 @@ func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario) (ma
 }
 
 // renderConfig writes the scenario's configuration of side sd to path.
-func renderConfig(path string, sc scenario, sd side) (err error) {
-	f, err := os.Create(path) //nolint:gosec // G304: under the -work scratch dir.
-	if err != nil {
-		return fmt.Errorf("create configuration: %w", err)
+// The null side gets ours' configuration with the provider's source
+// pointing at the null provider (same local name, same resource types).
+func renderConfig(path string, sc scenario, sd side) error {
+	tmpl := sd
+	if sd == sideNull {
+		tmpl = sideOurs
 	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("write configuration: %w", cerr)
-		}
-	}()
-	name := sc.template + "_" + string(sd) + ".tf.tmpl"
-	if err := templates.ExecuteTemplate(f, name, sc.params); err != nil {
+	name := sc.template + "_" + string(tmpl) + ".tf.tmpl"
+	var b strings.Builder
+	if err := templates.ExecuteTemplate(&b, name, sc.params); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
+	}
+	config := b.String()
+	if sd == sideNull {
+		const real = `source = "secureaccess-iac/secureaccess"`
+		if strings.Count(config, real) != 1 {
+			return fmt.Errorf("render %s for the null provider: want one %s", name, real)
+		}
+		config = strings.Replace(config, real, `source = "`+nullProviderSource+`"`, 1)
+	}
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil { //nolint:gosec // G703: under the -work scratch dir.
+		return fmt.Errorf("write configuration: %w", err)
 	}
 	return nil
 }

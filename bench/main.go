@@ -42,6 +42,9 @@ type settings struct {
 	pluginDir    string
 	workDir      string
 	outPath      string
+	// frameworkFloor adds the third side, sideNull: the null provider,
+	// which run.sh builds into the same mirror when FRAMEWORK_FLOOR=1.
+	frameworkFloor bool
 }
 
 // run parses args, runs the selected scenarios and writes the report to
@@ -79,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.pluginDir, "plugin-dir", "", "filesystem mirror holding the provider `dir` (required)")
 	fs.StringVar(&s.workDir, "work", "", "scratch `dir` for configurations, state and logs (required)")
 	fs.StringVar(&s.outPath, "out", "bench/results/latest.md", "report `file`")
+	fs.BoolVar(&s.frameworkFloor, "framework-floor", false, "also time the null provider (bench/nullprovider) on the same configuration as ours, in the scenarios with resources")
 	err := fs.Parse(args)
 	if err != nil {
 		return settings{}, err

@@ -22,6 +22,7 @@ type row struct {
 	resources int
 	ours      time.Duration
 	floor     time.Duration
+	null      time.Duration // the framework floor; 0 when not run
 	requests  int
 	routes    map[string]int // requests per mock route, ours, last repetition
 	targets   []targetResult
@@ -43,6 +44,7 @@ func newRow(sc scenario, op operation, samples map[side][]sample) row {
 		resources: sc.resources,
 		ours:      median(elapsed(ours)),
 		floor:     median(elapsed(samples[sideFloor])),
+		null:      median(elapsed(samples[sideNull])),
 		requests:  median(requestCounts(ours)),
 		routes:    ours[len(ours)-1].routes,
 	}
@@ -89,6 +91,9 @@ func requestCounts(samples []sample) []int {
 // count); xs must not be empty.
 func median[T ~int | ~int64](xs []T) T {
 	s := slices.Sorted(slices.Values(xs))
+	if len(s) == 0 {
+		return 0 // a side that did not run
+	}
 	mid := len(s) / 2
 	if len(s)%2 == 1 {
 		return s[mid]
@@ -135,7 +140,11 @@ func (r *report) write(path string, stdout io.Writer) error {
 
 // command is the shell command that reproduces the run.
 func (r *report) command() string {
-	return fmt.Sprintf("SCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
+	floor := ""
+	if r.s.frameworkFloor {
+		floor = "FRAMEWORK_FLOOR=1 "
+	}
+	return fmt.Sprintf("%sSCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", floor, r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
 }
 
 // writeHeader writes what was run, where and when.
@@ -155,14 +164,42 @@ func (r *report) writeHeader(w io.StringWriter) {
 	}
 }
 
+// hasNull reports whether any row has a framework floor.
+func (r *report) hasNull() bool {
+	return slices.ContainsFunc(r.rows, func(row row) bool { return row.null > 0 })
+}
+
 // writeTable writes the results table.
 func (r *report) writeTable(w io.StringWriter) {
+	if r.hasNull() {
+		r.writeNullTable(w)
+		return
+	}
 	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | requests | req/resource | targets |\n" +
 		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, row := range r.rows {
 		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f | %d | %.2f | %s |\n",
 			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), row.floor.Seconds(),
 			row.ratio(), row.cost().Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
+	}
+}
+
+// writeNullTable writes the results table with the framework floor: the
+// null provider's time, ours over it, and the null provider over the
+// floor (what the plugin and the framework cost with these schemas).
+func (r *report) writeNullTable(w io.StringWriter) {
+	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, row := range r.rows {
+		null, oursOverNull, nullOverFloor := "–", "–", "–"
+		if row.null > 0 {
+			null = fmt.Sprintf("%.2f", row.null.Seconds())
+			oursOverNull = fmt.Sprintf("%.2f", row.ours.Seconds()/row.null.Seconds())
+			nullOverFloor = fmt.Sprintf("%.2f", row.null.Seconds()/row.floor.Seconds())
+		}
+		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %s | %.2f | %.2f | %s | %s | %+.2f | %d | %.2f | %s |\n",
+			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), null, row.floor.Seconds(),
+			row.ratio(), oursOverNull, nullOverFloor, row.cost().Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
 	}
 }
 

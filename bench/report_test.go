@@ -21,6 +21,7 @@ func TestMedian(t *testing.T) {
 		{name: "odd unsorted", xs: []int{9, 1, 5}, want: 5},
 		{name: "even", xs: []int{4, 1, 3, 2}, want: 2},
 		{name: "outlier", xs: []int{10, 11, 500}, want: 11},
+		{name: "a side that did not run", xs: nil, want: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,5 +106,30 @@ func TestReportWrite(t *testing.T) {
 		if !strings.Contains(file, want) {
 			t.Errorf("report lacks %q; it is:\n%s", want, file)
 		}
+	}
+}
+
+func TestReportWrite_frameworkFloor(t *testing.T) {
+	t.Parallel()
+	r := &report{
+		s: settings{scale: scales{def: 1}, repeat: 1, scenarios: []string{"1", "4"}, frameworkFloor: true},
+		rows: []row{
+			{scenario: "1", title: "users", op: "plan", resources: 10, ours: 3 * time.Second, null: 2 * time.Second, floor: time.Second, requests: 10},
+			{scenario: "4", title: "data source", op: "read", resources: 1, ours: 2 * time.Second, floor: time.Second, requests: 1},
+		},
+	}
+	var stdout strings.Builder
+	if err := r.write(filepath.Join(t.TempDir(), "r.md"), &stdout); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	want := "| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n" +
+		"| 1 | users | plan | 10 | 3.00 | 2.00 | 1.00 | 3.00 | 1.50 | 2.00 | +2.00 | 10 | 1.00 |  |\n" +
+		"| 4 | data source | read | 1 | 2.00 | – | 1.00 | 2.00 | – | – | +1.00 | 1 | 1.00 |  |\n"
+	if diff := cmp.Diff(want, stdout.String()); diff != "" {
+		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
+	}
+	if got := r.command(); got != "FRAMEWORK_FLOOR=1 SCALE=1 REPEAT=1 SCENARIOS=1,4 bench/run.sh" {
+		t.Errorf("command() = %q", got)
 	}
 }

@@ -13,6 +13,9 @@
 #   TERRAFORM  terraform binary (default: terraform on PATH)
 #   OUT        report file (default bench/results/latest.md)
 #   KEEP_WORK  set to 1 to keep the scratch directory (configs, logs, state)
+#   FRAMEWORK_FLOOR  set to 1 to also time bench/nullprovider (this
+#              provider's schemas, no HTTP, no CRUD work) on ours'
+#              configuration: the cost of any framework provider with them
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +43,13 @@ mirror="$work/mirror"
   go build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock
   go build -o "$work/bench" ./bench
 )
+extra=()
+if [ "${FRAMEWORK_FLOOR:-0}" = 1 ]; then
+  null_dir="$mirror/registry.terraform.io/secureaccess-iac/secureaccessnull/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+  mkdir -p "$null_dir"
+  (cd "$root" && go build -o "$null_dir/terraform-provider-secureaccessnull_v0.0.1" ./bench/nullprovider)
+  extra=(-framework-floor)
+fi
 
 "$work/bench" \
   -scale "${SCALE:-1}" \
@@ -49,4 +59,5 @@ mirror="$work/mirror"
   -mock "$work/secureaccess-mock" \
   -plugin-dir "$mirror" \
   -work "$work/run" \
-  -out "${OUT:-$root/bench/results/latest.md}"
+  -out "${OUT:-$root/bench/results/latest.md}" \
+  ${extra[@]+"${extra[@]}"}

@@ -45,16 +45,35 @@ var templateFS embed.FS
 // templates holds every configuration template, by file name.
 var templates = template.Must(template.ParseFS(templateFS, "templates/*.tf.tmpl"))
 
-// side is one half of a comparison: this provider, or Terraform's floor.
+// side is one half of a comparison: this provider, or Terraform's floor;
+// optionally a third, the framework floor.
 type side string
 
 const (
 	sideOurs  side = "ours"
 	sideFloor side = "floor"
+	// sideNull runs ours' configuration against bench/nullprovider: this
+	// provider's schemas served by the framework, with no HTTP and no CRUD
+	// work (-framework-floor).
+	sideNull side = "null"
 )
 
 // sides lists both halves in the order they run within a repetition.
 var sides = []side{sideOurs, sideFloor}
+
+// nullProviderSource is the null provider's source address; run.sh
+// builds it into the mirror next to the real provider.
+const nullProviderSource = "secureaccess-iac/secureaccessnull"
+
+// sidesOf returns the sides a scenario runs: the framework floor too when
+// enabled and the scenario has resources (the null provider serves no
+// data sources).
+func sidesOf(sc scenario, frameworkFloor bool) []side {
+	if frameworkFloor && !sc.dataSourceOnly {
+		return []side{sideOurs, sideNull, sideFloor}
+	}
+	return sides
+}
 
 // scenario is one benchmark: the configurations of both sides, what to seed
 // into the mock first, and the operations to time.
@@ -73,6 +92,9 @@ type scenario struct {
 	// from what was seeded; nil when the configuration has no variables.
 	vars func(seeded) map[string]map[string]any
 	ops  []operation
+	// dataSourceOnly marks a scenario without resources: no framework
+	// floor.
+	dataSourceOnly bool
 }
 
 // operation is one timed Terraform command.
@@ -190,11 +212,12 @@ func membersScenario(id string, members, change int) scenario {
 func usersDataSourceScenario(id string, users int) scenario {
 	pages := (users + scimsp.MaxResults - 1) / scimsp.MaxResults
 	return scenario{
-		id:        id,
-		title:     fmt.Sprintf("scim_users data source over %d users", users),
-		resources: 1,
-		template:  "users",
-		seed:      seedPlan{users: users},
+		id:             id,
+		title:          fmt.Sprintf("scim_users data source over %d users", users),
+		resources:      1,
+		dataSourceOnly: true,
+		template:       "users",
+		seed:           seedPlan{users: users},
 		ops: []operation{
 			{name: "read (apply)", args: cmdApply, check: expectOutput("user_count", map[side]string{sideOurs: strconv.Itoa(users), sideFloor: "1"}), targets: []target{
 				requestsTarget(pages),

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,4 +228,58 @@ func scenario3Op(t *testing.T, i int) operation {
 		t.Fatalf("buildScenario: %v", err)
 	}
 	return sc.ops[i]
+}
+
+func TestSidesOf(t *testing.T) {
+	t.Parallel()
+	users, err := buildScenario("1", 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := buildScenario("4", 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		sc             scenario
+		frameworkFloor bool
+		want           []side
+	}{
+		{users, false, []side{sideOurs, sideFloor}},
+		{users, true, []side{sideOurs, sideNull, sideFloor}},
+		{data, true, []side{sideOurs, sideFloor}}, // the null provider has no data sources
+	} {
+		if got := sidesOf(tt.sc, tt.frameworkFloor); !slices.Equal(got, tt.want) {
+			t.Errorf("sidesOf(scenario %s, %v) = %v, want %v", tt.sc.id, tt.frameworkFloor, got, tt.want)
+		}
+	}
+}
+
+// TestRenderConfig_null checks that the null side gets ours' configuration
+// with only the provider's source changed.
+func TestRenderConfig_null(t *testing.T) {
+	t.Parallel()
+	sc, err := buildScenario("1", 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	read := func(sd side) string {
+		path := filepath.Join(dir, string(sd)+".tf")
+		if err := renderConfig(path, sc, sd); err != nil {
+			t.Fatalf("renderConfig(%s): %v", sd, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	ours, null := read(sideOurs), read(sideNull)
+	if !strings.Contains(null, `source = "secureaccess-iac/secureaccessnull"`) {
+		t.Errorf("null configuration does not use the null provider:\n%s", null)
+	}
+	if got := strings.Replace(null, "secureaccessnull", "secureaccess", 1); got != ours {
+		t.Errorf("null configuration differs from ours beyond the source:\n%s", cmp.Diff(ours, got))
+	}
 }
