@@ -1,10 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -68,4 +75,121 @@ data "secureaccess_scim_users" "bad" {
 			},
 		},
 	})
+}
+
+// usersDataSourceSchema returns secureaccess_scim_users's schema.
+func usersDataSourceSchema(t testing.TB) dschema.Schema {
+	t.Helper()
+	var resp datasource.SchemaResponse
+	NewSCIMUsersDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema
+}
+
+// setUsersStateReflect is the reflection-based version setUsersState
+// replaced, kept as the reference of the test and the baseline of the
+// benchmark below.
+func setUsersStateReflect(ctx context.Context, state *tfsdk.State, filter types.String, users []*scim.User) diag.Diagnostics {
+	m := scimUsersDataSourceModel{Filter: filter, Users: make([]scimUserModel, len(users))}
+	for i, u := range users {
+		m.Users[i].fromAPI(u)
+	}
+	return state.Set(ctx, m)
+}
+
+// benchAPIUsers returns n users shaped like the bench harness's seeded ones.
+func benchAPIUsers(n int) []*scim.User {
+	users := make([]*scim.User, n)
+	for i := range users {
+		userName := fmt.Sprintf("seed-user-%05d@example.com", i)
+		users[i] = &scim.User{
+			ID: fmt.Sprintf("id-%05d", i), UserName: userName, DisplayName: new(fmt.Sprintf("Seed User %05d", i)), Active: new(true),
+			Name:   &scim.Name{GivenName: new("Seed"), FamilyName: new(fmt.Sprintf("User %05d", i))},
+			Emails: []scim.Email{{Value: userName, Type: "work", Primary: true}},
+		}
+	}
+	return users
+}
+
+// TestSetUsersStateMatchesReflection checks that setUsersState gives
+// exactly the state that tfsdk's reflection gave.
+func TestSetUsersStateMatchesReflection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := usersDataSourceSchema(t)
+	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
+	tests := map[string]struct {
+		filter types.String
+		users  []*scim.User
+	}{
+		"no users is an empty list": {filter: types.StringNull(), users: nil},
+		"every shape": {filter: types.StringValue(`userName sw "j"`), users: []*scim.User{
+			fullAPIUser(),
+			{ID: "u1", UserName: "jane"},
+			{ID: "u2", UserName: "john", Active: new(false), Name: &scim.Name{}, Emails: []scim.Email{}},
+			{ID: "u3", UserName: "joe", Name: &scim.Name{GivenName: new("Joe")}, Cisco: &scim.CiscoUserExtension{AuthName: new("joe")}},
+		}},
+		"many": {filter: types.StringNull(), users: benchAPIUsers(50)},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			want := tfsdk.State{Schema: s, Raw: null}
+			if diags := setUsersStateReflect(ctx, &want, tt.filter, tt.users); diags.HasError() {
+				t.Fatalf("reflection: %v", diags)
+			}
+			got := tfsdk.State{Schema: s, Raw: null}
+			if diags := setUsersState(&got, tt.filter, tt.users); diags.HasError() {
+				t.Fatalf("setUsersState: %v", diags)
+			}
+			if !got.Raw.Equal(want.Raw) {
+				t.Errorf("setUsersState = %s\nwant (reflection) %s", got.Raw, want.Raw)
+			}
+		})
+	}
+}
+
+// BenchmarkUsersState compares building the data source's state of n users
+// by reflection (the old Read) and by hand, in one run:
+//
+//	go test -run '^$' -bench BenchmarkUsersState -benchmem -count 6 ./internal/provider/
+func BenchmarkUsersState(b *testing.B) {
+	ctx := context.Background()
+	s := usersDataSourceSchema(b)
+	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
+	users := benchAPIUsers(10000)
+	b.Run("reflect", func(b *testing.B) {
+		for b.Loop() {
+			st := tfsdk.State{Schema: s, Raw: null}
+			if diags := setUsersStateReflect(ctx, &st, types.StringNull(), users); diags.HasError() {
+				b.Fatal(diags)
+			}
+		}
+	})
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			st := tfsdk.State{Schema: s, Raw: null}
+			if diags := setUsersState(&st, types.StringNull(), users); diags.HasError() {
+				b.Fatal(diags)
+			}
+		}
+	})
+}
+
+// TestSetUsersStateSchemaMismatch checks that a state whose schema is not
+// the data source's is an error diagnostic, not a panic.
+func TestSetUsersStateSchemaMismatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	wrong := usersDataSourceSchema(t)
+	users := wrong.Attributes["users"].(dschema.ListNestedAttribute)
+	delete(users.NestedObject.Attributes, "auth_name") // one user attribute fewer than putTerraform sets
+	wrong.Attributes["users"] = users
+	st := tfsdk.State{Schema: wrong, Raw: tftypes.NewValue(wrong.Type().TerraformType(ctx), nil)}
+	diags := setUsersState(&st, types.StringNull(), []*scim.User{fullAPIUser()})
+	if !diags.HasError() {
+		t.Fatalf("setUsersState with a mismatched schema: no error; state %s", st.Raw)
+	}
 }
