@@ -23,6 +23,7 @@ import (
 )
 
 func main() {
+	realprovider.QuietSDKLogsUnlessLogging() // as the real provider's main does
 	opts := providerserver.ServeOpts{Address: "registry.terraform.io/secureaccess-iac/secureaccessnull"}
 	if err := providerserver.Serve(context.Background(), func() provider.Provider { return &nullProvider{real: realprovider.New("null")()} }, opts); err != nil {
 		log.Fatal(err)

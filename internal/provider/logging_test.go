@@ -1,4 +1,4 @@
-package main
+package provider
 
 import (
 	"os"
@@ -26,7 +26,7 @@ func TestQuietSDKLogsUnlessLogging(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			quietSDKLogsUnlessLogging()
+			QuietSDKLogsUnlessLogging()
 			for _, k := range sdkLogVariables {
 				got, set := os.LookupEnv(k)
 				if tt.wantOff && got != "off" {
