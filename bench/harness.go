@@ -178,11 +178,11 @@ func renderConfig(path string, sc scenario, sd side) error {
 	}
 	config := b.String()
 	if sd == sideNull {
-		const real = `source = "secureaccess-iac/secureaccess"`
-		if strings.Count(config, real) != 1 {
-			return fmt.Errorf("render %s for the null provider: want one %s", name, real)
+		const realSource = `source = "secureaccess-iac/secureaccess"`
+		if strings.Count(config, realSource) != 1 {
+			return fmt.Errorf("render %s for the null provider: want one %s", name, realSource)
 		}
-		config = strings.Replace(config, real, `source = "`+nullProviderSource+`"`, 1)
+		config = strings.Replace(config, realSource, `source = "`+nullProviderSource+`"`, 1)
 	}
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil { //nolint:gosec // G703: under the -work scratch dir.
 		return fmt.Errorf("write configuration: %w", err)

@@ -169,12 +169,21 @@ func memberValuePath(path string) (string, bool) {
 	}
 	id := path[len(prefix) : len(path)-len(suffix)]
 	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._@+:", c) >= 0) {
+		if !plainIDByte(id[i]) {
 			return "", false
 		}
 	}
 	return id, true
+}
+
+// plainIDByte reports whether c may appear in an ID that memberValuePath
+// takes without the filter parser: one that needs no escaping in a filter.
+func plainIDByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._@+:", c) >= 0
 }
 
 // eqNorm is the form in which the filter value v compares with eqKey's
