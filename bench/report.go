@@ -157,8 +157,11 @@ func (r *report) writeHeader(w io.StringWriter) {
 		fmt.Sprintf("- Machine: %d CPUs, %s/%s; load average (1, 5, 15 min) %s before, %s after", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, r.loadBefore, r.loadAfter),
 		"- " + r.terraform + ", " + runtime.Version(),
 		fmt.Sprintf("- Each timing is the median of %d repetitions. ratio = ours / floor; cost = ours − floor; requests = HTTP requests the mock counted during the operation (median).", r.s.repeat),
-		"",
 	}
+	if r.s.frameworkFloor {
+		lines = append(lines, "- framework floor = bench/nullprovider on ours' configuration: this provider's schemas served by terraform-plugin-framework, with no HTTP and no CRUD work.")
+	}
+	lines = append(lines, "")
 	for _, l := range lines {
 		_, _ = w.WriteString(l + "\n")
 	}
