@@ -27,6 +27,7 @@ type harness struct {
 type sample struct {
 	elapsed  time.Duration
 	requests int
+	mockCPU  time.Duration // CPU the mock used during the operation
 	routes   map[string]int
 }
 
@@ -202,10 +203,12 @@ func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, di
 	if err != nil {
 		return sample{}, err
 	}
+	cpuBefore := mock.cpu()
 	out, err := tf.run(ctx, dir, fmt.Sprintf("%d-%s", rep, slug(op.name)), op.args...)
 	if err != nil {
 		return sample{}, err
 	}
+	cpuAfter := mock.cpu()
 	after, err := mock.stats(ctx)
 	if err != nil {
 		return sample{}, err
@@ -216,7 +219,7 @@ func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, di
 		}
 	}
 	d := after.since(before)
-	return sample{elapsed: out.elapsed, requests: d.Total, routes: d.Requests}, nil
+	return sample{elapsed: out.elapsed, requests: d.Total, routes: d.Requests, mockCPU: cpuAfter - cpuBefore}, nil
 }
 
 // writeVars writes a variables file.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -107,6 +108,43 @@ func (m *mockProcess) scimURL() string {
 func (m *mockProcess) stop() {
 	_ = m.cmd.Process.Signal(syscall.SIGTERM)
 	_ = m.cmd.Wait()
+}
+
+// cpu returns the CPU time (user and system) the mock process has used so
+// far, from /proc/PID/stat; 0 for an in-process mock or without /proc.
+func (m *mockProcess) cpu() time.Duration {
+	if m.cmd == nil || m.cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", m.cmd.Process.Pid)) //nolint:gosec // G703: a /proc path built from the pid of the mock this harness started.
+	if err != nil {
+		return 0
+	}
+	return parseProcStatCPU(string(b))
+}
+
+// clockTick is Linux's USER_HZ, the unit of /proc/PID/stat's CPU times.
+const clockTick = time.Second / 100
+
+// parseProcStatCPU returns utime + stime of a /proc/PID/stat line, 0 if it
+// cannot be parsed. The command name (field 2) is in parentheses and may
+// hold spaces, so fields are counted after its closing parenthesis: the
+// state (field 3) comes first, utime and stime are fields 14 and 15.
+func parseProcStatCPU(stat string) time.Duration {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * clockTick
 }
 
 // mockStats is the part of GET /_mock/stats the harness reads.

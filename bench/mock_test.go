@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -108,5 +111,42 @@ func TestMockStats(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, after.since(before)); diff != "" {
 		t.Errorf("stats delta mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseProcStatCPU(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, stat string
+		want       time.Duration
+	}{
+		{
+			name: "a name with spaces and parentheses",
+			stat: "4242 (secure (mock) x) S 1 4242 4242 0 -1 4194560 1190 0 0 0 250 37 0 0 20 0 8 0 123 1234567 890 18446744073709551615",
+			want: 2870 * time.Millisecond,
+		},
+		{name: "truncated", stat: "4242 (mock) S 1 2 3", want: 0},
+		{name: "no name", stat: "garbage", want: 0},
+	}
+	for _, tt := range tests {
+		if got := parseProcStatCPU(tt.stat); got != tt.want {
+			t.Errorf("%s: parseProcStatCPU = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestMockCPU checks that a running mock's CPU time is read and grows.
+func TestMockCPU(t *testing.T) {
+	self := &mockProcess{cmd: &exec.Cmd{Process: &os.Process{Pid: os.Getpid()}}}
+	before := self.cpu()
+	spins := 0
+	for start := time.Now(); time.Since(start) < 200*time.Millisecond; spins++ {
+		// burn CPU
+	}
+	if after := self.cpu(); after <= before {
+		t.Errorf("CPU time did not grow over %d spins: %v then %v", spins, before, after)
+	}
+	if (&mockProcess{}).cpu() != 0 {
+		t.Error("an in-process mock has CPU time")
 	}
 }

@@ -24,6 +24,7 @@ type row struct {
 	floor     time.Duration
 	null      time.Duration // the framework floor; 0 when not run
 	requests  int
+	mockCPU   time.Duration  // CPU the mock used during ours' operation (median)
 	routes    map[string]int // requests per mock route, ours, last repetition
 	targets   []targetResult
 }
@@ -46,6 +47,7 @@ func newRow(sc scenario, op operation, samples map[side][]sample) row {
 		floor:     median(elapsed(samples[sideFloor])),
 		null:      median(elapsed(samples[sideNull])),
 		requests:  median(requestCounts(ours)),
+		mockCPU:   median(mockCPUs(ours)),
 		routes:    ours[len(ours)-1].routes,
 	}
 	for _, t := range op.targets {
@@ -87,8 +89,17 @@ func requestCounts(samples []sample) []int {
 	return out
 }
 
+// mockCPUs returns the mock CPU time of each sample.
+func mockCPUs(samples []sample) []time.Duration {
+	out := make([]time.Duration, len(samples))
+	for i, s := range samples {
+		out[i] = s.mockCPU
+	}
+	return out
+}
+
 // median returns the median of xs (the mean of the middle two for an even
-// count); xs must not be empty.
+// count); 0 for none.
 func median[T ~int | ~int64](xs []T) T {
 	s := slices.Sorted(slices.Values(xs))
 	if len(s) == 0 {
@@ -156,7 +167,7 @@ func (r *report) writeHeader(w io.StringWriter) {
 		"- Started: " + r.start.Format(time.RFC3339),
 		fmt.Sprintf("- Machine: %d CPUs, %s/%s; load average (1, 5, 15 min) %s before, %s after", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, r.loadBefore, r.loadAfter),
 		"- " + r.terraform + ", " + runtime.Version(),
-		fmt.Sprintf("- Each timing is the median of %d repetitions. ratio = ours / floor; cost = ours − floor; requests = HTTP requests the mock counted during the operation (median).", r.s.repeat),
+		fmt.Sprintf("- Each timing is the median of %d repetitions. ratio = ours / floor; cost = ours − floor; requests = HTTP requests the mock counted during the operation (median); mock CPU = CPU time the mock process used during ours' operation (median), on the same cores as Terraform.", r.s.repeat),
 	}
 	if r.s.frameworkFloor {
 		lines = append(lines, "- framework floor = bench/nullprovider on ours' configuration: this provider's schemas served by terraform-plugin-framework, with no HTTP and no CRUD work.")
@@ -178,12 +189,12 @@ func (r *report) writeTable(w io.StringWriter) {
 		r.writeNullTable(w)
 		return
 	}
-	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | requests | req/resource | targets |\n" +
-		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | mock CPU (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, row := range r.rows {
-		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f | %d | %.2f | %s |\n",
+		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f | %.2f | %d | %.2f | %s |\n",
 			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), row.floor.Seconds(),
-			row.ratio(), row.cost().Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
+			row.ratio(), row.cost().Seconds(), row.mockCPU.Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
 	}
 }
 
@@ -191,8 +202,8 @@ func (r *report) writeTable(w io.StringWriter) {
 // null provider's time, ours over it, and the null provider over the
 // floor (what the plugin and the framework cost with these schemas).
 func (r *report) writeNullTable(w io.StringWriter) {
-	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | requests | req/resource | targets |\n" +
-		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	_, _ = w.WriteString("| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | mock CPU (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, row := range r.rows {
 		null, oursOverNull, nullOverFloor := "–", "–", "–"
 		if row.null > 0 {
@@ -200,9 +211,9 @@ func (r *report) writeNullTable(w io.StringWriter) {
 			oursOverNull = fmt.Sprintf("%.2f", row.ours.Seconds()/row.null.Seconds())
 			nullOverFloor = fmt.Sprintf("%.2f", row.null.Seconds()/row.floor.Seconds())
 		}
-		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %s | %.2f | %.2f | %s | %s | %+.2f | %d | %.2f | %s |\n",
+		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %s | %.2f | %.2f | %s | %s | %+.2f | %.2f | %d | %.2f | %s |\n",
 			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), null, row.floor.Seconds(),
-			row.ratio(), oursOverNull, nullOverFloor, row.cost().Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
+			row.ratio(), oursOverNull, nullOverFloor, row.cost().Seconds(), row.mockCPU.Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
 	}
 }
 

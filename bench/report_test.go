@@ -74,7 +74,7 @@ func TestReportWrite(t *testing.T) {
 		loadAfter:  "4.00 5.00 6.00",
 		rows: []row{{
 			scenario: "3", title: "group_members", op: "change", resources: 1,
-			ours: 3 * time.Second, floor: 2 * time.Second, requests: 6,
+			ours: 3 * time.Second, floor: 2 * time.Second, requests: 6, mockCPU: 250 * time.Millisecond,
 			routes:  map[string]int{patchGroupRoute: 5, "GET /identity/v2/scim/Groups/{id}": 1},
 			targets: []targetResult{{desc: "≤ 5 PATCHes", met: true}, {desc: "x", met: false}},
 		}},
@@ -84,9 +84,9 @@ func TestReportWrite(t *testing.T) {
 	if err := r.write(path, &stdout); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	wantTable := "| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | requests | req/resource | targets |\n" +
-		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n" +
-		"| 3 | group_members | change | 1 | 3.00 | 2.00 | 1.50 | +1.00 | 6 | 6.00 | ≤ 5 PATCHes ✓; x ✗ |\n" +
+	wantTable := "| # | scenario | operation | resources | ours (s) | floor (s) | ratio | cost (s) | mock CPU (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n" +
+		"| 3 | group_members | change | 1 | 3.00 | 2.00 | 1.50 | +1.00 | 0.25 | 6 | 6.00 | ≤ 5 PATCHes ✓; x ✗ |\n" +
 		"\n**Failed:**\n\n- scenario 1: boom\n  second line\n"
 	if diff := cmp.Diff(wantTable, stdout.String()); diff != "" {
 		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
@@ -122,10 +122,10 @@ func TestReportWrite_frameworkFloor(t *testing.T) {
 	if err := r.write(filepath.Join(t.TempDir(), "r.md"), &stdout); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	want := "| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | requests | req/resource | targets |\n" +
-		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n" +
-		"| 1 | users | plan | 10 | 3.00 | 2.00 | 1.00 | 3.00 | 1.50 | 2.00 | +2.00 | 10 | 1.00 |  |\n" +
-		"| 4 | data source | read | 1 | 2.00 | – | 1.00 | 2.00 | – | – | +1.00 | 1 | 1.00 |  |\n"
+	want := "| # | scenario | operation | resources | ours (s) | framework floor (s) | floor (s) | ratio | ours / framework | framework / floor | cost (s) | mock CPU (s) | requests | req/resource | targets |\n" +
+		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n" +
+		"| 1 | users | plan | 10 | 3.00 | 2.00 | 1.00 | 3.00 | 1.50 | 2.00 | +2.00 | 0.00 | 10 | 1.00 |  |\n" +
+		"| 4 | data source | read | 1 | 2.00 | – | 1.00 | 2.00 | – | – | +1.00 | 0.00 | 1 | 1.00 |  |\n"
 	if diff := cmp.Diff(want, stdout.String()); diff != "" {
 		t.Errorf("stdout mismatch (-want +got):\n%s", diff)
 	}
