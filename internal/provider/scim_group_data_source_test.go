@@ -31,17 +31,17 @@ func TestSCIMGroupDataSourceModelFromAPI(t *testing.T) {
 		{
 			name:           "members not asked for",
 			includeMembers: types.BoolNull(),
-			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolNull(), MemberIDs: types.SetNull(types.StringType)},
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolNull(), MemberIDs: types.ListNull(types.StringType)},
 		},
 		{
 			name:           "members excluded",
 			includeMembers: types.BoolValue(false),
-			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(false), MemberIDs: types.SetNull(types.StringType)},
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(false), MemberIDs: types.ListNull(types.StringType)},
 		},
 		{
 			name:           "members included",
 			includeMembers: types.BoolValue(true),
-			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(true), MemberIDs: memberIDSet([]string{"u1", "u2"})},
+			want:           scimGroupDataSourceModel{scimGroupResourceModel: attrs, IncludeMembers: types.BoolValue(true), MemberIDs: stringList([]string{"u1", "u2"})},
 		},
 	}
 	for _, tt := range tests {
@@ -103,7 +103,7 @@ data "secureaccess_scim_group" "by_name" {
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("id"), knownvalue.StringExact(g.ID)),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("display_name"), knownvalue.StringExact("OKTA - Secure Access Users")),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("member_ids"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1])})),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(sortedCopy(users[:2])[0]), knownvalue.StringExact(sortedCopy(users[:2])[1])})),
 				},
 				Check: func(*terraform.State) error {
 					reads := log.matching("GET /Groups/" + g.ID)

@@ -50,19 +50,6 @@ func memberValues(members []scim.Member) []string {
 	return ids
 }
 
-// memberIDSet returns a set of user IDs.
-func memberIDSet(values []string) types.Set {
-	return types.SetValueMust(types.StringType, stringValues(values))
-}
-
-// stringValues returns values as framework string values.
-func stringValues(values []string) []attr.Value {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return elems
-}
 
 // stringElements returns the values of a list of strings; unknown and null
 // elements are skipped.
@@ -79,7 +66,11 @@ func stringElements(l types.List) []string {
 
 // stringList returns a list of strings.
 func stringList(values []string) types.List {
-	return types.ListValueMust(types.StringType, stringValues(values))
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.ListValueMust(types.StringType, elems)
 }
 
 // orderLike returns the values of current in the order of prior: values
