@@ -82,8 +82,8 @@ func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The SCIM IDs of the group's member users, sorted, when `include_members` is true; null otherwise. " +
 					"A list rather than a set: the plugin framework checks a set's elements for duplicates pair by pair, " +
 					"which took 23 seconds for a group of 10,000 members.",
-				Computed:            true,
-				ElementType:         types.StringType,
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 		},
 	}

@@ -50,7 +50,6 @@ func memberValues(members []scim.Member) []string {
 	return ids
 }
 
-
 // stringElements returns the values of a list of strings; unknown and null
 // elements are skipped.
 func stringElements(l types.List) []string {
