@@ -116,7 +116,7 @@ func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.Con
 }
 
 // Create reads the group's current members once and sends the delta to
-// the planned set.
+// the planned list.
 func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
