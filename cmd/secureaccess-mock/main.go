@@ -51,6 +51,7 @@ type config struct {
 	bootstrap    string
 	bootstrapIDP string
 	dataFile     string
+	clockOffset  time.Duration
 	opts         mockserver.Options
 	fault        mockserver.FaultRule
 }
@@ -87,6 +88,7 @@ func newServer(cfg config) (*mockserver.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	srv.SetClockOffset(cfg.clockOffset)
 	if cfg.fault != (mockserver.FaultRule{}) {
 		if err := srv.ValidateFault(cfg.fault); err != nil {
 			_ = srv.Close() // the fault flags' error is the one to report.
@@ -190,6 +192,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Int64Var(&cfg.opts.MaxBodyBytes, "max-body-bytes", mockserver.DefaultMaxBodyBytes, "request body cap; larger bodies get 413")
 	fs.Float64Var(&cfg.opts.AdminRateLimit, "admin-rate-limit", 0, "admin calls per second per key, excess get 429 (0 = off; Secure Access: 5)")
 	fs.StringVar(&cfg.opts.BaseURL, "base-url", "", "external `URL` for provisioningUrl (default: from each request's Host)")
+	fs.DurationVar(&cfg.clockOffset, "clock-offset", 0, "move the service's clock by this `duration` (e.g. -3624h: tokens are issued 151 days ago); POST /_mock/clock changes it at run time")
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed of the fault injection random source")
 	fs.StringVar(&cfg.dataFile, "data", "", "persist the state in this `file` (created if missing): every acknowledged write survives a crash and a restart; access tokens are not kept (default: in memory only)")
 	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name` and print its provisioning URL and SCIM token")

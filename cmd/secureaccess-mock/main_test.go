@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -279,5 +280,33 @@ func TestCheckListen(t *testing.T) {
 		if err := checkListen(tc.addr, tc.allowRemote); (err != nil) != tc.wantErr {
 			t.Errorf("checkListen(%q, %v) = %v, want error: %v", tc.addr, tc.allowRemote, err, tc.wantErr)
 		}
+	}
+}
+
+func TestRunClockOffsetFlag(t *testing.T) {
+	t.Parallel()
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-clock-offset", "-3624h"}, nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.baseURL(t)+"/_mock/clock", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var got struct{ Now, Offset string }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Offset != "-3624h0m0s" {
+		t.Errorf("offset = %q, want -3624h0m0s", got.Offset)
+	}
+	now, err := time.Parse(time.RFC3339, got.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ago := time.Since(now); ago < 150*24*time.Hour || ago > 152*24*time.Hour {
+		t.Errorf("the mock's clock is %s behind, want 151 days", ago)
 	}
 }

@@ -123,12 +123,16 @@ type Server struct {
 	limiters limiters
 	stats    statsCounter
 	faults   faultSet
+	clock    *clock
 }
 
 // New returns a Server with an empty store.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
+	clk := &clock{base: opts.Now}
+	opts.Now = clk.now
 	s := &Server{
+		clock:    clk,
 		opts:     opts,
 		store:    newStore(),
 		mux:      http.NewServeMux(),
@@ -171,6 +175,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /_mock/faults", s.handleSetFaults)
 	s.mux.HandleFunc("DELETE /_mock/faults", s.handleClearFaults)
 	s.mux.HandleFunc("POST /_mock/reset", s.handleReset)
+	s.mux.HandleFunc("GET /_mock/clock", s.handleGetClock)
+	s.mux.HandleFunc("POST /_mock/clock", s.handleSetClock)
 }
 
 // handle registers a service endpoint, one that is counted and subject to
