@@ -3,8 +3,11 @@
 # token, all in a single `terraform apply`.
 #
 # The second provider block is configured with the token resource's secret.
-# While Terraform plans, the token is not known yet; the provider tolerates
-# that and only calls the SCIM API once the token exists.
+# While Terraform plans a new token (the first apply, a rotation, an expired
+# token, or one regenerated in the dashboard), that secret is not known yet:
+# the SCIM resources then keep their last known state for that plan, with a
+# warning, and the apply uses the new token. Every rotation revokes the token
+# Okta holds: hand the new one on (the scim_token output) in the same run.
 #
 # terraform apply \
 #   -var base_url=https://api.sse.cisco.com \
@@ -63,6 +66,13 @@ resource "secureaccess_scim_group" "users" {
   provider = secureaccess.scim
 
   display_name = "OKTA - Secure Access Users"
+}
+
+resource "secureaccess_scim_group_members" "users" {
+  provider = secureaccess.scim
+
+  group_id   = secureaccess_scim_group.users.id
+  member_ids = [secureaccess_scim_user.jane.id]
 }
 
 # Paste these into Okta's "Cisco User Management Connector" provisioning

@@ -125,10 +125,10 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.admin()
+	client, diags := r.data.adminForRead()
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // admin settings unknown while planning: the prior state stays
 	}
 
 	dir, err := client.DirectoryIntegrations.Get(ctx, state.ID.ValueString())
@@ -185,6 +185,10 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 
 // ImportState accepts the directory integration's ID or "name=<name>".
 func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.adminKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	name, byName := splitImportID(req.ID, directoryIntegrationImportKey)
 	if !byName {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // Environment variables read when the provider block leaves an attribute out.
@@ -35,12 +36,8 @@ const (
 	envSCIMToken    = "SECUREACCESS_SCIM_TOKEN"
 )
 
-// Defaults of the tuning attributes.
-const (
-	defaultMaxRetries     = 4
-	defaultRequestTimeout = 30 * time.Second
-	scimPath              = "/identity/v2/scim"
-)
+// scimPath is the SCIM provisioning endpoint's path under base_url.
+const scimPath = "/identity/v2/scim"
 
 var _ provider.Provider = &secureAccessProvider{}
 
@@ -107,12 +104,12 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Sensitive: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a temporary server error (502, 503, 504) or a network error, with exponential backoff and jitter, honouring `Retry-After`. Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a temporary server error (502, 503, 504) or a network error, with exponential backoff and jitter, honouring `Retry-After`. Defaults to `%d`; `0` disables retries: every request is sent once.", transport.DefaultMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"request_timeout": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP request attempt, in seconds. Defaults to `%d`.", int(defaultRequestTimeout.Seconds())),
+				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP request attempt, in seconds. Defaults to `%d`.", int(transport.DefaultRequestTimeout.Seconds())),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 600)},
 			},
@@ -142,11 +139,7 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 	data.clientID = stringOrEnv(cfg.ClientID, envClientID, "")
 	data.clientSecret = stringOrEnv(cfg.ClientSecret, envClientSecret, "")
 	data.scimToken = stringOrEnv(cfg.SCIMToken, envSCIMToken, "")
-	data.maxRetries = defaultMaxRetries
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		data.maxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	data.requestTimeout = defaultRequestTimeout
+	data.maxRetries = transportMaxRetries(cfg.MaxRetries)
 	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
 		data.requestTimeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
 	}
@@ -185,8 +178,27 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 		return
 	}
 
+	// Where Terraform can defer actions, an unknown credential defers every
+	// resource and data source of this provider to a later plan instead of
+	// planning with the last known state (see scimForRead).
+	if req.ClientCapabilities.DeferralAllowed && (data.scimConfigUnknown() || data.adminConfigUnknown()) {
+		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// transportMaxRetries maps max_retries to transport.Config.MaxRetries,
+// where 0 means the default and a negative number no retries.
+func transportMaxRetries(v types.Int64) int {
+	switch {
+	case v.IsNull() || v.IsUnknown():
+		return 0 // transport.DefaultMaxRetries
+	case v.ValueInt64() == 0:
+		return -1
+	default:
+		return int(v.ValueInt64())
+	}
 }
 
 func (p *secureAccessProvider) Resources(_ context.Context) []func() resource.Resource {

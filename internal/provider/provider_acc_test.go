@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 )
 
 // TestAccProvider_configurationErrors covers the provider's clear errors:
@@ -117,4 +119,39 @@ func TestAccProvider_tokenDrift(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccProvider_maxRetries: max_retries = 0 sends a request that gets a
+// 503 once, as documented, and max_retries = 1 sends it twice.
+func TestAccProvider_maxRetries(t *testing.T) {
+	for _, tt := range []struct {
+		maxRetries, wantRequests int
+	}{
+		{maxRetries: 0, wantRequests: 1},
+		{maxRetries: 1, wantRequests: 2},
+	} {
+		t.Run(fmt.Sprintf("max_retries=%d", tt.maxRetries), func(t *testing.T) {
+			m := newTestMock(t)
+			const route = "GET /identity/v2/scim/Groups"
+			m.Server.SetFaults(mockserver.FaultRule{Route: route, Rate503: 1})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+provider "secureaccess" {
+  base_url    = %q
+  scim_token  = %q
+  max_retries = %d
+}
+
+data "secureaccess_scim_groups" "all" {}
+`, m.URL, m.SCIMToken, tt.maxRetries),
+					ExpectError: regexp.MustCompile(`503`),
+				}},
+			})
+			if got := m.Server.Stats().Count(route); got != tt.wantRequests {
+				t.Errorf("%s was sent %d times, want %d", route, got, tt.wantRequests)
+			}
+		})
+	}
 }

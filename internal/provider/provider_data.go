@@ -39,6 +39,9 @@ type providerData struct {
 	scimOnce   sync.Once
 	scimClient *scim.Client
 	scimErr    error
+
+	// unknownWarnOnce makes the "not refreshed" warning one per provider.
+	unknownWarnOnce sync.Once
 }
 
 // transportConfig is the shared HTTP configuration of both clients.
@@ -51,15 +54,38 @@ func (d *providerData) transportConfig() transport.Config {
 	}
 }
 
+// tokenFix is the way out when a data source, an import or a create needs
+// the SCIM API while the provider's token is only known after apply. The
+// indented lines are commands: Terraform prints them as they are.
+const tokenFix = "A data source is read during apply, after the new token exists, when it depends on the token resource that scim_token comes from:\n\n" +
+	"  depends_on = [secureaccess_provisioning_token.<name>]\n\n" +
+	"Otherwise create the token first, then everything else:\n\n" +
+	"  terraform apply -target=secureaccess_provisioning_token.<name>\n" +
+	"  terraform apply"
+
+// adminConfigUnknown reports whether a setting the admin API client needs
+// is only known after apply.
+func (d *providerData) adminConfigUnknown() bool { return d.adminUnknown || d.baseURLUnknown }
+
+// scimConfigUnknown reports whether a setting the SCIM client needs is only
+// known after apply. During plan that means a resource of the same
+// configuration, typically the secureaccess_provisioning_token the
+// scim_token comes from, is created or replaced in this run; during apply
+// it only happens in a destroy, after that resource left the state.
+func (d *providerData) scimConfigUnknown() bool {
+	return d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown
+}
+
 // admin returns the admin API client, or a diagnostic that names the missing
 // provider attributes and environment variables.
 func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
-	case d.adminUnknown || d.baseURLUnknown:
+	case d.adminConfigUnknown():
 		diags.AddError("Secure Access Admin API Credentials Not Known Yet",
 			"The provider's client_id, client_secret or base_url depends on a value that is only known after apply, "+
-				"but this operation must call the Secure Access admin API now. Apply the resources they come from first.")
+				"but this operation must call the Secure Access admin API now. Create the resources they come from first with "+
+				"terraform apply -target=<resource>, then run terraform apply again.")
 		return nil, diags
 	case d.clientID == "" || d.clientSecret == "":
 		diags.AddError("Missing Secure Access Admin API Credentials",
@@ -90,10 +116,10 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
-	case d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown:
+	case d.scimConfigUnknown():
 		diags.AddError("SCIM Provisioning Token Not Known Yet",
 			"The provider's scim_token, scim_url or base_url depends on a value that is only known after apply, "+
-				"but this operation must call the SCIM API now. Apply the resources they come from first.")
+				"typically a secureaccess_provisioning_token that this run generates or rotates, so nothing can be read through SCIM until it exists.\n\n"+tokenFix)
 		return nil, diags
 	case d.scimToken == "":
 		diags.AddError("Missing SCIM Provisioning Token",
@@ -112,6 +138,82 @@ func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 		diags.AddError("Unable to Create SCIM Client", d.scimErr.Error())
 	}
 	return d.scimClient, diags
+}
+
+// scimKnown is the error of an import while the SCIM settings are only
+// known after apply: an import must read the object, so it cannot wait.
+func (d *providerData) scimKnown() diag.Diagnostics {
+	if !d.scimConfigUnknown() {
+		return nil
+	}
+	_, diags := d.scim()
+	return diags
+}
+
+// adminKnown is scimKnown for the admin API.
+func (d *providerData) adminKnown() diag.Diagnostics {
+	if !d.adminConfigUnknown() {
+		return nil
+	}
+	_, diags := d.admin()
+	return diags
+}
+
+// scimForRead returns the SCIM client to refresh a resource with. While the
+// SCIM settings are only known after apply it returns nil and no error, so
+// that the caller keeps the prior state and the plan goes on: Terraform
+// configures the provider again for the apply, after the token exists.
+// The first such call of a provider adds a warning that says so.
+func (d *providerData) scimForRead() (*scim.Client, diag.Diagnostics) {
+	if !d.scimConfigUnknown() {
+		return d.scim()
+	}
+	var diags diag.Diagnostics
+	d.unknownWarnOnce.Do(func() {
+		diags.AddWarning("SCIM Objects Not Refreshed",
+			"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
+				"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
+				"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
+				"The apply uses the new token, and the next plan checks them again.")
+	})
+	return nil, diags
+}
+
+// adminForRead is scimForRead for the admin API: nil and no error while
+// the admin API settings are only known after apply.
+func (d *providerData) adminForRead() (*admin.Client, diag.Diagnostics) {
+	if !d.adminConfigUnknown() {
+		return d.admin()
+	}
+	var diags diag.Diagnostics
+	d.unknownWarnOnce.Do(func() {
+		diags.AddWarning("Secure Access Objects Not Refreshed",
+			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
+				"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
+				"The next plan checks them again.")
+	})
+	return nil, diags
+}
+
+// scimForDelete returns the SCIM client to delete object with. When the
+// SCIM settings are unknown while Terraform applies, which only happens in
+// a destroy after the secureaccess_provisioning_token the scim_token comes
+// from was regenerated or revoked outside Terraform (so it left the state),
+// no credential can reach the object: it returns nil with a warning, and
+// the caller lets the object go from the state. Deleting its directory
+// integration, as destroying the one-apply bootstrap does, deletes it.
+func (d *providerData) scimForDelete(object string) (*scim.Client, diag.Diagnostics) {
+	if !d.scimConfigUnknown() {
+		return d.scim()
+	}
+	var diags diag.Diagnostics
+	diags.AddWarning("SCIM Object Removed From State Only",
+		object+" could not be deleted through SCIM: the provisioning token this provider's scim_token comes from was regenerated or revoked "+
+			"outside Terraform, so no token that Terraform knows can reach it. It is removed from the Terraform state only. "+
+			"Destroying its directory integration in the same run deletes it with every other user and group of the directory. "+
+			"If the directory integration stays, the object stays in Secure Access: run terraform apply to generate a new token, "+
+			"then import the object or delete it with the new token.")
+	return nil, diags
 }
 
 // configuredData extracts the provider data in a resource's or data source's

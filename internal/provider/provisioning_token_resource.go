@@ -78,7 +78,7 @@ func (r *provisioningTokenResource) Schema(_ context.Context, _ resource.SchemaR
 			"or this provider's `scim_token`, uses to provision users and groups. A directory integration has one active token: " +
 			"creating this resource revokes the token the directory integration had, and destroying it revokes the token.\n\n" +
 			"The secret is only known when Terraform generates it, and it is stored in the Terraform state: protect the state accordingly. " +
-			"When the token was regenerated or revoked outside Terraform, the next plan generates a new one.\n\n" +
+			"When the token has expired, or was regenerated or revoked outside Terraform, the next plan generates a new one.\n\n" +
 			"Import it with the ID of its directory integration. Secure Access never shows the secret again, so `token` is null after an import: " +
 			"replace the resource (`terraform apply -replace=...`) to get a token that Terraform knows.\n\n" +
 			"Needs the admin API key (`client_id`, `client_secret`).",
@@ -101,7 +101,7 @@ func (r *provisioningTokenResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 			"rotate_before_days": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Plan a replacement (a new token) once the token expires within this many days, from %d to %d, so that a regular `terraform apply` rotates it before it expires. "+
-					"When not set, the token is only replaced when it is gone or when an argument that forces replacement changes. Changing it does not replace the token.", minTokenDays, maxTokenDays),
+					"When not set, the token is only replaced when it has expired, when it is gone, or when an argument that forces replacement changes. Changing it does not replace the token.", minTokenDays, maxTokenDays),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(minTokenDays, maxTokenDays)},
 			},
@@ -155,8 +155,8 @@ func (r *provisioningTokenResource) ValidateConfig(ctx context.Context, req reso
 	}
 }
 
-// ModifyPlan plans a replacement when the token expires within
-// rotate_before_days.
+// ModifyPlan plans a replacement when the token has expired or expires
+// within rotate_before_days.
 func (r *provisioningTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return // create or destroy
@@ -175,7 +175,7 @@ func (r *provisioningTokenResource) ModifyPlan(ctx context.Context, req resource
 	if !due {
 		return
 	}
-	tflog.Info(ctx, "provisioning token is due for rotation; planning a new one", map[string]any{
+	tflog.Info(ctx, "provisioning token has expired or is due for rotation; planning a new one", map[string]any{
 		"id": state.ID.ValueString(), "expires_at": state.ExpiresAt.ValueString(), "rotate_before_days": plan.RotateBeforeDays.ValueInt64(),
 	})
 	for _, attr := range provisioningTokenComputed {
@@ -185,16 +185,19 @@ func (r *provisioningTokenResource) ModifyPlan(ctx context.Context, req resource
 }
 
 // dueForRotation reports whether a token expiring at expiresAt (RFC 3339,
-// null for never) is within rotateBeforeDays of now.
+// null for never) has expired or is within rotateBeforeDays of now.
 func dueForRotation(expiresAt types.String, rotateBeforeDays types.Int64, now time.Time) (bool, error) {
-	if expiresAt.IsNull() || expiresAt.IsUnknown() || rotateBeforeDays.IsNull() || rotateBeforeDays.IsUnknown() {
+	if expiresAt.IsNull() || expiresAt.IsUnknown() {
 		return false, nil
 	}
 	exp, err := time.Parse(time.RFC3339, expiresAt.ValueString())
 	if err != nil {
 		return false, fmt.Errorf("expires_at %q is not an RFC 3339 time: %w", expiresAt.ValueString(), err)
 	}
-	return !now.Before(exp.Add(-time.Duration(rotateBeforeDays.ValueInt64()) * dayDuration)), nil
+	if !rotateBeforeDays.IsNull() && !rotateBeforeDays.IsUnknown() {
+		exp = exp.Add(-time.Duration(rotateBeforeDays.ValueInt64()) * dayDuration)
+	}
+	return !now.Before(exp), nil
 }
 
 func (r *provisioningTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -226,11 +229,17 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 
 // Read keeps the token (the secret is in state only) while it is the
 // directory integration's active one, and removes the resource when it was
-// regenerated or revoked elsewhere, so that the next apply makes a new one.
+// regenerated or revoked elsewhere or has expired, so that the next apply
+// makes a new one.
 func (r *provisioningTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	meta, diags := r.activeToken(ctx, state.DirectoryIntegrationID.ValueString())
+	client, diags := r.data.adminForRead()
+	resp.Diagnostics.Append(diags...)
+	if client == nil || resp.Diagnostics.HasError() {
+		return // admin settings unknown while planning: the prior state stays
+	}
+	meta, diags := activeToken(ctx, client, state.DirectoryIntegrationID.ValueString())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -239,6 +248,15 @@ func (r *provisioningTokenResource) Read(ctx context.Context, req resource.ReadR
 	if meta == nil || (!imported && meta.ID != state.ID.ValueString()) {
 		tflog.Warn(ctx, "provisioning token was revoked or regenerated outside Terraform; removing it from state", map[string]any{
 			"id": state.ID.ValueString(), "directory_integration_id": state.DirectoryIntegrationID.ValueString(),
+		})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if meta.ExpiresAt != nil && !r.now().Before(*meta.ExpiresAt) {
+		// An expired token authenticates nothing: treat it as gone, so that
+		// the plan generates a new one and nothing tries to use the old one.
+		tflog.Warn(ctx, "provisioning token has expired; removing it from state", map[string]any{
+			"id": meta.ID, "expires_at": meta.ExpiresAt.Format(time.RFC3339),
 		})
 		resp.State.RemoveResource(ctx)
 		return
@@ -267,18 +285,18 @@ func (r *provisioningTokenResource) Delete(ctx context.Context, req resource.Del
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	dirID := state.DirectoryIntegrationID.ValueString()
-	meta, diags := r.activeToken(ctx, dirID)
+	client, diags := r.data.admin()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	meta, diags := activeToken(ctx, client, dirID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || meta == nil {
 		return
 	}
 	if meta.ID != state.ID.ValueString() {
 		tflog.Warn(ctx, "the active provisioning token is not the one in state; leaving it", map[string]any{"id": state.ID.ValueString(), "active_id": meta.ID})
-		return
-	}
-	client, diags := r.data.admin()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
 		return
 	}
 	if err := client.ProvisioningTokens.Revoke(ctx, dirID); err != nil && !isNotFound(err) {
@@ -288,11 +306,8 @@ func (r *provisioningTokenResource) Delete(ctx context.Context, req resource.Del
 
 // activeToken returns the metadata of the directory integration's active
 // token, or nil when it has none (or the directory integration is gone).
-func (r *provisioningTokenResource) activeToken(ctx context.Context, dirID string) (*admin.ProvisioningTokenMetadata, diag.Diagnostics) {
-	client, diags := r.data.admin()
-	if diags.HasError() {
-		return nil, diags
-	}
+func activeToken(ctx context.Context, client *admin.Client, dirID string) (*admin.ProvisioningTokenMetadata, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	meta, err := client.ProvisioningTokens.Get(ctx, dirID)
 	switch {
 	case isNotFound(err):
@@ -307,6 +322,10 @@ func (r *provisioningTokenResource) activeToken(ctx context.Context, dirID strin
 // ImportState takes the directory integration's ID; the secret cannot be
 // read back, so token stays null.
 func (r *provisioningTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.adminKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resource.ImportStatePassthroughID(ctx, path.Root("directory_integration_id"), req, resp)
 }
 

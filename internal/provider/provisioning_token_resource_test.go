@@ -146,6 +146,8 @@ func TestDueForRotation(t *testing.T) {
 		{name: "window starts now", expiresAt: types.StringValue("2026-03-25T12:00:00Z"), before: types.Int64Value(7), want: true},
 		{name: "inside the window", expiresAt: types.StringValue("2026-03-19T12:00:00Z"), before: types.Int64Value(2), want: true},
 		{name: "already expired", expiresAt: types.StringValue("2026-03-01T00:00:00Z"), before: types.Int64Value(1), want: true},
+		{name: "expired, no rotate_before_days", expiresAt: types.StringValue("2026-03-18T12:00:00Z"), before: types.Int64Null(), want: true},
+		{name: "expired, rotate_before_days unknown", expiresAt: types.StringValue("2026-03-01T00:00:00Z"), before: types.Int64Unknown(), want: true},
 		{name: "garbage in state", expiresAt: types.StringValue("tomorrow"), before: types.Int64Value(1), wantErr: true},
 	}
 	for _, tt := range tests {

@@ -132,10 +132,10 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown while planning: the prior state stays
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
 	ok, err := client.Groups.HasMember(ctx, groupID, userID)
@@ -163,10 +163,10 @@ func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.Updat
 func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForDelete("The " + memberObject(state.GroupID.ValueString(), state.UserID.ValueString()))
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
 	if err := client.Groups.RemoveMembers(ctx, groupID, []string{userID}); err != nil && !isNotFound(err) {
@@ -178,6 +178,10 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState accepts "<group_id>/<user_id>"; Read then checks the membership.
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.scimKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	var m scimGroupMemberResourceModel
 	if !m.fromAPI(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",

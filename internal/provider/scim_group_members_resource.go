@@ -147,10 +147,10 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown while planning: the prior state stays
 	}
 	id := state.GroupID.ValueString()
 	g, err := client.Groups.Get(ctx, id, groupOnlyMembers)
@@ -195,10 +195,10 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	have := state.toAPI()
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForDelete(fmt.Sprintf("The members of SCIM group %q", state.GroupID.ValueString()))
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	delta := diffMembers(memberValues(have.Members), nil)
 	if err := client.Groups.UpdateMembers(ctx, have.ID, delta.add, delta.remove); err != nil && !isNotFound(err) {
@@ -210,6 +210,10 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 
 // ImportState accepts the group's SCIM ID; Read then fills in the members.
 func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.scimKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
 }

@@ -138,10 +138,10 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown while planning: the prior state stays
 	}
 	g, err := client.Groups.Get(ctx, state.ID.ValueString(), groupWithoutMembers)
 	if isNotFound(err) {
@@ -181,10 +181,10 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForDelete(fmt.Sprintf("SCIM group %q (%s)", state.DisplayName.ValueString(), state.ID.ValueString()))
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	id := state.ID.ValueString()
 	if err := client.Groups.Delete(ctx, id); err != nil && !isNotFound(err) {
@@ -196,6 +196,10 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's SCIM ID or "display_name=<displayName>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.scimKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	name, byKey := splitImportID(req.ID, groupImportKey)
 	if !byKey {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

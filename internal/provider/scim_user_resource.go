@@ -262,10 +262,10 @@ func adoptUser(ctx context.Context, client *scim.Client, want *scim.User) (*scim
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown while planning: the prior state stays
 	}
 	u, err := client.Users.Get(ctx, state.ID.ValueString(), nil)
 	if isNotFound(err) {
@@ -327,10 +327,10 @@ func userUpdateFix(err error) string {
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimForDelete(fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), state.ID.ValueString()))
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if client == nil || resp.Diagnostics.HasError() {
+		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	id := state.ID.ValueString()
 	summary, err := destroyUser(ctx, client, id, state.OnDestroy.ValueString())
@@ -354,6 +354,10 @@ func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string)
 // ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
 // then fills in the rest.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(r.data.scimKnown()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	userName, byKey := splitImportID(req.ID, userImportKey)
 	if !byKey {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
