@@ -28,9 +28,6 @@ const (
 	DefaultBurst     = 5
 )
 
-// tokenPath is the OAuth2 token endpoint, relative to the base URL.
-const tokenPath = "/auth/v2/token"
-
 // pageSize is the largest page the list endpoints serve.
 const pageSize = 100
 

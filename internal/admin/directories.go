@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
-
-// directoriesPath is the directory integrations collection.
-const directoriesPath = "/admin/v2/directoryIntegrations"
 
 // Identity provider kinds of a directory integration.
 const (
@@ -52,11 +48,6 @@ type CreateDirectoryIntegrationRequest struct {
 // DirectoryIntegrationsService manages directory integrations.
 type DirectoryIntegrationsService struct {
 	tc *transport.Client
-}
-
-// directoryPath is the path of one directory integration.
-func directoryPath(id string) string {
-	return directoriesPath + "/" + url.PathEscape(id)
 }
 
 // List returns every directory integration, all pages.

@@ -9,9 +9,6 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
-// identitiesPath is the Reports identities search.
-const identitiesPath = "/reports/v2/identities"
-
 // Identity types of provisioned users and groups.
 const (
 	IdentityTypeDirectoryUser  = "directory_user"

@@ -39,11 +39,6 @@ type ProvisioningTokensService struct {
 	tc *transport.Client
 }
 
-// tokenPathOf is the provisioning token of directory dirID.
-func tokenPathOf(dirID string) string {
-	return directoryPath(dirID) + "/provisioningToken"
-}
-
 // Generate creates a new token for the directory integration, revoking the
 // previous one at once. expiresInDays nil means no expiry.
 //

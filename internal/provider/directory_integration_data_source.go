@@ -61,7 +61,7 @@ func (d *directoryIntegrationDataSource) Schema(_ context.Context, _ datasource.
 		Computed:            true,
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads a Secure Access directory integration by ID or by name, with its current user and group counts. Needs the admin API key (`client_id`, `client_secret`).",
+		MarkdownDescription: modelledNotice("This data source") + "Reads a Secure Access directory integration by ID or by name, with its current user and group counts. Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes:          attrs,
 	}
 }

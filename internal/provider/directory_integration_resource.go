@@ -56,7 +56,7 @@ func (r *directoryIntegrationResource) Metadata(_ context.Context, req resource.
 
 func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages a Secure Access directory integration whose users and groups an identity provider provisions through SCIM " +
+		MarkdownDescription: modelledNotice("This resource") + "Manages a Secure Access directory integration whose users and groups an identity provider provisions through SCIM " +
 			"(in the dashboard: Connect → Users and Groups → Integrate directory, provisioning method Identity Provider). " +
 			"Deleting it also deletes its provisioned users and groups and revokes its provisioning token. Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes: map[string]schema.Attribute{

@@ -35,7 +35,7 @@ func (d *directoryIntegrationsDataSource) Metadata(_ context.Context, req dataso
 
 func (d *directoryIntegrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists every Secure Access directory integration of the organization, with their current user and group counts. Needs the admin API key (`client_id`, `client_secret`).",
+		MarkdownDescription: modelledNotice("This data source") + "Lists every Secure Access directory integration of the organization, with their current user and group counts. Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes: map[string]schema.Attribute{
 			"directory_integrations": schema.ListNestedAttribute{
 				MarkdownDescription: "The directory integrations, in the order Secure Access lists them (creation order).",

@@ -74,7 +74,7 @@ func (r *provisioningTokenResource) Metadata(_ context.Context, req resource.Met
 
 func (r *provisioningTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Generates the SCIM provisioning token of a directory integration (the dashboard's \"Generate Token\"), the bearer token the identity provider, " +
+		MarkdownDescription: modelledNotice("This resource") + "Generates the SCIM provisioning token of a directory integration (the dashboard's \"Generate Token\"), the bearer token the identity provider, " +
 			"or this provider's `scim_token`, uses to provision users and groups. A directory integration has one active token: " +
 			"creating this resource revokes the token the directory integration had, and destroying it revokes the token.\n\n" +
 			"The secret is only known when Terraform generates it, and it is stored in the Terraform state: protect the state accordingly. " +
