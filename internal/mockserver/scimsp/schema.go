@@ -125,7 +125,8 @@ var userSchema = schemaDef{
 			str("givenName", "The given name."),
 		),
 		str("displayName", "The name of the user, suitable for display."),
-		boolean("active", "The user's administrative status; defaults to true."),
+		boolean("active", "The user's administrative status: only true lets the user authenticate. "+
+			"True when a create leaves it out; a PUT without it keeps the current value; a PATCH remove leaves it unassigned, which is not active."),
 		{Name: "password", Type: typeString, Description: "Accepted on write, never stored or returned.",
 			Mutability: "writeOnly", Returned: "never", Uniqueness: "none"},
 		complexAttr("emails", "Email addresses; at most one is primary.", true,

@@ -26,10 +26,13 @@ type Email struct {
 
 // User is a SCIM user as the store keeps it. Empty strings are unassigned.
 type User struct {
-	ID          string
-	ExternalID  string
-	UserName    string
-	Active      bool
+	ID         string
+	ExternalID string
+	UserName   string
+	// Active is the user's administrative status: nil when unassigned
+	// (a PATCH removed it). Only true lets the user authenticate; an
+	// unassigned active means the user is not active.
+	Active      *bool
 	DisplayName string
 	Name        Name
 	Emails      []Email
@@ -254,8 +257,8 @@ func (s *Store) Groups() []Group {
 // CreateUser stores a new user as POST /Users would (without HTTP), for
 // seeding tests. u.ID is assigned when empty; IdentityID, Created,
 // LastModified and Version are always assigned. Unlike POST, Active is
-// taken as given, so set it: the zero value is an inactive user. It fails
-// when userName is empty or taken.
+// taken as given, so set it: the zero value (nil, unassigned) is a user
+// that is not active. It fails when userName is empty or taken.
 func (s *Store) CreateUser(u User) (User, error) {
 	if u.UserName == "" {
 		return User{}, badRequest(scimTypeInvalidValue, "userName is required")
@@ -346,9 +349,12 @@ func notFound(kind, id string) *scimError {
 	return newError(http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind, id))
 }
 
-// copyUser returns u with its own Emails slice.
+// copyUser returns u with its own Emails slice and Active pointer.
 func copyUser(u User) User {
 	u.Emails = slices.Clone(u.Emails)
+	if u.Active != nil {
+		u.Active = new(*u.Active)
+	}
 	return u
 }
 
