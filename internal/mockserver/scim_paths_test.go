@@ -39,6 +39,7 @@ func TestSCIMTrailingSlash(t *testing.T) {
 		{http.MethodPost, "/Users/", map[string]any{"userName": "bob@example.com"}, http.StatusCreated, "POST " + base + "/Users"},
 		{http.MethodPost, "/Groups/", map[string]any{"displayName": "Sales"}, http.StatusCreated, "POST " + base + "/Groups"},
 		{http.MethodPost, "/Users/.search/", map[string]any{"filter": `userName eq "jane@example.com"`}, http.StatusOK, "POST " + base + "/Users/.search"},
+		{http.MethodPost, "/.search/", map[string]any{"filter": `displayName eq "Eng"`}, http.StatusOK, "POST " + base + "/.search"},
 		{http.MethodPut, "/Users/" + userID + "/", map[string]any{"userName": "jane@example.com"}, http.StatusOK, "PUT " + base + "/Users/{id}"},
 		{http.MethodPatch, "/Groups/" + groupID + "/", map[string]any{
 			"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},

@@ -177,6 +177,8 @@ type resourceKind struct {
 var (
 	userKind  = &resourceKind{name: "User", endpoint: "/Users", schema: &userSchema, extensions: []*schemaDef{&umbrellaSchema}}
 	groupKind = &resourceKind{name: "Group", endpoint: "/Groups", schema: &groupSchema}
+	// allKinds are the resource types, in the order a root search lists them.
+	allKinds = []*resourceKind{userKind, groupKind}
 )
 
 // extension returns the extension schema with the given URN
