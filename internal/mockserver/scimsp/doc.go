@@ -293,6 +293,9 @@ func decodeUser(m map[string]any) (User, *scimError) {
 	if primaries > 1 {
 		return User{}, badRequest(scimTypeInvalidValue, "at most one email may be primary")
 	}
+	if err := checkUserLimits(u); err != nil {
+		return User{}, err
+	}
 	return u, nil
 }
 
@@ -324,6 +327,9 @@ func decodeGroup(m map[string]any) (Group, []string, *scimError) {
 	}
 	if g.DisplayName == "" {
 		return Group{}, nil, badRequest(scimTypeInvalidValue, "displayName is required")
+	}
+	if err := checkGroupLimits(g); err != nil {
+		return Group{}, nil, err
 	}
 	return g, members, nil
 }

@@ -258,10 +258,14 @@ func (s *Store) Groups() []Group {
 // seeding tests. u.ID is assigned when empty; IdentityID, Created,
 // LastModified and Version are always assigned. Unlike POST, Active is
 // taken as given, so set it: the zero value (nil, unassigned) is a user
-// that is not active. It fails when userName is empty or taken.
+// that is not active. It fails when userName is empty or taken or a string
+// attribute is longer than its limit (internal/scimlimits).
 func (s *Store) CreateUser(u User) (User, error) {
 	if u.UserName == "" {
 		return User{}, badRequest(scimTypeInvalidValue, "userName is required")
+	}
+	if err := checkUserLimits(u); err != nil {
+		return User{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -276,11 +280,15 @@ func (s *Store) CreateUser(u User) (User, error) {
 }
 
 // CreateGroup stores a new group, with g.Members as its members, as POST
-// /Groups would. It fails when displayName is empty or taken, a member is
-// not a user of this store, or the store already holds MaxGroups groups.
+// /Groups would. It fails when displayName is empty or taken or longer
+// than its limit, a member is not a user of this store, or the store
+// already holds MaxGroups groups.
 func (s *Store) CreateGroup(g Group) (Group, error) {
 	if g.DisplayName == "" {
 		return Group{}, badRequest(scimTypeInvalidValue, "displayName is required")
+	}
+	if err := checkGroupLimits(g); err != nil {
+		return Group{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
