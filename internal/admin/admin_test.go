@@ -478,7 +478,7 @@ func seedIdentities(t *testing.T, store *scimsp.Store) {
 	t.Helper()
 	for i := range 150 {
 		name := fmt.Sprintf("user%03d@example.com", i)
-		if _, err := store.CreateUser(scimsp.User{UserName: name, DisplayName: "User", Active: true}); err != nil {
+		if _, err := store.CreateUser(scimsp.User{UserName: name, DisplayName: "User", Active: new(true)}); err != nil {
 			t.Fatal(err)
 		}
 	}

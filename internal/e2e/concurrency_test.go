@@ -80,7 +80,7 @@ func seedUsers(t *testing.T, st *scimsp.Store, prefix string, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		u, err := st.CreateUser(scimsp.User{UserName: fmt.Sprintf("%s-%04d@example.com", prefix, i), Active: true})
+		u, err := st.CreateUser(scimsp.User{UserName: fmt.Sprintf("%s-%04d@example.com", prefix, i), Active: new(true)})
 		if err != nil {
 			t.Fatalf("seeding user %d: %v", i, err)
 		}

@@ -195,6 +195,7 @@ func (s *Server) Store() *Store {
 // call counted, capped in size and run through the active faults.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	r = trimSCIMSlash(r)
 	_, pattern := s.mux.Handler(r)
 	if strings.HasPrefix(r.URL.Path, "/_mock/") {
 		s.serveMatched(w, r, pattern)
@@ -259,6 +260,25 @@ func (s *Server) serveMatched(w http.ResponseWriter, r *http.Request, pattern st
 	}
 	w.Header().Del("X-Content-Type-Options")
 	writeError(w, r, status, msg)
+}
+
+// trimSCIMSlash returns r with one trailing slash removed from a SCIM path
+// below the base ("/Users/" is "/Users", "/Users/{id}/" is "/Users/{id}"),
+// as identity providers build URLs by concatenation; other requests are
+// returned as they are. The route, its Stats key and its faults are those
+// of the path without the slash.
+func trimSCIMSlash(r *http.Request) *http.Request {
+	p := r.URL.Path
+	if len(p) <= len(scimBase)+2 || !strings.HasPrefix(p, scimBase+"/") || !strings.HasSuffix(p, "/") {
+		return r
+	}
+	u := *r.URL
+	u.Path = strings.TrimSuffix(p, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.URL = &u
+	return r2
 }
 
 // tooLargeMessage explains a 413.

@@ -97,7 +97,7 @@ func TestAccDirectoryIntegrationDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	store := m.scim(t)
 	for _, u := range []string{"jane.doe@example.com", "john.roe@example.com"} {
-		if _, err := store.CreateUser(scimsp.User{UserName: u, Active: true}); err != nil {
+		if _, err := store.CreateUser(scimsp.User{UserName: u, Active: new(true)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -90,11 +90,11 @@ func TestIdentitiesDataSourceModelFromAPI(t *testing.T) {
 func TestAccIdentitiesDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	store := m.scim(t)
-	jane, err := store.CreateUser(scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Jane Doe", Active: true})
+	jane, err := store.CreateUser(scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Jane Doe", Active: new(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateUser(scimsp.User{UserName: "john.roe@example.com", Active: true}); err != nil {
+	if _, err := store.CreateUser(scimsp.User{UserName: "john.roe@example.com", Active: new(true)}); err != nil {
 		t.Fatal(err)
 	}
 	group, err := store.CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users"})

@@ -291,7 +291,7 @@ func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: true})
+		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: new(true)})
 		if err != nil {
 			t.Fatalf("seeding user %d: %v", i, err)
 		}
@@ -379,7 +379,7 @@ const (
 var fullStoreUser = scimsp.User{
 	ExternalID:  "00u1abcd",
 	UserName:    "jane.doe@example.com",
-	Active:      true,
+	Active:      new(true),
 	DisplayName: "Jane Doe",
 	Name:        scimsp.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
 	Emails: []scimsp.Email{

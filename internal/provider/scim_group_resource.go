@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scimlimits"
 )
 
 var (
@@ -94,15 +95,15 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "The name of the group, unique within the directory integration (compared without regard to letter case). " +
-					"Must not be empty. Changing it renames the group in place.",
+					"Must not be empty. " + atMost(scimlimits.GroupDisplayName) + " Changing it renames the group in place.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(scimlimits.GroupDisplayName)},
 			},
 			"external_id": schema.StringAttribute{
 				MarkdownDescription: "The identifier of the group in the identity provider, such as Okta's or Entra ID's group ID. " +
-					"Optional, with no default; must not be empty when set. Removing it clears the value in Secure Access.",
+					"Optional, with no default; must not be empty when set. " + atMost(scimlimits.ExternalID) + " Removing it clears the value in Secure Access.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(scimlimits.ExternalID)},
 			},
 		},
 	}

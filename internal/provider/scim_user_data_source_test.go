@@ -16,7 +16,7 @@ import (
 
 func TestAccSCIMUserDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
-	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: true})
+	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: new(true)})
 	jane := seedUser(t, m, fullStoreUser)
 	byID, byName := "data.secureaccess_scim_user.by_id", "data.secureaccess_scim_user.by_name"
 	resource.ParallelTest(t, resource.TestCase{
@@ -82,9 +82,9 @@ data "secureaccess_scim_user" "missing" {
 // data source and the import by user_name must find that user only.
 func TestAccSCIMUserDataSource_filterInjection(t *testing.T) {
 	m := newTestMock(t)
-	seedUser(t, m, scimsp.User{UserName: "alice@example.com", Active: true})
+	seedUser(t, m, scimsp.User{UserName: "alice@example.com", Active: new(true)})
 	const evil = `a\b" or userName pr or userName eq "c`
-	target := seedUser(t, m, scimsp.User{UserName: evil, Active: true})
+	target := seedUser(t, m, scimsp.User{UserName: evil, Active: new(true)})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),

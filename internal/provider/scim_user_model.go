@@ -41,14 +41,17 @@ type scimUserEmailModel struct {
 }
 
 // fromAPI sets m to a user as the service returns it. Attributes the
-// service leaves out become null; a missing active is the SCIM default, true.
+// service leaves out become null, except active: a user whose active is
+// unassigned (a SCIM PATCH can remove it) is not active, so a missing
+// active reads as false. A configured active = true then plans an update
+// that sets it again.
 func (m *scimUserModel) fromAPI(u *scim.User) {
 	*m = scimUserModel{
 		ID:             types.StringValue(u.ID),
 		UserName:       newUserNameValue(u.UserName),
 		DisplayName:    types.StringPointerValue(u.DisplayName),
 		ExternalID:     types.StringPointerValue(u.ExternalID),
-		Active:         types.BoolValue(u.Active == nil || *u.Active),
+		Active:         types.BoolValue(u.Active != nil && *u.Active),
 		NativeObjectID: types.StringNull(),
 		AuthName:       types.StringNull(),
 	}
@@ -215,7 +218,8 @@ const (
 	descEmailValue   = "The email address."
 	descEmailPrimary = "Whether this is the user's primary email address. At most one email may be primary."
 	descExternalID   = "The user's identifier in the identity provider (SCIM `externalId`), for example Okta's user ID or Entra ID's object ID."
-	descActive       = "Whether the user is active (SCIM `active`). Inactive users cannot authenticate through Secure Access."
+	descActive       = "Whether the user is active (SCIM `active`). Inactive users cannot authenticate through Secure Access. " +
+		"A user whose `active` the service leaves unassigned (a SCIM PATCH that removes `active` does that) is not active and reads as `false`."
 	descNativeObject = "The user's Active Directory objectGUID (`nativeObjectId` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."
 	descAuthName     = "The name the user authenticates with, when it differs from `user_name` (`authName` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."
 )

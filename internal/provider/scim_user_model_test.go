@@ -75,9 +75,9 @@ func TestSCIMUserModelFromAPI(t *testing.T) {
 		want scimUserModel
 	}{
 		"every attribute": {in: fullAPIUser(), want: fullUserModel()},
-		"missing active is true": {
+		"missing active is inactive": {
 			in:   &scim.User{ID: "u1", UserName: "jane"},
-			want: minimalUserModel(true),
+			want: minimalUserModel(false),
 		},
 		"inactive": {
 			in:   &scim.User{ID: "u1", UserName: "jane", Active: new(false)},
@@ -88,11 +88,11 @@ func TestSCIMUserModelFromAPI(t *testing.T) {
 			want: minimalUserModel(true),
 		},
 		"partial name": {
-			in:   &scim.User{ID: "u1", UserName: "jane", Name: &scim.Name{GivenName: new("Jane")}},
+			in:   &scim.User{ID: "u1", UserName: "jane", Active: new(true), Name: &scim.Name{GivenName: new("Jane")}},
 			want: withGivenName,
 		},
 		"extension with authName only": {
-			in:   &scim.User{ID: "u1", UserName: "jane", Cisco: &scim.CiscoUserExtension{AuthName: new("jdoe")}},
+			in:   &scim.User{ID: "u1", UserName: "jane", Active: new(true), Cisco: &scim.CiscoUserExtension{AuthName: new("jdoe")}},
 			want: withAuthName,
 		},
 	}

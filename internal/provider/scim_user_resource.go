@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scimlimits"
 )
 
 var (
@@ -94,21 +95,21 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"user_name": schema.StringAttribute{
-				MarkdownDescription: descUserName + " A change of letter case alone plans nothing; any other change updates the user in place " +
+				MarkdownDescription: descUserName + " " + atMost(scimlimits.UserName) + " A change of letter case alone plans nothing; any other change updates the user in place " +
 					"(SCIM allows renaming), keeping its ID and group memberships.",
 				Required:      true,
 				CustomType:    userNameType{},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(scimlimits.UserName)},
 				PlanModifiers: []planmodifier.String{keepUserNameCase{}},
 			},
-			"display_name": optionalUserString(descDisplayName),
+			"display_name": optionalUserString(descDisplayName, scimlimits.DisplayName),
 			"name": schema.SingleNestedAttribute{
 				MarkdownDescription: descName + " When set, at least one of its attributes must be set.",
 				Optional:            true,
 				Attributes: map[string]schema.Attribute{
 					"given_name":  givenNameAttribute(),
-					"family_name": optionalUserString(descFamilyName),
-					"formatted":   optionalUserString(descFormatted),
+					"family_name": optionalUserString(descFamilyName, scimlimits.FamilyName),
+					"formatted":   optionalUserString(descFormatted, scimlimits.Formatted),
 				},
 			},
 			"emails": schema.ListNestedAttribute{
@@ -118,10 +119,12 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"value": schema.StringAttribute{
-							MarkdownDescription: descEmailValue + " It must look like an email address, such as `jane.doe@example.com`.",
-							Required:            true,
+							MarkdownDescription: descEmailValue + " It must look like an email address, such as `jane.doe@example.com`. " +
+								atMost(scimlimits.EmailValue),
+							Required: true,
 							Validators: []validator.String{
 								stringvalidator.RegexMatches(emailPattern, "must be an email address, such as jane.doe@example.com"),
+								stringvalidator.UTF8LengthAtMost(scimlimits.EmailValue),
 							},
 						},
 						"type": schema.StringAttribute{
@@ -138,15 +141,15 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"external_id": optionalUserString(descExternalID),
+			"external_id": optionalUserString(descExternalID, scimlimits.ExternalID),
 			"active": schema.BoolAttribute{
 				MarkdownDescription: descActive + " Defaults to `true`.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
 			},
-			"native_object_id": optionalUserString(descNativeObject),
-			"auth_name":        optionalUserString(descAuthName),
+			"native_object_id": optionalUserString(descNativeObject, scimlimits.NativeObjectID),
+			"auth_name":        optionalUserString(descAuthName, scimlimits.AuthName),
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does to the user: `" + onDestroyDelete + "` deletes it; `" + onDestroyDeactivate +
 					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does. " +
@@ -169,19 +172,27 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// optionalUserString is an optional, non-empty string attribute of the user.
-func optionalUserString(description string) schema.StringAttribute {
+// optionalUserString is an optional, non-empty string attribute of the
+// user of at most maxLen characters.
+func optionalUserString(description string, maxLen int) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: description + " Unset by default; when set, it must not be empty.",
+		MarkdownDescription: description + " " + atMost(maxLen) + " Unset by default; when set, it must not be empty.",
 		Optional:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(maxLen)},
 	}
+}
+
+// atMost states a length limit of internal/scimlimits in a description.
+// The limits count characters (Unicode code points), as the
+// UTF8LengthAtMost validators and the service do.
+func atMost(maxLen int) string {
+	return fmt.Sprintf("At most %d characters.", maxLen)
 }
 
 // givenNameAttribute is name.given_name. Its validator also rejects a name
 // with no attribute set, which the service would store as no name at all.
 func givenNameAttribute() schema.StringAttribute {
-	a := optionalUserString(descGivenName)
+	a := optionalUserString(descGivenName, scimlimits.GivenName)
 	a.Validators = append(a.Validators, stringvalidator.AtLeastOneOf(
 		path.MatchRelative().AtParent().AtName("family_name"),
 		path.MatchRelative().AtParent().AtName("formatted"),

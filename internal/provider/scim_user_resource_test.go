@@ -153,7 +153,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					scimUserState("on_destroy", knownvalue.StringExact("delete")),
 					scimUserState("adopt_existing", knownvalue.Bool(false)),
 				},
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: true}),
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
 			},
 			{
 				// A new user_name is a rename in place: SCIM PUT may change it.
@@ -176,7 +176,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					})),
 				},
 				Check: checkStoreUser(t, m, scimsp.User{
-					UserName: "jane.smith@example.com", Active: true, DisplayName: "Jane Smith",
+					UserName: "jane.smith@example.com", Active: new(true), DisplayName: "Jane Smith",
 					Name: scimsp.Name{FamilyName: "Smith"}, Emails: []scimsp.Email{{Value: "jane.smith@example.com", Type: "work"}},
 				}),
 			},
@@ -196,7 +196,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					scimUserState("name", knownvalue.Null()),
 					scimUserState("emails", knownvalue.Null()),
 				},
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.smith@example.com", Active: false}),
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.smith@example.com", Active: new(false)}),
 			},
 			{
 				// The resource's own settings change without a request.
@@ -298,6 +298,62 @@ func TestAccSCIMUserResource_disappears(t *testing.T) {
 	})
 }
 
+// TestAccSCIMUserResource_activeRemoved removes active behind Terraform's
+// back, as a SCIM PATCH may: the user is then not active, Terraform sees
+// the drift (false) and sets active = true again.
+func TestAccSCIMUserResource_activeRemoved(t *testing.T) {
+	m := newTestMock(t)
+	config := scimUserConfig(m, `user_name = "jane.doe@example.com"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					id, err := stateAttr(s, scimUserAddr, "id")
+					if err != nil {
+						return err
+					}
+					removeActive(t, m, id)
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					},
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// The refreshed state reads the unassigned active as false.
+				RefreshState:       true,
+				Check:              resource.TestCheckResourceAttr(scimUserAddr, "active", "false"),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{scimUserState("active", knownvalue.Bool(true))},
+				Check:             checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
+			},
+		},
+	})
+}
+
+// removeActive removes a user's active behind Terraform's back, through
+// the SCIM API, leaving it unassigned.
+func removeActive(t *testing.T, m *testMock, id string) {
+	t.Helper()
+	c, err := scim.NewClient(scim.Config{URL: m.URL + "/identity/v2/scim", Token: m.SCIMToken})
+	if err != nil {
+		t.Fatalf("creating the SCIM client: %v", err)
+	}
+	if _, err := c.Users.Patch(t.Context(), id, []scim.PatchOperation{{Op: scim.OpRemove, Path: "active"}}, ""); err != nil {
+		t.Fatalf("removing active of user %s: %v", id, err)
+	}
+}
+
 func TestAccSCIMUserResource_userNameCase(t *testing.T) {
 	m := newTestMock(t)
 	var id string
@@ -339,7 +395,7 @@ func renameUser(t *testing.T, m *testMock, id, userName string) {
 
 func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 	m := newTestMock(t)
-	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: false})
+	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)})
 	body := `
   user_name    = "Jane.Doe@example.com"
   display_name = "Jane Doe"
@@ -362,7 +418,7 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 					scimUserState("active", knownvalue.Bool(true)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkStoreUser(t, m, scimsp.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: true}),
+					checkStoreUser(t, m, scimsp.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: new(true)}),
 					checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1, statsListUsers: 1, statsReplaceUser: 1})),
 				),
 			},
@@ -379,8 +435,8 @@ func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
 			if !ok {
 				return errors.New("the deactivated user is gone from the mock")
 			}
-			if u.Active {
-				return errors.New("the user is still active after destroy")
+			if u.Active == nil || *u.Active {
+				return errors.New("the user is not deactivated (active false) after destroy")
 			}
 			return checkRequestCounts(m, map[string]int{statsPatchUser: 1, statsDeleteUser: 0})(nil)
 		},
@@ -390,7 +446,7 @@ func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
   user_name  = "jane.doe@example.com"
   on_destroy = "deactivate"
 `),
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: true}),
+				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
 			},
 		},
 	})

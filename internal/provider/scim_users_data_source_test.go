@@ -24,10 +24,10 @@ import (
 func TestAccSCIMUsersDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	seedUser(t, m, fullStoreUser)
-	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: false})
+	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: new(false)})
 	// One more user than a page holds, so that listing them all takes two.
 	for i := range scim.DefaultPageSize - 1 {
-		seedUser(t, m, scimsp.User{UserName: fmt.Sprintf("bulk-%04d@example.com", i), Active: true})
+		seedUser(t, m, scimsp.User{UserName: fmt.Sprintf("bulk-%04d@example.com", i), Active: new(true)})
 	}
 	userNames := func(names ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(names))

@@ -16,7 +16,7 @@ import (
 //	go test -run '^$' -bench BenchmarkGetUser -benchmem -count 5 ./internal/scim/
 func BenchmarkGetUser(b *testing.B) {
 	f := newFixture(b)
-	u, err := f.store.CreateUser(scimsp.User{UserName: "bench@example.com", DisplayName: "Bench", Active: true,
+	u, err := f.store.CreateUser(scimsp.User{UserName: "bench@example.com", DisplayName: "Bench", Active: new(true),
 		Emails: []scimsp.Email{{Value: "bench@example.com", Type: "work", Primary: true}}})
 	if err != nil {
 		b.Fatal(err)

@@ -522,3 +522,36 @@ func TestRevokedTokenIsUnauthorized(t *testing.T) {
 		t.Errorf("%d requests, want 1 (no retry)", n)
 	}
 }
+
+// TestUserActiveUnassigned checks that the client reads a user whose active
+// was removed (RFC 7644 §3.5.2.2) as unassigned, nil, and that a Replace
+// without Active leaves the service's value alone.
+func TestUserActiveUnassigned(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	created, err := f.c.Users.Create(ctx, &User{UserName: "jane@example.com", Active: ptr(false)})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	replaced, err := f.c.Users.Replace(ctx, created.ID, &User{UserName: "jane@example.com", DisplayName: ptr("Jane")}, "")
+	if err != nil {
+		t.Fatalf("Replace: %v", err)
+	}
+	if diff := cmp.Diff(ptr(false), replaced.Active); diff != "" {
+		t.Errorf("Replace without active: active (-want +got):\n%s", diff)
+	}
+	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpRemove, Path: "active"}}, "")
+	if err != nil {
+		t.Fatalf("Patch: %v", err)
+	}
+	got, err := f.c.Users.Get(ctx, created.ID, nil)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	for name, u := range map[string]*User{"Patch": patched, "Get": got} {
+		if u == nil || u.Active != nil {
+			t.Errorf("%s after removing active = %+v, want Active nil (unassigned)", name, u)
+		}
+	}
+}

@@ -19,7 +19,10 @@ const timeFormat = time.RFC3339Nano
 
 // userDoc renders u as a canonical document without meta.location.
 func userDoc(u User) map[string]any {
-	d := map[string]any{"id": u.ID, "userName": u.UserName, "active": u.Active}
+	d := map[string]any{"id": u.ID, "userName": u.UserName}
+	if u.Active != nil {
+		d["active"] = *u.Active
+	}
 	schemas := []any{urnUser}
 	setStr(d, "externalId", u.ExternalID)
 	setStr(d, "displayName", u.DisplayName)
@@ -177,21 +180,31 @@ func (f *fields) str(key string) string {
 // boolean returns the boolean at key, def when absent or null. The strings
 // "true" and "false" in any letter case are accepted (Entra ID sends them).
 func (f *fields) boolean(key string, def bool) bool {
+	if b := f.optBoolean(key); b != nil {
+		return *b
+	}
+	return def
+}
+
+// optBoolean returns the boolean at key, nil when absent or null
+// (unassigned) or not a boolean (recording the error). It accepts what
+// boolean accepts.
+func (f *fields) optBoolean(key string) *bool {
 	switch v := f.m[key].(type) {
 	case nil:
-		return def
+		return nil
 	case bool:
-		return v
+		return &v
 	case string:
 		switch strings.ToLower(v) {
 		case "true":
-			return true
+			return new(true)
 		case "false":
-			return false
+			return new(false)
 		}
 	}
 	f.fail(key, "a boolean")
-	return def
+	return nil
 }
 
 // object returns the complex value at key (empty when absent or null).
@@ -246,14 +259,15 @@ func firstErr(fs ...*fields) *scimError {
 
 // decodeUser turns a canonical user document into a User. Read-only
 // attributes (id, meta, schemas), password, groups and unknown attributes
-// are ignored. active defaults to true.
+// are ignored. An absent or null active is unassigned (nil): the defaults
+// of POST and PUT are the store's (see Store.create and Store.replace).
 func decodeUser(m map[string]any) (User, *scimError) {
 	f := &fields{m: m}
 	u := User{
 		UserName:    f.str("userName"),
 		ExternalID:  f.str("externalId"),
 		DisplayName: f.str("displayName"),
-		Active:      f.boolean("active", true),
+		Active:      f.optBoolean("active"),
 	}
 	name := f.object("name")
 	u.Name = Name{Formatted: name.str("formatted"), FamilyName: name.str("familyName"), GivenName: name.str("givenName")}
@@ -278,6 +292,9 @@ func decodeUser(m map[string]any) (User, *scimError) {
 	}
 	if primaries > 1 {
 		return User{}, badRequest(scimTypeInvalidValue, "at most one email may be primary")
+	}
+	if err := checkUserLimits(u); err != nil {
+		return User{}, err
 	}
 	return u, nil
 }
@@ -310,6 +327,9 @@ func decodeGroup(m map[string]any) (Group, []string, *scimError) {
 	}
 	if g.DisplayName == "" {
 		return Group{}, nil, badRequest(scimTypeInvalidValue, "displayName is required")
+	}
+	if err := checkGroupLimits(g); err != nil {
+		return Group{}, nil, err
 	}
 	return g, members, nil
 }

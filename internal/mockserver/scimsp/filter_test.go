@@ -17,11 +17,11 @@ func seedFilterUsers(t testing.TB) *Store {
 	clock := testTime
 	s.cfg.Now = func() time.Time { return clock }
 	users := []User{
-		{UserName: "jane@example.com", ExternalID: "00u1", DisplayName: "Jane Doe", Active: true, Name: Name{GivenName: "Jane", FamilyName: "Doe"},
+		{UserName: "jane@example.com", ExternalID: "00u1", DisplayName: "Jane Doe", Active: new(true), Name: Name{GivenName: "Jane", FamilyName: "Doe"},
 			Emails: []Email{{Value: "jane@example.com", Type: "work", Primary: true}, {Value: "jane@home.org", Type: "home"}}, NativeObjectID: "GUID-1", AuthName: "jdoe"},
-		{UserName: "Bob@Example.com", ExternalID: "00U2", DisplayName: "Bob", Active: false,
+		{UserName: "Bob@Example.com", ExternalID: "00U2", DisplayName: "Bob", Active: new(false),
 			Emails: []Email{{Value: "bob@x.org", Type: "work"}}},
-		{UserName: "carol", Active: true, Name: Name{GivenName: "Carol"}},
+		{UserName: "carol", Active: new(true), Name: Name{GivenName: "Carol"}},
 	}
 	for _, u := range users {
 		if _, err := s.CreateUser(u); err != nil {

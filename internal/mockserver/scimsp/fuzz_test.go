@@ -65,7 +65,7 @@ func FuzzPatch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		c, s := newClient(t)
-		u, err := s.CreateUser(User{UserName: "jane@x", Active: true, Emails: []Email{{Value: "j@x", Type: "work", Primary: true}}, Name: Name{GivenName: "J"}})
+		u, err := s.CreateUser(User{UserName: "jane@x", Active: new(true), Emails: []Email{{Value: "j@x", Type: "work", Primary: true}}, Name: Name{GivenName: "J"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -103,6 +103,11 @@ func TestPatchGroup(t *testing.T) {
 		{name: "unknown member is atomic", ops: `[{"op":"remove","path":"members[value eq \"A\"]"},{"op":"add","path":"members","value":[{"value":"nope"}]}]`, status: 400, scimType: "invalidValue"},
 		{name: "rename taken", ops: `[{"op":"replace","path":"displayName","value":"OTHER"}]`, status: 409, scimType: "uniqueness"},
 		{name: "member display is read-only", ops: `[{"op":"replace","path":"members[value eq \"A\"].display","value":"x"}]`, status: 400, scimType: "mutability"},
+		// RFC 7643 §4.2: sub-attributes of members are immutable; a member
+		// is added or removed, never changed in place.
+		{name: "member value is immutable", ops: `[{"op":"replace","path":"members[value eq \"A\"].value","value":"C"}]`, status: 400, scimType: "mutability"},
+		{name: "member type is immutable", ops: `[{"op":"replace","path":"members.type","value":"User"}]`, status: 400, scimType: "mutability"},
+		{name: "member $ref is immutable", ops: `[{"op":"remove","path":"members[value eq \"A\"].$ref"}]`, status: 400, scimType: "mutability"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,6 +175,15 @@ func TestReplaceGroup(t *testing.T) {
 	}
 	c.must(404, "PUT", "/Groups/nope", `{"displayName":"x"}`)
 	c.must(412, "PUT", "/Groups/"+g.ID, `{"displayName":"x"}`, "If-Match", g.ETag())
+	// Referential integrity: a member that is not a user of the directory.
+	before, _ := s.Group(g.ID)
+	unknown := c.must(400, "PUT", "/Groups/"+g.ID, `{"displayName":"Eng3","members":[{"value":"`+u.ID+`"},{"value":"nope"}]}`)
+	if _, scimType := unknown.errorOf(t); scimType != "invalidValue" {
+		t.Errorf("unknown member: scimType %q, want invalidValue", scimType)
+	}
+	if after, _ := s.Group(g.ID); !cmp.Equal(before, after) {
+		t.Errorf("a failed PUT changed the group: %+v, was %+v", after, before)
+	}
 	if _, ok := s.GroupByDisplayName("eng"); ok {
 		t.Error("old displayName still indexed")
 	}

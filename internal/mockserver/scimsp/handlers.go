@@ -34,6 +34,7 @@ func Routes() []Route {
 		{Method: http.MethodGet, Pattern: "/ResourceTypes/{name}", Handle: handle(getResourceType)},
 		{Method: http.MethodGet, Pattern: "/Schemas", Handle: handle(listSchemas)},
 		{Method: http.MethodGet, Pattern: "/Schemas/{urn}", Handle: handle(getSchema)},
+		{Method: http.MethodPost, Pattern: "/.search", Handle: handle(searchRoot)},
 	}
 	for _, k := range []*resourceKind{userKind, groupKind} {
 		routes = append(routes,
@@ -116,13 +117,9 @@ func (k *resourceKind) list(w http.ResponseWriter, r *http.Request, s *Store) *s
 
 // search serves POST /Users/.search and /Groups/.search (RFC 7644 §3.4.3).
 func (k *resourceKind) search(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
-	body, err := readBody(r)
+	req, err := readSearch(r)
 	if err != nil {
 		return err
-	}
-	var req searchRequest
-	if jerr := json.Unmarshal(body, &req); jerr != nil {
-		return badRequest(scimTypeInvalidSyntax, fmt.Sprintf("search request: %v", jerr))
 	}
 	q, err := req.query(k, &s.filters)
 	if err != nil {
@@ -130,6 +127,47 @@ func (k *resourceKind) search(w http.ResponseWriter, r *http.Request, s *Store) 
 	}
 	writeJSON(w, http.StatusOK, s.list(k, q, baseURL(r)))
 	return nil
+}
+
+// searchRoot serves POST /.search, a search across users and groups (RFC
+// 7644 §3.4.3) with the semantics of the per-type searches.
+func searchRoot(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
+	req, err := readSearch(r)
+	if err != nil {
+		return err
+	}
+	qs := make([]listQuery, 0, len(allKinds))
+	named := false // whether attributes names an attribute of some type
+	for _, k := range allKinds {
+		q, err := req.query(k, &s.filters)
+		if err != nil {
+			return err
+		}
+		qs = append(qs, q)
+		named = named || len(q.proj.include) > 0
+	}
+	for i := range qs {
+		if named && len(qs[i].proj.include) == 0 {
+			// The attributes asked for belong to other types: return
+			// what is always returned (id and schemas).
+			qs[i].proj.include = []selection{{name: "id"}}
+		}
+	}
+	writeJSON(w, http.StatusOK, s.searchAll(qs, baseURL(r)))
+	return nil
+}
+
+// readSearch reads a SearchRequest body.
+func readSearch(r *http.Request) (searchRequest, *scimError) {
+	body, err := readBody(r)
+	if err != nil {
+		return searchRequest{}, err
+	}
+	var req searchRequest
+	if jerr := json.Unmarshal(body, &req); jerr != nil {
+		return searchRequest{}, badRequest(scimTypeInvalidSyntax, fmt.Sprintf("search request: %v", jerr))
+	}
+	return req, nil
 }
 
 // get serves GET /Users/{id} and /Groups/{id}, with If-None-Match.

@@ -161,3 +161,51 @@ func TestDiscovery(t *testing.T) {
 	}
 	c.must(404, "GET", "/Schemas/urn:nope", "")
 }
+
+// TestGroupMembersSchema checks the published sub-attributes of Group
+// members against RFC 7643 §8.7.1 (and §4.2: "sub-attributes of members
+// are immutable"), with the service's restriction to user members.
+func TestGroupMembersSchema(t *testing.T) {
+	t.Parallel()
+	c, _ := newClient(t)
+	resp := c.must(200, "GET", "/Schemas/"+urnGroup, "")
+	attrs, _ := resp.get("attributes").([]any)
+	var members map[string]any
+	for _, a := range attrs {
+		if m, _ := a.(map[string]any); m["name"] == "members" {
+			members = m
+		}
+	}
+	if members == nil {
+		t.Fatalf("no members attribute: %s", resp.raw)
+	}
+	type sub struct {
+		Type, Mutability, Returned string
+		MultiValued                bool
+		ReferenceTypes             []any
+	}
+	got := map[string]sub{}
+	subs, _ := members["subAttributes"].([]any)
+	for _, a := range subs {
+		m, _ := a.(map[string]any)
+		name, _ := m["name"].(string)
+		s := sub{MultiValued: m["multiValued"] == true}
+		s.Type, _ = m["type"].(string)
+		s.Mutability, _ = m["mutability"].(string)
+		s.Returned, _ = m["returned"].(string)
+		s.ReferenceTypes, _ = m["referenceTypes"].([]any)
+		got[name] = s
+	}
+	want := map[string]sub{
+		"value":   {Type: "string", Mutability: "immutable", Returned: "default"},
+		"display": {Type: "string", Mutability: "immutable", Returned: "default"},
+		"type":    {Type: "string", Mutability: "immutable", Returned: "default"},
+		"$ref":    {Type: "reference", Mutability: "immutable", Returned: "default", ReferenceTypes: []any{"User"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("members sub-attributes (-want +got):\n%s", diff)
+	}
+	if members["mutability"] != "readWrite" || members["multiValued"] != true || members["type"] != "complex" {
+		t.Errorf("members: %v", members)
+	}
+}

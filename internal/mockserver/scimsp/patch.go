@@ -320,6 +320,15 @@ func pathTarget(k *resourceKind, doc map[string]any, op patchOp, lenient bool) (
 		}
 		return nil, badRequest(scimTypeMutability, fmt.Sprintf("path %q is read-only", op.path))
 	}
+	if t.sub != nil && t.sub.immutable() {
+		// A path to a sub-attribute changes existing elements; immutable
+		// ones (members') are only set by adding an element.
+		if lenient {
+			return nil, nil
+		}
+		return nil, badRequest(scimTypeMutability,
+			fmt.Sprintf("path %q is immutable: add or remove the whole %s value instead", op.path, t.def.Name))
+	}
 	return t, nil
 }
 

@@ -25,7 +25,7 @@ func newBenchGroup(b *testing.B, n, extra int) *benchGroup {
 	s := newTestStore(1000)
 	bg := &benchGroup{s: s, c: &client{t: b, mux: newMux(s, 1<<20)}}
 	for i := range n + extra {
-		u, err := s.CreateUser(User{UserName: fmt.Sprintf("user%d@example.com", i), DisplayName: fmt.Sprintf("User %d", i), Active: true})
+		u, err := s.CreateUser(User{UserName: fmt.Sprintf("user%d@example.com", i), DisplayName: fmt.Sprintf("User %d", i), Active: new(true)})
 		if err != nil {
 			b.Fatal(err)
 		}

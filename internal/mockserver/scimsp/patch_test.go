@@ -12,7 +12,7 @@ import (
 
 func TestPatchUser(t *testing.T) {
 	t.Parallel()
-	base := User{UserName: "jane@x", DisplayName: "Jane", Active: true, ExternalID: "e1", Name: Name{GivenName: "Jane", FamilyName: "Doe"},
+	base := User{UserName: "jane@x", DisplayName: "Jane", Active: new(true), ExternalID: "e1", Name: Name{GivenName: "Jane", FamilyName: "Doe"},
 		Emails: []Email{{Value: "jane@work", Type: "work", Primary: true}, {Value: "jane@home", Type: "home"}}, AuthName: "jd"}
 	tests := []struct {
 		name     string
@@ -22,8 +22,8 @@ func TestPatchUser(t *testing.T) {
 		status   int
 		scimType string
 	}{
-		{name: "replace active without path", ops: `[{"op":"replace","value":{"active":false}}]`, want: func(u *User) { u.Active = false }},
-		{name: "replace active as string", ops: `[{"op":"Replace","path":"active","value":"False"}]`, want: func(u *User) { u.Active = false }},
+		{name: "replace active without path", ops: `[{"op":"replace","value":{"active":false}}]`, want: func(u *User) { u.Active = new(false) }},
+		{name: "replace active as string", ops: `[{"op":"Replace","path":"active","value":"False"}]`, want: func(u *User) { u.Active = new(false) }},
 		{name: "ops in upper case", ops: `[{"op":"REPLACE","path":"displayName","value":"J"}]`, want: func(u *User) { u.DisplayName = "J" }},
 		{name: "path case-insensitive", ops: `[{"op":"replace","path":"NAME.GIVENNAME","value":"Janet"}]`, want: func(u *User) { u.Name.GivenName = "Janet" }},
 		{name: "full URN path", ops: `[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User:displayName","value":"Z"}]`, want: func(u *User) { u.DisplayName = "Z" }},
@@ -58,7 +58,7 @@ func TestPatchUser(t *testing.T) {
 		{name: "unparsable name in value ignored", ops: `[{"op":"add","value":{"[bad":1,"displayName":"Q"}}]`, want: func(u *User) { u.DisplayName = "Q" }},
 		{name: "unknown attribute ignored", ops: `[{"op":"add","path":"nickName","value":"jj"},{"op":"add","path":"urn:x:y:2.0:User:z","value":1}]`, want: func(*User) {}},
 		{name: "password accepted, not stored", ops: `[{"op":"replace","path":"password","value":"s3cret"}]`, want: func(*User) {}},
-		{name: "if-match current", ops: `[{"op":"replace","path":"active","value":false}]`, ifMatch: `"1"`, want: func(u *User) { u.Active = false }},
+		{name: "if-match current", ops: `[{"op":"replace","path":"active","value":false}]`, ifMatch: `"1"`, want: func(u *User) { u.Active = new(false) }},
 
 		{name: "if-match stale", ops: `[{"op":"replace","path":"active","value":false}]`, ifMatch: `W/"7", W/"2"`, status: 412},
 		{name: "atomic: second op fails", ops: `[{"op":"replace","path":"displayName","value":"X"},{"op":"replace","path":"active","value":"maybe"}]`, status: 400, scimType: "invalidValue"},

@@ -12,8 +12,10 @@ import (
 	filter "github.com/scim2/filter-parser/v2"
 )
 
-// listQuery is a parsed list or search request (RFC 7644 §3.4.2, §3.4.3).
+// listQuery is a parsed list or search request (RFC 7644 §3.4.2, §3.4.3)
+// for one resource type.
 type listQuery struct {
+	kind       *resourceKind
 	expr       filter.Expression // nil: no filter
 	match      matcher
 	startIndex int // 1-based
@@ -80,7 +82,7 @@ func splitList(s string) []string {
 // query validates the request: startIndex below 1 counts as 1, a negative
 // count as 0, a missing or larger count as MaxResults.
 func (req searchRequest) query(k *resourceKind, filters *filterCache) (listQuery, *scimError) {
-	q := listQuery{startIndex: 1, count: MaxResults}
+	q := listQuery{kind: k, startIndex: 1, count: MaxResults}
 	if req.StartIndex != nil && *req.StartIndex > 1 {
 		q.startIndex = *req.StartIndex
 	}
@@ -147,6 +149,23 @@ func (e *entry) doc() map[string]any {
 func (s *Store) list(k *resourceKind, q listQuery, base string) listResponse {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	matched := s.matching(k, q)
+	if q.sortBy != nil {
+		sortEntries(matched, q.sortBy, q.descending)
+	}
+	resp := listResponse{Schemas: []string{urnListResponse}, TotalResults: len(matched), StartIndex: q.startIndex, Resources: []map[string]any{}}
+	first := min(q.startIndex-1, len(matched))
+	for _, e := range matched[first:min(first+q.count, len(matched))] {
+		resp.Resources = append(resp.Resources, q.proj.apply(s.render(k, e.doc(), base)))
+	}
+	resp.ItemsPerPage = len(resp.Resources)
+	return resp
+}
+
+// matching returns the resources of kind k that q's filter selects, in
+// creation order, with their documents built when the filter or sorting
+// needs them. Callers hold s.mu.
+func (s *Store) matching(k *resourceKind, q listQuery) []entry {
 	matched := s.candidates(k, q.expr)
 	if q.match != nil || q.sortBy != nil {
 		for i := range matched {
@@ -156,13 +175,41 @@ func (s *Store) list(k *resourceKind, q listQuery, base string) listResponse {
 	if q.match != nil {
 		matched = slices.DeleteFunc(matched, func(e entry) bool { return !q.match(e.doc()) })
 	}
-	if q.sortBy != nil {
-		sortEntries(matched, q.sortBy, q.descending)
+	return matched
+}
+
+// kindEntry is a resource of a search across resource types, with the
+// query of its type.
+type kindEntry struct {
+	entry
+	q *listQuery
+}
+
+// searchAll runs a search across resource types (POST /.search): qs holds
+// one query per type, parsed from the same request, so they share paging
+// and sort order. Resources are listed type by type in creation order
+// unless sorted; sorting compares each resource's value of sortBy as its
+// own type resolves it, and resources without one come last.
+func (s *Store) searchAll(qs []listQuery, base string) listResponse {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var matched []kindEntry
+	sorted := false
+	for i := range qs {
+		q := &qs[i]
+		for _, e := range s.matching(q.kind, *q) {
+			matched = append(matched, kindEntry{e, q})
+		}
+		sorted = sorted || q.sortBy != nil
 	}
-	resp := listResponse{Schemas: []string{urnListResponse}, TotalResults: len(matched), StartIndex: q.startIndex, Resources: []map[string]any{}}
-	first := min(q.startIndex-1, len(matched))
-	for _, e := range matched[first:min(first+q.count, len(matched))] {
-		resp.Resources = append(resp.Resources, q.proj.apply(s.render(k, e.doc(), base)))
+	if sorted {
+		sortByKey(matched, func(e kindEntry) (string, bool) { return sortKey(e.q.sortBy, e.doc()) }, qs[0].descending)
+	}
+	start, count := qs[0].startIndex, qs[0].count
+	resp := listResponse{Schemas: []string{urnListResponse}, TotalResults: len(matched), StartIndex: start, Resources: []map[string]any{}}
+	first := min(start-1, len(matched))
+	for _, e := range matched[first:min(first+count, len(matched))] {
+		resp.Resources = append(resp.Resources, e.q.proj.apply(s.render(e.q.kind, e.doc(), base)))
 	}
 	resp.ItemsPerPage = len(resp.Resources)
 	return resp
@@ -226,18 +273,31 @@ func entries[R record](rs []R) []entry {
 // sortEntries sorts stably by the first value of an attribute; resources
 // without a value come last in either order.
 func sortEntries(es []entry, by *attrRef, descending bool) {
-	key := func(e entry) (string, bool) {
-		vals := by.values(e.doc())
-		if len(vals) == 0 {
-			return "", false
-		}
-		s := fmt.Sprint(vals[0])
-		if !by.def.CaseExact {
-			s = strings.ToLower(s)
-		}
-		return s, true
+	sortByKey(es, func(e entry) (string, bool) { return sortKey(by, e.doc()) }, descending)
+}
+
+// sortKey is the sort key of doc by the first value of an attribute (lower
+// case unless the attribute is caseExact); false when doc has no value or
+// by is nil (an attribute its type does not have).
+func sortKey(by *attrRef, doc map[string]any) (string, bool) {
+	if by == nil {
+		return "", false
 	}
-	slices.SortStableFunc(es, func(a, b entry) int {
+	vals := by.values(doc)
+	if len(vals) == 0 {
+		return "", false
+	}
+	s := fmt.Sprint(vals[0])
+	if !by.def.CaseExact {
+		s = strings.ToLower(s)
+	}
+	return s, true
+}
+
+// sortByKey sorts stably by key; elements without a key come last in
+// either order.
+func sortByKey[E any](es []E, key func(E) (string, bool), descending bool) {
+	slices.SortStableFunc(es, func(a, b E) int {
 		ka, oka := key(a)
 		kb, okb := key(b)
 		switch {

@@ -29,19 +29,32 @@ func (s *Store) get(k *resourceKind, id, base string) (saved, *scimError) {
 	return saved{id, s.renderOwn(k, doc, base), version}, nil
 }
 
-// create stores a new resource from a canonical request document.
+// create stores a new resource from a canonical request document. A user
+// created without active (or with null) is active.
 func (s *Store) create(k *resourceKind, m map[string]any, base string) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if k == userKind && m["active"] == nil {
+		m["active"] = true
+	}
 	return s.durable(s.commit(k, "", m, base))
 }
 
-// replace replaces a resource (PUT); it never creates one.
+// replace replaces a resource (PUT); it never creates one. A user PUT
+// without active (or with null) keeps the active it has, assigned or not
+// (RFC 7644 §3.5.1 lets the service treat an omitted attribute as not
+// asserted): a PUT neither turns a deactivated user on nor an active one
+// off unless it says so.
 func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, base string) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.precondition(k, id, ifMatch); err != nil {
 		return saved{}, err
+	}
+	if k == userKind && m["active"] == nil {
+		if a := s.users[id].u.Active; a != nil {
+			m["active"] = *a
+		}
 	}
 	return s.durable(s.commit(k, id, m, base))
 }

@@ -44,6 +44,10 @@ type attrDef struct {
 // readOnly reports whether clients may not write the attribute.
 func (a *attrDef) readOnly() bool { return a.Mutability == "readOnly" }
 
+// immutable reports whether the attribute may be set with its resource (or
+// its element of a multi-valued attribute) but never changed (RFC 7643 §7).
+func (a *attrDef) immutable() bool { return a.Mutability == "immutable" }
+
 // sub returns the sub-attribute named name (case-insensitively), or nil.
 func (a *attrDef) sub(name string) *attrDef { return findAttr(a.SubAttributes, name) }
 
@@ -76,6 +80,9 @@ func (a attrDef) withCaseExact() attrDef { a.CaseExact = true; return a }
 
 // asReadOnly returns a copy of a with mutability readOnly.
 func (a attrDef) asReadOnly() attrDef { a.Mutability = "readOnly"; return a }
+
+// asImmutable returns a copy of a with mutability immutable.
+func (a attrDef) asImmutable() attrDef { a.Mutability = "immutable"; return a }
 
 // boolean builds a single-valued read-write boolean attribute.
 func boolean(name, description string) attrDef {
@@ -125,7 +132,8 @@ var userSchema = schemaDef{
 			str("givenName", "The given name."),
 		),
 		str("displayName", "The name of the user, suitable for display."),
-		boolean("active", "The user's administrative status; defaults to true."),
+		boolean("active", "The user's administrative status: only true lets the user authenticate. "+
+			"True when a create leaves it out; a PUT without it keeps the current value; a PATCH remove leaves it unassigned, which is not active."),
 		{Name: "password", Type: typeString, Description: "Accepted on write, never stored or returned.",
 			Mutability: "writeOnly", Returned: "never", Uniqueness: "none"},
 		complexAttr("emails", "Email addresses; at most one is primary.", true,
@@ -152,14 +160,18 @@ var groupSchema = schemaDef{
 	Attributes: []attrDef{
 		{Name: "displayName", Type: typeString, Required: true, Description: "Name of the group, unique per directory (case-insensitive).",
 			Mutability: "readWrite", Returned: "default", Uniqueness: "server"},
+		// RFC 7643 §8.7.1 (and §4.2: "sub-attributes of members are
+		// immutable"): a member is added or removed, never changed in
+		// place. Restricted to users (no nested groups); value and $ref are
+		// caseExact as ids are here.
 		complexAttr("members", "Members of the group: users of the same directory only.", true,
 			attrDef{Name: "value", Type: typeString, CaseExact: true, Description: "The id of the member user.",
 				Mutability: "immutable", Returned: "default", Uniqueness: "none"},
-			str("display", "The member's display name.").asReadOnly(),
+			str("display", "The member's display name (set by the service).").asImmutable(),
 			attrDef{Name: "type", Type: typeString, Description: "Always User.", CanonicalValues: []string{"User"},
 				Mutability: "immutable", Returned: "default", Uniqueness: "none"},
-			attrDef{Name: "$ref", Type: typeReference, CaseExact: true, Description: "URI of the member.", ReferenceTypes: []string{"User"},
-				Mutability: "readOnly", Returned: "default", Uniqueness: "none"},
+			attrDef{Name: "$ref", Type: typeReference, CaseExact: true, Description: "URI of the member (set by the service).", ReferenceTypes: []string{"User"},
+				Mutability: "immutable", Returned: "default", Uniqueness: "none"},
 		),
 	},
 }
@@ -176,6 +188,8 @@ type resourceKind struct {
 var (
 	userKind  = &resourceKind{name: "User", endpoint: "/Users", schema: &userSchema, extensions: []*schemaDef{&umbrellaSchema}}
 	groupKind = &resourceKind{name: "Group", endpoint: "/Groups", schema: &groupSchema}
+	// allKinds are the resource types, in the order a root search lists them.
+	allKinds = []*resourceKind{userKind, groupKind}
 )
 
 // extension returns the extension schema with the given URN

@@ -26,10 +26,13 @@ type Email struct {
 
 // User is a SCIM user as the store keeps it. Empty strings are unassigned.
 type User struct {
-	ID          string
-	ExternalID  string
-	UserName    string
-	Active      bool
+	ID         string
+	ExternalID string
+	UserName   string
+	// Active is the user's administrative status: nil when unassigned
+	// (a PATCH removed it). Only true lets the user authenticate; an
+	// unassigned active means the user is not active.
+	Active      *bool
 	DisplayName string
 	Name        Name
 	Emails      []Email
@@ -254,11 +257,15 @@ func (s *Store) Groups() []Group {
 // CreateUser stores a new user as POST /Users would (without HTTP), for
 // seeding tests. u.ID is assigned when empty; IdentityID, Created,
 // LastModified and Version are always assigned. Unlike POST, Active is
-// taken as given, so set it: the zero value is an inactive user. It fails
-// when userName is empty or taken.
+// taken as given, so set it: the zero value (nil, unassigned) is a user
+// that is not active. It fails when userName is empty or taken or a string
+// attribute is longer than its limit (internal/scimlimits).
 func (s *Store) CreateUser(u User) (User, error) {
 	if u.UserName == "" {
 		return User{}, badRequest(scimTypeInvalidValue, "userName is required")
+	}
+	if err := checkUserLimits(u); err != nil {
+		return User{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -273,11 +280,15 @@ func (s *Store) CreateUser(u User) (User, error) {
 }
 
 // CreateGroup stores a new group, with g.Members as its members, as POST
-// /Groups would. It fails when displayName is empty or taken, a member is
-// not a user of this store, or the store already holds MaxGroups groups.
+// /Groups would. It fails when displayName is empty or taken or longer
+// than its limit, a member is not a user of this store, or the store
+// already holds MaxGroups groups.
 func (s *Store) CreateGroup(g Group) (Group, error) {
 	if g.DisplayName == "" {
 		return Group{}, badRequest(scimTypeInvalidValue, "displayName is required")
+	}
+	if err := checkGroupLimits(g); err != nil {
+		return Group{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -346,9 +357,12 @@ func notFound(kind, id string) *scimError {
 	return newError(http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind, id))
 }
 
-// copyUser returns u with its own Emails slice.
+// copyUser returns u with its own Emails slice and Active pointer.
 func copyUser(u User) User {
 	u.Emails = slices.Clone(u.Emails)
+	if u.Active != nil {
+		u.Active = new(*u.Active)
+	}
 	return u
 }
 

@@ -15,7 +15,7 @@ import (
 func TestStoreAPI(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(10)
-	jane, err := s.CreateUser(User{UserName: "Jane@x", DisplayName: "Jane Doe", Active: true, Emails: []Email{{Value: "j@x"}}})
+	jane, err := s.CreateUser(User{UserName: "Jane@x", DisplayName: "Jane Doe", Active: new(true), Emails: []Email{{Value: "j@x"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func BenchmarkFilterUserNameEq(b *testing.B) {
 	for _, n := range []int{100, 1_000, 10_000, 100_000} {
 		s := newTestStore(1000)
 		for i := range n {
-			if _, err := s.CreateUser(User{UserName: fmt.Sprintf("user%d@example.com", i), Active: true}); err != nil {
+			if _, err := s.CreateUser(User{UserName: fmt.Sprintf("user%d@example.com", i), Active: new(true)}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -132,7 +132,7 @@ func TestBaseURL(t *testing.T) {
 func TestGetUser(t *testing.T) {
 	t.Parallel()
 	c, s := newClient(t)
-	u, err := s.CreateUser(User{UserName: "jane@x", DisplayName: "Jane", Active: true, Name: Name{GivenName: "Jane"}, NativeObjectID: "g1"})
+	u, err := s.CreateUser(User{UserName: "jane@x", DisplayName: "Jane", Active: new(true), Name: Name{GivenName: "Jane"}, NativeObjectID: "g1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestBodyTooLarge(t *testing.T) {
 // mustUser seeds an active user.
 func mustUser(t testing.TB, s *Store, userName string) User {
 	t.Helper()
-	u, err := s.CreateUser(User{UserName: userName, Active: true})
+	u, err := s.CreateUser(User{UserName: userName, Active: new(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
