@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 )
 
 // oneLine is s with every run of white space, line breaks included, as one
@@ -42,4 +45,39 @@ resource "secureaccess_scim_user" "jane" {
 		requireCount(t, "plan", out, want, 1)
 	}
 	requireCount(t, "plan", out, "scim_url", 0)
+}
+
+// TestDiagnostics_rejectedSCIMToken: with a wrong SCIM token every resource
+// fails with one diagnostic that says so and what to do, without naming the
+// object twice; a data source without filter prints none.
+func TestDiagnostics_rejectedSCIMToken(t *testing.T) {
+	t.Parallel()
+	m := NewMock(t, mockserver.Options{})
+	tf := NewTerraform(t)
+	provider := fmt.Sprintf("provider \"secureaccess\" {\n  base_url   = %q\n  scim_token = \"wrong-scim-token\"\n}\n", m.URL)
+	tf.WriteConfig(t, provider+`
+resource "secureaccess_scim_user" "u" {
+  count     = 3
+  user_name = "user${count.index}@example.com"
+}
+`)
+	res := tf.MustRun(t, 1, "apply", "-auto-approve")
+	out := oneLine(res.Stderr)
+	requireCount(t, "apply", out, "Error: ", 3)
+	requireCount(t, "apply", out, "Error: Error Creating SCIM User", 3)
+	requireCount(t, "apply", out, "POST /identity/v2/scim/Users: 401 Unauthorized", 3)
+	requireCount(t, "apply", out, "The SCIM provisioning token was rejected", 3)
+	requireCount(t, "apply", out, "creating SCIM user", 0)
+	for i := range 3 {
+		requireCount(t, "apply", out, fmt.Sprintf(`SCIM user "user%d@example.com"`, i), 1)
+	}
+
+	tf.WriteConfig(t, provider+`
+data "secureaccess_scim_users" "all" {}
+`)
+	res = tf.MustRun(t, 1, "plan")
+	out = oneLine(res.Stderr)
+	requireCount(t, "plan", out, "Error: Error Listing SCIM Users", 1)
+	requireCount(t, "plan", out, "SCIM users: GET /identity/v2/scim/Users: 401 Unauthorized", 1)
+	requireCount(t, "plan", out, "filter", 0)
 }

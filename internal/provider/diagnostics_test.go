@@ -6,6 +6,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,6 +16,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // diagSummary is what the tests compare of a diagnostic.
@@ -103,4 +111,120 @@ func TestConfigure_plainHTTP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scimTokenRejectedFix is the fix of every SCIM call whose token got 401.
+const scimTokenRejectedFix = "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
+	"(generating a new token for a directory integration revokes the previous one at once). " +
+	"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
+	"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
+	"or in the SECUREACCESS_SCIM_TOKEN environment variable."
+
+// adminKeyRejectedFix is the fix of every admin API call whose API key got
+// 401 from the token endpoint.
+const adminKeyRejectedFix = "Check client_id and client_secret in the provider block, " +
+	"or the SECUREACCESS_CLIENT_ID and SECUREACCESS_CLIENT_SECRET environment variables: " +
+	"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
+	"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
+
+// TestAddAPIError_rejectedCredentials pins the whole detail of a call whose
+// credentials the mock rejects: the object once, the API's answer, the fix,
+// and no secret.
+func TestAddAPIError_rejectedCredentials(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	sc, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: "wrong-scim-token", Config: transport.Config{MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: "wrong-client-secret"}
+	cfg.RateLimit, cfg.MaxRetries = math.Inf(1), -1
+	ac, err := admin.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, createErr := sc.Users.Create(t.Context(), &scim.User{UserName: "jane@example.com"})
+	_, listErr := sc.Users.List(t.Context(), &scim.ListOptions{})
+	_, lookupErr := sc.Users.GetByUserName(t.Context(), "jane@example.com")
+	_, dirErr := ac.DirectoryIntegrations.Create(t.Context(), admin.CreateDirectoryIntegrationRequest{Name: "Okta", IdentityProvider: "okta"})
+
+	var diags diag.Diagnostics
+	addAPIError(&diags, "Error Creating SCIM User", `SCIM user "jane@example.com"`, createErr, "")
+	addAPIError(&diags, "Error Listing SCIM Users", scimUsersObject(""), listErr, "")
+	addAPIError(&diags, "Error Importing SCIM User", `SCIM user with user_name "jane@example.com"`, lookupErr, userLookupFix(lookupErr))
+	addAPIError(&diags, "Error Creating Directory Integration", `Directory integration "Okta"`, dirErr, "")
+	scimAnswer := "POST /identity/v2/scim/Users: 401 Unauthorized: unknown or revoked provisioning token"
+	listAnswer := "GET /identity/v2/scim/Users: 401 Unauthorized: unknown or revoked provisioning token"
+	want := []diagSummary{
+		{Severity: diag.SeverityError, Summary: "Error Creating SCIM User", Detail: `SCIM user "jane@example.com": ` + scimAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Listing SCIM Users", Detail: "SCIM users: " + listAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Importing SCIM User", Detail: `SCIM user with user_name "jane@example.com": ` + listAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Creating Directory Integration", Detail: `Directory integration "Okta": ` +
+			"POST /auth/v2/token: 401 Unauthorized: the API key was rejected: check the client ID and client secret\n\n" + adminKeyRejectedFix},
+	}
+	if diff := cmp.Diff(want, summarize(diags)); diff != "" {
+		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestScimUsersObject: the data source names its filter only when one is set.
+func TestScimUsersObject(t *testing.T) {
+	t.Parallel()
+	for filter, want := range map[string]string{"": "SCIM users", `userName sw "j"`: `SCIM users with filter userName sw "j"`} {
+		if got := scimUsersObject(filter); got != want {
+			t.Errorf("scimUsersObject(%q) = %q, want %q", filter, got, want)
+		}
+	}
+}
+
+// TestAccProvider_rejectedCredentials: a wrong SCIM token and a wrong admin
+// API key each fail with the API's answer and what to do about it.
+func TestAccProvider_rejectedCredentials(t *testing.T) {
+	m := newTestMock(t)
+	wrongSCIM := fmt.Sprintf(`
+provider "secureaccess" {
+  base_url    = %q
+  scim_token  = "wrong-scim-token"
+  max_retries = 0
+}
+`, m.URL)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			{
+				Config: wrongSCIM + `
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*SCIM user "jane@example.com": POST\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected.*secureaccess_provisioning_token.*SECUREACCESS_SCIM_TOKEN`),
+			},
+			{
+				Config: wrongSCIM + `
+data "secureaccess_scim_users" "all" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Listing SCIM Users.*SCIM users: GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "secureaccess" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = "wrong-client-secret"
+  max_retries   = 0
+}
+
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+`, m.URL, testClientID),
+				ExpectError: regexp.MustCompile(`(?s)Error Creating Directory Integration.*Directory integration "OKTA Integration": POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
+					`Check\s+client_id\s+and\s+client_secret.*SECUREACCESS_CLIENT_ID\s+and\s+SECUREACCESS_CLIENT_SECRET.*admin\s+API\s+key`),
+			},
+		},
+	})
 }

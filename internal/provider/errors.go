@@ -18,13 +18,46 @@ func isConflict(err error) bool { return errors.Is(err, transport.ErrConflict) }
 
 // addAPIError adds an error diagnostic for a failed API call: summary in the
 // house style ("Error Creating SCIM User"), detail naming the object, the
-// API's own message and, when known, the fix. err never carries a secret.
+// API's own message and, when known, the fix. The clients' errors name the
+// request but not the object, so the object appears once. Rejected
+// credentials get the fix that says which ones and how to replace them,
+// whatever fix the caller had. err never carries a secret.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix string) {
+	if f := credentialsFix(err); f != "" {
+		fix = f
+	}
 	detail := fmt.Sprintf("%s: %s", object, err)
 	if fix != "" {
 		detail += "\n\n" + fix
 	}
 	diags.AddError(summary, detail)
+}
+
+// adminAPIPaths are the URL path parts of the admin API family (token
+// endpoint, admin and reports APIs); every other path is SCIM's.
+var adminAPIPaths = []string{"/auth/v2/", "/admin/v2/", "/reports/v2/"}
+
+// credentialsFix is the fix text of a 401: the SCIM provisioning token or
+// the admin API key was rejected, told apart by the request's path. It is
+// empty for any other error.
+func credentialsFix(err error) string {
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(apiErr, transport.ErrUnauthorized) {
+		return ""
+	}
+	for _, p := range adminAPIPaths {
+		if strings.Contains(apiErr.Path, p) {
+			return "Check client_id and client_secret in the provider block, " +
+				"or the " + envClientID + " and " + envClientSecret + " environment variables: " +
+				"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
+				"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
+		}
+	}
+	return "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
+		"(generating a new token for a directory integration revokes the previous one at once). " +
+		"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
+		"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
+		"or in the " + envSCIMToken + " environment variable."
 }
 
 // invalidFilterFix is the fix text of a filter the service rejected; example
