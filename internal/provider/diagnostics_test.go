@@ -228,3 +228,82 @@ resource "secureaccess_directory_integration" "okta" {
 		},
 	})
 }
+
+// TestCheckImportID: an ID in a key=value form the resource does not know
+// is refused, naming the accepted forms; anything else passes.
+func TestCheckImportID(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		id   string
+		keys []string
+		ok   bool
+	}{
+		"SCIM ID":             {id: "2819c223-7f76-453a-919d-413861904646", keys: []string{"user_name"}, ok: true},
+		"natural key":         {id: "user_name=jane@example.com", keys: []string{"user_name"}, ok: true},
+		"SCIM attribute name": {id: "userName=jane@example.com", keys: []string{"user_name"}},
+		"other attribute":     {id: "displayName=Jane Doe", keys: []string{"user_name"}},
+		"group key for user":  {id: "display_name=Engineering", keys: []string{"user_name"}},
+		"no key accepted":     {id: "name=OKTA Integration"},
+		"equals in the value": {id: "abc==", ok: true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := validImportID(tt.id, tt.keys...); got != tt.ok {
+				t.Errorf("validImportID(%q, %q) = %v, want %v", tt.id, tt.keys, got, tt.ok)
+			}
+		})
+	}
+}
+
+// TestAccImport_invalidID imports every resource type that takes an ID or
+// a key=value form with an ID in a form it does not accept: the error names
+// the forms it does accept, instead of Terraform's "non-existent remote
+// object".
+func TestAccImport_invalidID(t *testing.T) {
+	m := newTestMock(t)
+	cfg := m.providerConfig() + `
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+
+resource "secureaccess_provisioning_token" "okta" {
+  directory_integration_id = secureaccess_directory_integration.okta.id
+}
+
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+
+resource "secureaccess_scim_group" "eng" {
+  display_name = "Engineering"
+}
+
+resource "secureaccess_scim_group_members" "eng" {
+  group_id   = secureaccess_scim_group.eng.id
+  member_ids = [secureaccess_scim_user.jane.id]
+}
+`
+	step := func(addr, id, want string) acc.TestStep {
+		return acc.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id, ExpectError: regexp.MustCompile(want)}
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			step("secureaccess_scim_user.jane", "displayName=Jane Doe",
+				`(?s)Invalid Import ID.*"displayName=Jane Doe".*secureaccess_scim_user.*SCIM ID.*user_name=<userName>.*"user_name=jane.doe@example.com"`),
+			step("secureaccess_scim_group.eng", "name=Engineering",
+				`(?s)Invalid Import ID.*"name=Engineering".*secureaccess_scim_group.*SCIM ID.*display_name=<displayName>.*"display_name=OKTA - Secure Access Users"`),
+			step("secureaccess_directory_integration.okta", "display_name=OKTA Integration",
+				`(?s)Invalid Import ID.*"display_name=OKTA Integration".*secureaccess_directory_integration.*ID.*name=<name>.*"name=OKTA Integration"`),
+			step("secureaccess_provisioning_token.okta", "name=OKTA Integration",
+				`(?s)Invalid Import ID.*"name=OKTA Integration".*secureaccess_provisioning_token.*ID of the directory integration`),
+			step("secureaccess_scim_group_members.eng", "display_name=Engineering",
+				`(?s)Invalid Import ID.*"display_name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group`),
+		},
+	})
+	if n := m.Server.Stats().Total; n != 0 {
+		t.Errorf("%d requests reached the mock, want none", n)
+	}
+}

@@ -354,6 +354,12 @@ func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string)
 // ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
 // then fills in the rest.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID, userImportKey) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_scim_user", req.ID,
+			"the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
+			`user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`)
+		return
+	}
 	userName, byKey := splitImportID(req.ID, userImportKey)
 	if !byKey {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
