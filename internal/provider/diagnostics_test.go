@@ -14,11 +14,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -305,5 +308,50 @@ resource "secureaccess_scim_group_members" "eng" {
 	})
 	if n := m.Server.Stats().Total; n != 0 {
 		t.Errorf("%d requests reached the mock, want none", n)
+	}
+}
+
+// scimUserResourceSchema is the resource's schema.
+func scimUserResourceSchema(t *testing.T) resource.SchemaResponse {
+	t.Helper()
+	var resp resource.SchemaResponse
+	(&scimUserResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema: %v", resp.Diagnostics)
+	}
+	return resp
+}
+
+// TestSCIMUserResource_adoptWarning: a create that adopts an existing user
+// warns that someone else may manage it.
+func TestSCIMUserResource_adoptWarning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := newTestMock(t)
+	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: true})
+	sresp := scimUserResourceSchema(t)
+	r := &scimUserResource{data: &providerData{version: "test", scimURL: m.URL + scimPath, scimToken: m.SCIMToken, maxRetries: 0, requestTimeout: defaultRequestTimeout}}
+
+	plan := tfsdk.Plan{Schema: sresp.Schema}
+	model := scimUserResourceModel{OnDestroy: types.StringValue(onDestroyDelete), AdoptExisting: types.BoolValue(true)}
+	model.ID = types.StringUnknown()
+	model.UserName = newUserNameValue("Jane.Doe@example.com")
+	model.DisplayName, model.ExternalID, model.NativeObjectID, model.AuthName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	model.Active = types.BoolValue(true)
+	if diags := plan.Set(ctx, model); diags.HasError() {
+		t.Fatalf("plan: %v", diags)
+	}
+	resp := resource.CreateResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}}
+	r.Create(ctx, resource.CreateRequest{Plan: plan}, &resp)
+
+	want := []diagSummary{{
+		Severity: diag.SeverityWarning, Summary: "Existing SCIM User Adopted",
+		Detail: fmt.Sprintf(`secureaccess_scim_user took over the SCIM user "Jane.Doe@example.com" (ID %s), which already existed, because adopt_existing = true, `+
+			"and replaced its attributes with the configured ones. "+
+			"Another resource, in this or another Terraform configuration, or the identity provider may also manage this user: "+
+			"then each of them overwrites the other's changes. Make sure that only this resource manages it.", existing.ID),
+	}}
+	if diff := cmp.Diff(want, summarize(resp.Diagnostics)); diff != "" {
+		t.Errorf("Create diagnostics mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -74,16 +74,24 @@ func invalidFilterFix(err error, example string) string {
 }
 
 // importFix is the fix text of a 409 on create: existing names the object
-// that exists ("A group with this display name"), then how to bring it under
-// Terraform with an import ID, then alternative, if any, as a last option.
+// that exists ("A group with this display name"). The most likely cause
+// comes first: another resource of the same configuration with the same
+// natural key (the key of importID, "display_name=…"), which importing or
+// adopting would only turn into two resources fighting over one object.
+// Then how to bring the object under this resource with an import ID, then
+// alternative, if any, as a last option.
 func importFix(err error, existing, resourceType, importID, alternative string) string {
 	if !isConflict(err) {
 		return ""
 	}
-	fix := fmt.Sprintf("%s already exists. To manage it with Terraform, import it instead of creating it:\n"+
+	key, _, _ := strings.Cut(importID, "=")
+	fix := fmt.Sprintf("%s already exists.\n\n"+
+		"First check that no other resource in this configuration has the same %s: "+
+		"two resources that manage one object undo each other's changes on every apply. If one does, remove the duplicate.\n\n"+
+		"Otherwise, to manage the existing object with this resource, import it:\n"+
 		"  terraform import %s.<name> %q\n"+
 		"or add an import block:\n"+
-		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, resourceType, importID, resourceType, importID)
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, key, resourceType, importID, resourceType, importID)
 	if alternative != "" {
 		fix += "\nor " + alternative + "."
 	}

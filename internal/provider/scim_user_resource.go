@@ -159,7 +159,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"adopt_existing": schema.BoolAttribute{
 				MarkdownDescription: "When creating the user finds a user with the same `user_name` already in the directory " +
 					"(for example one that an earlier `on_destroy = \"" + onDestroyDeactivate + "\"` left behind), take it over and replace its " +
-					"attributes with the configured ones instead of failing. Defaults to `false`: creation fails and says how to import the user. " +
+					"attributes with the configured ones instead of failing; the apply then warns that another resource or the identity provider may also manage that user. " +
+					"Defaults to `false`: creation fails and says how to import the user. " +
 					"Changing it sends nothing to the service.",
 				Optional: true,
 				Computed: true,
@@ -230,14 +231,24 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	want := plan.toAPI()
 	u, err := client.Users.Create(ctx, want)
+	adopted := false
 	if isConflict(err) && plan.AdoptExisting.ValueBool() {
 		u, err = adoptUser(ctx, client, want)
+		adopted = err == nil
 	}
 	if err != nil {
 		fix := importFix(err, "A user with this user_name (compared without regard to letter case)",
-			"secureaccess_scim_user", userImportKey+"="+want.UserName, "set adopt_existing = true to take it over when the resource is created")
+			"secureaccess_scim_user", userImportKey+"="+want.UserName,
+			"set adopt_existing = true to take it over when the resource is created, if nothing else manages it")
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, fix)
 		return
+	}
+	if adopted {
+		resp.Diagnostics.AddWarning("Existing SCIM User Adopted",
+			fmt.Sprintf("secureaccess_scim_user took over the SCIM user %q (ID %s), which already existed, because adopt_existing = true, "+
+				"and replaced its attributes with the configured ones. "+
+				"Another resource, in this or another Terraform configuration, or the identity provider may also manage this user: "+
+				"then each of them overwrites the other's changes. Make sure that only this resource manages it.", u.UserName, u.ID))
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
 	plan.fromAPI(u)
