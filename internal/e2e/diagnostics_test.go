@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 )
 
 // oneLine is s with every run of white space, line breaks included, as one
@@ -80,4 +81,36 @@ data "secureaccess_scim_users" "all" {}
 	requireCount(t, "plan", out, "Error: Error Listing SCIM Users", 1)
 	requireCount(t, "plan", out, "SCIM users: GET /identity/v2/scim/Users: 401 Unauthorized", 1)
 	requireCount(t, "plan", out, "filter", 0)
+}
+
+// TestDiagnostics_adoptAndDeactivate: adopting an existing user warns at
+// apply that someone else may manage it, and planning the destroy of a user
+// with on_destroy = "deactivate" warns that it is only deactivated.
+func TestDiagnostics_adoptAndDeactivate(t *testing.T) {
+	t.Parallel()
+	m := NewMock(t, mockserver.Options{})
+	if _, err := m.SCIM(t).CreateUser(scimsp.User{UserName: "jane@example.com", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	tf := NewTerraform(t)
+	tf.WriteConfig(t, m.ProviderBlock()+`
+resource "secureaccess_scim_user" "jane" {
+  user_name      = "jane@example.com"
+  adopt_existing = true
+  on_destroy     = "deactivate"
+}
+`)
+	out := oneLine(tf.Apply(t).Output())
+	requireCount(t, "apply", out, "Warning: Existing SCIM User Adopted", 1)
+	requireCount(t, "apply", out, "the identity provider may also manage this user", 1)
+
+	out = oneLine(tf.MustRun(t, 0, "plan", "-destroy").Output())
+	requireCount(t, "plan -destroy", out, "Warning: SCIM User Will Be Deactivated, Not Deleted", 1)
+	requireCount(t, "plan -destroy", out, "stays in the Secure Access directory integration", 1)
+
+	tf.Destroy(t)
+	u, ok := m.SCIM(t).UserByUserName("jane@example.com")
+	if !ok || u.Active {
+		t.Errorf("after destroy the user is %+v (found: %v), want it deactivated", u, ok)
+	}
 }

@@ -355,3 +355,35 @@ func TestSCIMUserResource_adoptWarning(t *testing.T) {
 		t.Errorf("Create diagnostics mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestSCIMUserResource_deactivateWarning: planning the destroy of a user
+// with on_destroy = "deactivate" warns that it is only deactivated.
+func TestSCIMUserResource_deactivateWarning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sresp := scimUserResourceSchema(t)
+	null := tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)
+	for onDestroy, want := range map[string][]diagSummary{
+		onDestroyDelete: nil,
+		onDestroyDeactivate: {{
+			Severity: diag.SeverityWarning, Summary: "SCIM User Will Be Deactivated, Not Deleted",
+			Detail: `on_destroy = "deactivate": destroying this resource only sets active = false on the SCIM user "jane.doe@example.com" (ID 2819c223). ` +
+				"The user is not deleted: it stays in the Secure Access directory integration, and Terraform no longer manages it. " +
+				`To delete it instead, set on_destroy = "delete" and apply before destroying.`,
+		}},
+	} {
+		state := tfsdk.State{Schema: sresp.Schema}
+		model := scimUserResourceModel{OnDestroy: types.StringValue(onDestroy), AdoptExisting: types.BoolValue(false)}
+		model.fromAPI(&scim.User{ID: "2819c223", UserName: "jane.doe@example.com"})
+		if diags := state.Set(ctx, model); diags.HasError() {
+			t.Fatalf("state: %v", diags)
+		}
+		resp := resource.ModifyPlanResponse{Plan: tfsdk.Plan{Schema: sresp.Schema, Raw: null}}
+		(&scimUserResource{}).ModifyPlan(ctx, resource.ModifyPlanRequest{
+			State: state, Plan: tfsdk.Plan{Schema: sresp.Schema, Raw: null}, Config: tfsdk.Config{Schema: sresp.Schema, Raw: null},
+		}, &resp)
+		if diff := cmp.Diff(want, summarize(resp.Diagnostics)); diff != "" {
+			t.Errorf("on_destroy = %q: ModifyPlan diagnostics mismatch (-want +got):\n%s", onDestroy, diff)
+		}
+	}
+}

@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                   = &scimUserResource{}
 	_ resource.ResourceWithConfigure      = &scimUserResource{}
 	_ resource.ResourceWithImportState    = &scimUserResource{}
+	_ resource.ResourceWithModifyPlan     = &scimUserResource{}
 	_ resource.ResourceWithValidateConfig = &scimUserResource{}
 )
 
@@ -149,7 +150,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"auth_name":        optionalUserString(descAuthName),
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does to the user: `" + onDestroyDelete + "` deletes it; `" + onDestroyDeactivate +
-					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does. " +
+					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does; " +
+					"a plan that destroys such a user warns that it is deactivated, not deleted. " +
 					"One of " + codeList(onDestroyValues) + ". Defaults to `" + onDestroyDelete + "`. Changing it sends nothing to the service.",
 				Optional:   true,
 				Computed:   true,
@@ -217,6 +219,25 @@ func countPrimaryEmails(emails types.List) int {
 		}
 	}
 	return n
+}
+
+// ModifyPlan warns when the plan destroys a user whose on_destroy is
+// "deactivate": Terraform shows "will be destroyed", but the user is only
+// deactivated and stays in Secure Access. Other plans are left as they are.
+func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() != onDestroyDeactivate {
+		return
+	}
+	resp.Diagnostics.AddWarning("SCIM User Will Be Deactivated, Not Deleted",
+		fmt.Sprintf("on_destroy = %q: destroying this resource only sets active = false on the SCIM user %q (ID %s). "+
+			"The user is not deleted: it stays in the Secure Access directory integration, and Terraform no longer manages it. "+
+			"To delete it instead, set on_destroy = %q and apply before destroying.",
+			onDestroyDeactivate, state.UserName.ValueString(), state.ID.ValueString(), onDestroyDelete))
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
