@@ -2,6 +2,11 @@
 // parts the provider needs: directory integrations, their SCIM provisioning
 // tokens, and the Reports identities that policies refer to. It
 // authenticates with OAuth2 client credentials against /auth/v2/token.
+//
+// An error names the request (method and URL path), the status and the
+// service's message, and matches the sentinel errors of package transport;
+// it does not repeat the caller's arguments, which the caller names in its
+// own message once.
 package admin
 
 import (

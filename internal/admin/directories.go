@@ -52,18 +52,14 @@ type DirectoryIntegrationsService struct {
 
 // List returns every directory integration, all pages.
 func (s *DirectoryIntegrationsService) List(ctx context.Context) ([]DirectoryIntegration, error) {
-	dirs, err := listAll[DirectoryIntegration](ctx, s.tc, directoriesPath, nil)
-	if err != nil {
-		return nil, fmt.Errorf("listing directory integrations: %w", err)
-	}
-	return dirs, nil
+	return listAll[DirectoryIntegration](ctx, s.tc, directoriesPath, nil)
 }
 
 // Get returns one directory integration; transport.ErrNotFound if none.
 func (s *DirectoryIntegrationsService) Get(ctx context.Context, id string) (*DirectoryIntegration, error) {
 	var dir DirectoryIntegration
 	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: directoryPath(id)}, &dir); err != nil {
-		return nil, fmt.Errorf("reading directory integration %q: %w", id, err)
+		return nil, err
 	}
 	return &dir, nil
 }
@@ -80,7 +76,7 @@ func (s *DirectoryIntegrationsService) GetByName(ctx context.Context, name strin
 			return &dirs[i], nil
 		}
 	}
-	return nil, fmt.Errorf("directory integration named %q: %w", name, transport.ErrNotFound)
+	return nil, fmt.Errorf("no directory integration has this name: %w", transport.ErrNotFound)
 }
 
 // Create creates a directory integration. The name is unique: a duplicate
@@ -94,7 +90,7 @@ func (s *DirectoryIntegrationsService) Create(ctx context.Context, req CreateDir
 		return s.GetByName(ctx, req.Name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("creating directory integration %q: %w", req.Name, err)
+		return nil, err
 	}
 	return &dir, nil
 }
@@ -105,15 +101,13 @@ func (s *DirectoryIntegrationsService) Update(ctx context.Context, id, name stri
 	var dir DirectoryIntegration
 	body := map[string]string{"name": name}
 	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodPatch, Path: directoryPath(id), Body: body}, &dir); err != nil {
-		return nil, fmt.Errorf("renaming directory integration %q: %w", id, err)
+		return nil, err
 	}
 	return &dir, nil
 }
 
 // Delete deletes a directory integration with its users, groups and token.
 func (s *DirectoryIntegrationsService) Delete(ctx context.Context, id string) error {
-	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: directoryPath(id)}, nil); err != nil {
-		return fmt.Errorf("deleting directory integration %q: %w", id, err)
-	}
-	return nil
+	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: directoryPath(id)}, nil)
+	return err
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -53,9 +52,5 @@ func (s *IdentitiesService) List(ctx context.Context, q IdentityQuery) ([]Identi
 	if len(q.Types) > 0 {
 		query.Set("identitytypes", strings.Join(q.Types, ","))
 	}
-	ids, err := listAll[Identity](ctx, s.tc, identitiesPath, query)
-	if err != nil {
-		return nil, fmt.Errorf("searching identities: %w", err)
-	}
-	return ids, nil
+	return listAll[Identity](ctx, s.tc, identitiesPath, query)
 }

@@ -54,7 +54,7 @@ func (s *ProvisioningTokensService) Generate(ctx context.Context, dirID string, 
 		Token ProvisioningToken `json:"token"`
 	}
 	if _, err := s.tc.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("generating provisioning token for directory integration %q: %w", dirID, err)
+		return nil, err
 	}
 	return &out.Token, nil
 }
@@ -63,15 +63,13 @@ func (s *ProvisioningTokensService) Generate(ctx context.Context, dirID string, 
 func (s *ProvisioningTokensService) Get(ctx context.Context, dirID string) (*ProvisioningTokenMetadata, error) {
 	var meta ProvisioningTokenMetadata
 	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: tokenPathOf(dirID)}, &meta); err != nil {
-		return nil, fmt.Errorf("reading provisioning token of directory integration %q: %w", dirID, err)
+		return nil, err
 	}
 	return &meta, nil
 }
 
 // Revoke revokes the active token; SCIM calls with it get 401 at once.
 func (s *ProvisioningTokensService) Revoke(ctx context.Context, dirID string) error {
-	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: tokenPathOf(dirID)}, nil); err != nil {
-		return fmt.Errorf("revoking provisioning token of directory integration %q: %w", dirID, err)
-	}
-	return nil
+	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: tokenPathOf(dirID)}, nil)
+	return err
 }

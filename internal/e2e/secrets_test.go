@@ -255,8 +255,8 @@ resource "secureaccess_scim_user" "u" {
 `, wrongSecret, wrongToken))
 
 	res := tf.MustRun(t, 1, "apply", "-auto-approve")
-	for _, want := range []string{"the API key was rejected", "401 Unauthorized"} {
-		if !strings.Contains(res.Stderr, want) {
+	for _, want := range []string{"the API key was rejected", "401 Unauthorized", "Check client_id and client_secret", "The SCIM provisioning token was rejected"} {
+		if !strings.Contains(oneLine(res.Stderr), want) { // Terraform wraps long lines
 			t.Errorf("apply's errors lack %q:\n%s", want, res.Stderr)
 		}
 	}

@@ -185,6 +185,12 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 
 // ImportState accepts the directory integration's ID or "name=<name>".
 func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID, directoryIntegrationImportKey) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_directory_integration", req.ID,
+			"the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",
+			`name=<name>, such as "name=OKTA Integration" (letter case does not matter)`)
+		return
+	}
 	resp.Diagnostics.Append(r.data.adminKnown()...)
 	if resp.Diagnostics.HasError() {
 		return

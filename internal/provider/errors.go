@@ -3,6 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,13 +20,46 @@ func isConflict(err error) bool { return errors.Is(err, transport.ErrConflict) }
 
 // addAPIError adds an error diagnostic for a failed API call: summary in the
 // house style ("Error Creating SCIM User"), detail naming the object, the
-// API's own message and, when known, the fix. err never carries a secret.
+// API's own message and, when known, the fix. The clients' errors name the
+// request but not the object, so the object appears once. Rejected
+// credentials get the fix that says which ones and how to replace them,
+// whatever fix the caller had. err never carries a secret.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix string) {
+	if f := credentialsFix(err); f != "" {
+		fix = f
+	}
 	detail := fmt.Sprintf("%s: %s", object, err)
 	if fix != "" {
 		detail += "\n\n" + fix
 	}
 	diags.AddError(summary, detail)
+}
+
+// adminAPIPaths are the URL path parts of the admin API family (token
+// endpoint, admin and reports APIs); every other path is SCIM's.
+var adminAPIPaths = []string{"/auth/v2/", "/admin/v2/", "/reports/v2/"}
+
+// credentialsFix is the fix text of a 401: the SCIM provisioning token or
+// the admin API key was rejected, told apart by the request's path. It is
+// empty for any other error.
+func credentialsFix(err error) string {
+	var apiErr *transport.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(apiErr, transport.ErrUnauthorized) {
+		return ""
+	}
+	for _, p := range adminAPIPaths {
+		if strings.Contains(apiErr.Path, p) {
+			return "Check client_id and client_secret in the provider block, " +
+				"or the " + envClientID + " and " + envClientSecret + " environment variables: " +
+				"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
+				"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
+		}
+	}
+	return "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
+		"(generating a new token for a directory integration revokes the previous one at once). " +
+		"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
+		"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
+		"or in the " + envSCIMToken + " environment variable."
 }
 
 // invalidFilterFix is the fix text of a filter the service rejected; example
@@ -39,16 +74,24 @@ func invalidFilterFix(err error, example string) string {
 }
 
 // importFix is the fix text of a 409 on create: existing names the object
-// that exists ("A group with this display name"), then how to bring it under
-// Terraform with an import ID, then alternative, if any, as a last option.
+// that exists ("A group with this display name"). The most likely cause
+// comes first: another resource of the same configuration with the same
+// natural key (the key of importID, "display_name=…"), which importing or
+// adopting would only turn into two resources fighting over one object.
+// Then how to bring the object under this resource with an import ID, then
+// alternative, if any, as a last option.
 func importFix(err error, existing, resourceType, importID, alternative string) string {
 	if !isConflict(err) {
 		return ""
 	}
-	fix := fmt.Sprintf("%s already exists. To manage it with Terraform, import it instead of creating it:\n"+
+	key, _, _ := strings.Cut(importID, "=")
+	fix := fmt.Sprintf("%s already exists.\n\n"+
+		"First check that no other resource in this configuration has the same %s: "+
+		"two resources that manage one object undo each other's changes on every apply. If one does, remove the duplicate.\n\n"+
+		"Otherwise, to manage the existing object with this resource, import it:\n"+
 		"  terraform import %s.<name> %q\n"+
 		"or add an import block:\n"+
-		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, resourceType, importID, resourceType, importID)
+		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, key, resourceType, importID, resourceType, importID)
 	if alternative != "" {
 		fix += "\nor " + alternative + "."
 	}
@@ -63,4 +106,27 @@ func splitImportID(id, key string) (value string, byKey bool) {
 		return v, true
 	}
 	return id, false
+}
+
+// importKeyForm matches an import ID in a "<key>=<value>" form: a word,
+// then "=", then a value that does not start with another "=" (so that an
+// ID ending in "==" is not mistaken for one).
+var importKeyForm = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.-]*)=(?:[^=]|$)`)
+
+// validImportID reports whether id can be an import ID of a resource whose
+// natural key forms are keys ("user_name" for "user_name=<value>"): an
+// object ID, or one of those forms. An ID in another "<key>=<value>" form,
+// such as "displayName=Jane" or "userName=jane", is not: passed on as an
+// object ID it would end in Terraform's "Cannot import non-existent remote
+// object", which does not say what is wrong.
+func validImportID(id string, keys ...string) bool {
+	m := importKeyForm.FindStringSubmatch(id)
+	return m == nil || slices.Contains(keys, m[1])
+}
+
+// addImportIDError adds the error of an import ID that is in none of the
+// forms the resource accepts, listing forms.
+func addImportIDError(diags *diag.Diagnostics, resourceType, id string, forms ...string) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("%q is not an import ID of %s. Use one of these forms:\n  - %s", id, resourceType, strings.Join(forms, "\n  - ")))
 }

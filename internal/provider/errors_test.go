@@ -55,7 +55,12 @@ func TestInvalidFilterFix(t *testing.T) {
 func TestImportFix(t *testing.T) {
 	t.Parallel()
 	conflict := fmt.Errorf("creating SCIM user: %w", &transport.APIError{StatusCode: 409, ScimType: "uniqueness"})
-	importText := `A user with this user_name already exists. To manage it with Terraform, import it instead of creating it:
+	importText := `A user with this user_name already exists.
+
+First check that no other resource in this configuration has the same user_name: ` +
+		`two resources that manage one object undo each other's changes on every apply. If one does, remove the duplicate.
+
+Otherwise, to manage the existing object with this resource, import it:
   terraform import secureaccess_scim_user.<name> "user_name=Jane@example.com"
 or add an import block:
   import {

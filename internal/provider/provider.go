@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -165,22 +166,29 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 	data.adminUnknown = cfg.ClientID.IsUnknown() || cfg.ClientSecret.IsUnknown()
 	data.scimTokenUnknown = cfg.SCIMToken.IsUnknown()
 
-	if data.scimURL == "" && !data.baseURLUnknown {
+	// A scim_url derived from base_url has its scheme and host: only the URLs
+	// the user gave are checked, so that one mistake is one error about what
+	// the user wrote.
+	scimURLDerived := data.scimURL == ""
+	if scimURLDerived && !data.baseURLUnknown {
 		data.scimURL = strings.TrimRight(data.baseURL, "/") + scimPath
 	}
 	for _, u := range []struct {
-		attr, env, value string
-		unknown          bool
+		attr, env, value      string
+		set, derived, unknown bool
 	}{
-		{"base_url", envBaseURL, data.baseURL, data.baseURLUnknown},
-		{"scim_url", envSCIMURL, data.scimURL, data.scimURLUnknown || data.baseURLUnknown},
+		{"base_url", envBaseURL, data.baseURL, !cfg.BaseURL.IsNull(), false, data.baseURLUnknown},
+		{"scim_url", envSCIMURL, data.scimURL, !cfg.SCIMURL.IsNull(), scimURLDerived, data.scimURLUnknown || data.baseURLUnknown},
 	} {
-		if u.unknown || u.value == "" {
+		if u.unknown || u.derived || u.value == "" {
 			continue
 		}
 		if err := checkEndpoint(u.value, insecure); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(u.attr), "Invalid Secure Access URL",
-				fmt.Sprintf("The %s (from the provider block or the %s environment variable) is not usable: %s.", u.attr, u.env, err))
+			source := u.attr
+			if !u.set {
+				source = fmt.Sprintf("The %s environment variable (used because %s is not set)", u.env, u.attr)
+			}
+			resp.Diagnostics.AddAttributeError(path.Root(u.attr), "Invalid Secure Access URL", fmt.Sprintf("%s is %q: %s.", source, u.value, err))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -231,11 +239,12 @@ func stringOrEnv(v types.String, env, def string) string {
 }
 
 // checkEndpoint accepts an absolute http(s) URL; plain http only for a
-// loopback host or when insecure is set.
+// loopback host or when insecure is set. The error says what is wrong with
+// the URL and how to fix it; the caller names the URL.
 func checkEndpoint(raw string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL with a scheme and a host, such as https://api.sse.cisco.com", raw)
+		return errors.New("not an absolute URL with a scheme and a host. Use one such as https://api.sse.cisco.com")
 	}
 	switch u.Scheme {
 	case "https":
@@ -244,9 +253,10 @@ func checkEndpoint(raw string, insecure bool) error {
 		if insecure || isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses plain http on a host that is not a loopback address; use https, or set insecure_http = true on a trusted test network", raw)
+		return errors.New("plain http on a host that is not a loopback address, so credentials would travel unencrypted. " +
+			"Use an https URL, or set insecure_http = true in the provider block if this host is on a trusted test network")
 	default:
-		return fmt.Errorf("%q must use the https scheme", raw)
+		return errors.New("not an https URL: the https scheme is required, as in https://api.sse.cisco.com")
 	}
 }
 

@@ -143,7 +143,7 @@ func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 // scimKnown is the error of an import while the SCIM settings are only
 // known after apply: an import must read the object, so it cannot wait.
 func (d *providerData) scimKnown() diag.Diagnostics {
-	if !d.scimConfigUnknown() {
+	if d == nil || !d.scimConfigUnknown() {
 		return nil
 	}
 	_, diags := d.scim()
@@ -152,7 +152,7 @@ func (d *providerData) scimKnown() diag.Diagnostics {
 
 // adminKnown is scimKnown for the admin API.
 func (d *providerData) adminKnown() diag.Diagnostics {
-	if !d.adminConfigUnknown() {
+	if d == nil || !d.adminConfigUnknown() {
 		return nil
 	}
 	_, diags := d.admin()

@@ -322,6 +322,11 @@ func activeToken(ctx context.Context, client *admin.Client, dirID string) (*admi
 // ImportState takes the directory integration's ID; the secret cannot be
 // read back, so token stays null.
 func (r *provisioningTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_provisioning_token", req.ID,
+			"the ID of the directory integration the token belongs to, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f")
+		return
+	}
 	resp.Diagnostics.Append(r.data.adminKnown()...)
 	if resp.Diagnostics.HasError() {
 		return

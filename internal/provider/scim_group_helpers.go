@@ -24,7 +24,7 @@ func findGroupByDisplayName(ctx context.Context, c *scim.Client, name string, wi
 	}
 	resp, err := c.Groups.List(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("looking up SCIM group %q: %w", name, err)
+		return nil, err
 	}
 	if len(resp.Resources) == 0 {
 		return nil, fmt.Errorf("no group has this display name: %w", transport.ErrNotFound)

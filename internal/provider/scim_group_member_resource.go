@@ -183,7 +183,7 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 		return
 	}
 	var m scimGroupMemberResourceModel
-	if !m.fromAPI(req.ID) {
+	if !m.fromAPI(req.ID) || !validImportID(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import ID of the form <group_id>/<user_id>, such as "+
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))

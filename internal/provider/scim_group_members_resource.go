@@ -210,6 +210,11 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 
 // ImportState accepts the group's SCIM ID; Read then fills in the members.
 func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group_members", req.ID,
+			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d")
+		return
+	}
 	resp.Diagnostics.Append(r.data.scimKnown()...)
 	if resp.Diagnostics.HasError() {
 		return

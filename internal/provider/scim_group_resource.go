@@ -197,6 +197,12 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's SCIM ID or "display_name=<displayName>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID, groupImportKey) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group", req.ID,
+			"the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
+			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
+		return
+	}
 	resp.Diagnostics.Append(r.data.scimKnown()...)
 	if resp.Diagnostics.HasError() {
 		return

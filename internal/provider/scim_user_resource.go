@@ -27,6 +27,7 @@ var (
 	_ resource.Resource                   = &scimUserResource{}
 	_ resource.ResourceWithConfigure      = &scimUserResource{}
 	_ resource.ResourceWithImportState    = &scimUserResource{}
+	_ resource.ResourceWithModifyPlan     = &scimUserResource{}
 	_ resource.ResourceWithValidateConfig = &scimUserResource{}
 )
 
@@ -152,7 +153,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"auth_name":        optionalUserString(descAuthName, scimlimits.AuthName),
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does to the user: `" + onDestroyDelete + "` deletes it; `" + onDestroyDeactivate +
-					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does. " +
+					"` only sets `active` to false and leaves it in the directory, as Okta's \"Deactivate Users\" push setting does; " +
+					"a plan that destroys such a user warns that it is deactivated, not deleted. " +
 					"One of " + codeList(onDestroyValues) + ". Defaults to `" + onDestroyDelete + "`. Changing it sends nothing to the service.",
 				Optional:   true,
 				Computed:   true,
@@ -162,7 +164,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"adopt_existing": schema.BoolAttribute{
 				MarkdownDescription: "When creating the user finds a user with the same `user_name` already in the directory " +
 					"(for example one that an earlier `on_destroy = \"" + onDestroyDeactivate + "\"` left behind), take it over and replace its " +
-					"attributes with the configured ones instead of failing. Defaults to `false`: creation fails and says how to import the user. " +
+					"attributes with the configured ones instead of failing; the apply then warns that another resource or the identity provider may also manage that user. " +
+					"Defaults to `false`: creation fails and says how to import the user. " +
 					"Changing it sends nothing to the service.",
 				Optional: true,
 				Computed: true,
@@ -229,6 +232,25 @@ func countPrimaryEmails(emails types.List) int {
 	return n
 }
 
+// ModifyPlan warns when the plan destroys a user whose on_destroy is
+// "deactivate": Terraform shows "will be destroyed", but the user is only
+// deactivated and stays in Secure Access. Other plans are left as they are.
+func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var state scimUserResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() != onDestroyDeactivate {
+		return
+	}
+	resp.Diagnostics.AddWarning("SCIM User Will Be Deactivated, Not Deleted",
+		fmt.Sprintf("on_destroy = %q: destroying this resource only sets active = false on the SCIM user %q (ID %s). "+
+			"The user is not deleted: it stays in the Secure Access directory integration, and Terraform no longer manages it. "+
+			"To delete it instead, set on_destroy = %q and apply before destroying.",
+			onDestroyDeactivate, state.UserName.ValueString(), state.ID.ValueString(), onDestroyDelete))
+}
+
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
@@ -241,14 +263,24 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	want := plan.toAPI()
 	u, err := client.Users.Create(ctx, want)
+	adopted := false
 	if isConflict(err) && plan.AdoptExisting.ValueBool() {
 		u, err = adoptUser(ctx, client, want)
+		adopted = err == nil
 	}
 	if err != nil {
 		fix := importFix(err, "A user with this user_name (compared without regard to letter case)",
-			"secureaccess_scim_user", userImportKey+"="+want.UserName, "set adopt_existing = true to take it over when the resource is created")
+			"secureaccess_scim_user", userImportKey+"="+want.UserName,
+			"set adopt_existing = true to take it over when the resource is created, if nothing else manages it")
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, fix)
 		return
+	}
+	if adopted {
+		resp.Diagnostics.AddWarning("Existing SCIM User Adopted",
+			fmt.Sprintf("secureaccess_scim_user took over the SCIM user %q (ID %s), which already existed, because adopt_existing = true, "+
+				"and replaced its attributes with the configured ones. "+
+				"Another resource, in this or another Terraform configuration, or the identity provider may also manage this user: "+
+				"then each of them overwrites the other's changes. Make sure that only this resource manages it.", u.UserName, u.ID))
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
 	plan.fromAPI(u)
@@ -365,6 +397,12 @@ func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string)
 // ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
 // then fills in the rest.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validImportID(req.ID, userImportKey) {
+		addImportIDError(&resp.Diagnostics, "secureaccess_scim_user", req.ID,
+			"the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
+			`user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`)
+		return
+	}
 	resp.Diagnostics.Append(r.data.scimKnown()...)
 	if resp.Diagnostics.HasError() {
 		return

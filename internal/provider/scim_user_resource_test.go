@@ -405,8 +405,9 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
 		Steps: []resource.TestStep{
 			{
-				Config:      scimUserConfig(m, body),
-				ExpectError: regexp.MustCompile(`terraform import secureaccess_scim_user\.<name> "user_name=Jane\.Doe@example\.com"`),
+				Config: scimUserConfig(m, body),
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*First\s+check\s+that\s+no\s+other\s+resource\s+in\s+this\s+configuration\s+has\s+the\s+same\s+user_name.*` +
+					`terraform import secureaccess_scim_user\.<name> "user_name=Jane\.Doe@example\.com".*id = "user_name=Jane\.Doe@example\.com".*or\s+set\s+adopt_existing\s+=\s+true`),
 			},
 			{
 				PreConfig: m.Server.ResetStats,

@@ -109,10 +109,19 @@ func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var users []*scim.User
 	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: scim.Filter(filter)}) {
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", fmt.Sprintf("SCIM users with filter %q", filter), err, invalidFilterFix(err, `userName sw "j"`))
+			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(filter), err, invalidFilterFix(err, `userName sw "j"`))
 			return
 		}
 		users = append(users, u)
 	}
 	resp.Diagnostics.Append(setUsersState(&resp.State, cfg.Filter, users)...)
+}
+
+// scimUsersObject names the listed users in diagnostics: the filter only
+// when one is set.
+func scimUsersObject(filter string) string {
+	if filter == "" {
+		return "SCIM users"
+	}
+	return "SCIM users with filter " + filter
 }

@@ -1,9 +1,6 @@
 package scim
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // MaxMembersPerPatch is the most member values one PATCH carries.
 const MaxMembersPerPatch = 100
@@ -60,7 +57,7 @@ func (s *GroupsService) HasMember(ctx context.Context, groupID, userID string) (
 		Attributes: []string{"id"},
 	})
 	if err != nil {
-		return false, fmt.Errorf("checking membership of user %q in group %q: %w", userID, groupID, err)
+		return false, err
 	}
 	return resp.TotalResults > 0, nil
 }

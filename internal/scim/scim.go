@@ -1,6 +1,11 @@
 // Package scim is a SCIM 2.0 client (RFC 7643/7644) for the Secure Access
 // provisioning endpoint: users, groups and their memberships, a filter
 // builder that escapes values, and an iterator over all pages.
+//
+// An error names the request (method and URL path), the status and the
+// service's message, and matches the sentinel errors of package transport;
+// it does not repeat the caller's arguments, which the caller names in its
+// own message once.
 package scim
 
 import (
@@ -152,7 +157,7 @@ func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 		return r.getByKey(ctx, r.keyOf(v))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("creating SCIM %s %q: %w", r.kind, r.keyOf(v), err)
+		return nil, err
 	}
 	return &out, nil
 }
@@ -161,7 +166,7 @@ func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T, error) {
 	var out T
 	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.itemPath(id), Query: opts.query()}, &out); err != nil {
-		return nil, fmt.Errorf("reading SCIM %s %q: %w", r.kind, id, err)
+		return nil, err
 	}
 	return &out, nil
 }
@@ -172,7 +177,7 @@ func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch str
 	var out T
 	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v, IfMatch: ifMatch}
 	if _, err := r.tc.Do(ctx, req, &out); err != nil {
-		return nil, fmt.Errorf("replacing SCIM %s %q: %w", r.kind, id, err)
+		return nil, err
 	}
 	return &out, nil
 }
@@ -192,7 +197,7 @@ func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []Pa
 	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body, IfMatch: ifMatch}
 	resp, err := r.tc.Do(ctx, req, &out)
 	if err != nil {
-		return nil, fmt.Errorf("patching SCIM %s %q: %w", r.kind, id, err)
+		return nil, err
 	}
 	if resp.StatusCode == http.StatusNoContent {
 		return nil, nil
@@ -202,17 +207,15 @@ func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []Pa
 
 // Delete deletes a resource.
 func (r *resources[T]) Delete(ctx context.Context, id string) error {
-	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: r.itemPath(id)}, nil); err != nil {
-		return fmt.Errorf("deleting SCIM %s %q: %w", r.kind, id, err)
-	}
-	return nil
+	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: r.itemPath(id)}, nil)
+	return err
 }
 
 // List returns one page.
 func (r *resources[T]) List(ctx context.Context, opts *ListOptions) (*ListResponse[T], error) {
 	var out ListResponse[T]
 	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.path, Query: opts.query()}, &out); err != nil {
-		return nil, fmt.Errorf("listing SCIM %ss: %w", r.kind, err)
+		return nil, err
 	}
 	return &out, nil
 }
@@ -258,7 +261,7 @@ func (r *resources[T]) getByKey(ctx context.Context, value string) (*T, error) {
 		return nil, err
 	}
 	if len(resp.Resources) == 0 {
-		return nil, fmt.Errorf("SCIM %s with %s %q: %w", r.kind, r.key, value, transport.ErrNotFound)
+		return nil, fmt.Errorf("no %s has this %s: %w", r.kind, r.key, transport.ErrNotFound)
 	}
 	return &resp.Resources[0], nil
 }

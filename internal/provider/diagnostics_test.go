@@ -1,0 +1,389 @@
+package provider
+
+// Tests of the diagnostics a new user meets first (issue 12, section 6):
+// an unusable base_url, rejected credentials, a malformed import ID, a
+// conflict on create, adoption, and a destroy that only deactivates.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+// diagSummary is what the tests compare of a diagnostic.
+type diagSummary struct {
+	Severity        diag.Severity
+	Path            string
+	Summary, Detail string
+}
+
+// summarize turns diagnostics into comparable values.
+func summarize(diags diag.Diagnostics) []diagSummary {
+	var out []diagSummary
+	for _, d := range diags {
+		s := diagSummary{Severity: d.Severity(), Summary: d.Summary(), Detail: d.Detail()}
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			s.Path = wp.Path().String()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// configureProvider runs the provider's Configure with the given attributes
+// set (strings and bools) and every other attribute null.
+func configureProvider(t *testing.T, attrs map[string]any) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var sresp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
+	values := map[string]tftypes.Value{}
+	for name, a := range sresp.Schema.Attributes {
+		typ := a.GetType().TerraformType(ctx)
+		values[name] = tftypes.NewValue(typ, attrs[name])
+	}
+	raw := tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), values)
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: raw}}, &resp)
+	return resp.Diagnostics
+}
+
+// TestConfigure_plainHTTP: a plain http base_url on a remote host is one
+// error, on the attribute the user set, with the fix; scim_url, derived from
+// it, is not reported as well.
+func TestConfigure_plainHTTP(t *testing.T) {
+	for _, env := range []string{envBaseURL, envSCIMURL, envClientID, envClientSecret, envSCIMToken} {
+		t.Setenv(env, "")
+	}
+	tests := map[string]struct {
+		attrs map[string]any
+		env   map[string]string
+		want  []diagSummary
+	}{
+		"base_url in the provider block": {
+			attrs: map[string]any{"base_url": "http://10.1.2.3:8080"},
+			want: []diagSummary{{
+				Severity: diag.SeverityError, Path: "base_url", Summary: "Invalid Secure Access URL",
+				Detail: `base_url is "http://10.1.2.3:8080": plain http on a host that is not a loopback address, so credentials would travel unencrypted. ` +
+					"Use an https URL, or set insecure_http = true in the provider block if this host is on a trusted test network.",
+			}},
+		},
+		"base_url from the environment": {
+			env: map[string]string{envBaseURL: "http://10.1.2.3:8080"},
+			want: []diagSummary{{
+				Severity: diag.SeverityError, Path: "base_url", Summary: "Invalid Secure Access URL",
+				Detail: `The SECUREACCESS_BASE_URL environment variable (used because base_url is not set) is "http://10.1.2.3:8080": plain http on a host that is not a loopback address, so credentials would travel unencrypted. ` +
+					"Use an https URL, or set insecure_http = true in the provider block if this host is on a trusted test network.",
+			}},
+		},
+		"scim_url set explicitly": {
+			attrs: map[string]any{"scim_url": "http://10.1.2.3:8080/identity/v2/scim"},
+			want: []diagSummary{{
+				Severity: diag.SeverityError, Path: "scim_url", Summary: "Invalid Secure Access URL",
+				Detail: `scim_url is "http://10.1.2.3:8080/identity/v2/scim": plain http on a host that is not a loopback address, so credentials would travel unencrypted. ` +
+					"Use an https URL, or set insecure_http = true in the provider block if this host is on a trusted test network.",
+			}},
+		},
+		"insecure_http": {attrs: map[string]any{"base_url": "http://10.1.2.3:8080", "insecure_http": true}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			got := summarize(configureProvider(t, tt.attrs))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Configure diagnostics mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// scimTokenRejectedFix is the fix of every SCIM call whose token got 401.
+const scimTokenRejectedFix = "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
+	"(generating a new token for a directory integration revokes the previous one at once). " +
+	"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
+	"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
+	"or in the SECUREACCESS_SCIM_TOKEN environment variable."
+
+// adminKeyRejectedFix is the fix of every admin API call whose API key got
+// 401 from the token endpoint.
+const adminKeyRejectedFix = "Check client_id and client_secret in the provider block, " +
+	"or the SECUREACCESS_CLIENT_ID and SECUREACCESS_CLIENT_SECRET environment variables: " +
+	"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
+	"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
+
+// TestAddAPIError_rejectedCredentials pins the whole detail of a call whose
+// credentials the mock rejects: the object once, the API's answer, the fix,
+// and no secret.
+func TestAddAPIError_rejectedCredentials(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	sc, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: "wrong-scim-token", Config: transport.Config{MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: "wrong-client-secret"}
+	cfg.RateLimit, cfg.MaxRetries = math.Inf(1), -1
+	ac, err := admin.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, createErr := sc.Users.Create(t.Context(), &scim.User{UserName: "jane@example.com"})
+	_, listErr := sc.Users.List(t.Context(), &scim.ListOptions{})
+	_, lookupErr := sc.Users.GetByUserName(t.Context(), "jane@example.com")
+	_, dirErr := ac.DirectoryIntegrations.Create(t.Context(), admin.CreateDirectoryIntegrationRequest{Name: "Okta", IdentityProvider: "okta"})
+
+	var diags diag.Diagnostics
+	addAPIError(&diags, "Error Creating SCIM User", `SCIM user "jane@example.com"`, createErr, "")
+	addAPIError(&diags, "Error Listing SCIM Users", scimUsersObject(""), listErr, "")
+	addAPIError(&diags, "Error Importing SCIM User", `SCIM user with user_name "jane@example.com"`, lookupErr, userLookupFix(lookupErr))
+	addAPIError(&diags, "Error Creating Directory Integration", `Directory integration "Okta"`, dirErr, "")
+	scimAnswer := "POST /identity/v2/scim/Users: 401 Unauthorized: unknown or revoked provisioning token"
+	listAnswer := "GET /identity/v2/scim/Users: 401 Unauthorized: unknown or revoked provisioning token"
+	want := []diagSummary{
+		{Severity: diag.SeverityError, Summary: "Error Creating SCIM User", Detail: `SCIM user "jane@example.com": ` + scimAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Listing SCIM Users", Detail: "SCIM users: " + listAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Importing SCIM User", Detail: `SCIM user with user_name "jane@example.com": ` + listAnswer + "\n\n" + scimTokenRejectedFix},
+		{Severity: diag.SeverityError, Summary: "Error Creating Directory Integration", Detail: `Directory integration "Okta": ` +
+			"POST /auth/v2/token: 401 Unauthorized: the API key was rejected: check the client ID and client secret\n\n" + adminKeyRejectedFix},
+	}
+	if diff := cmp.Diff(want, summarize(diags)); diff != "" {
+		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestScimUsersObject: the data source names its filter only when one is set.
+func TestScimUsersObject(t *testing.T) {
+	t.Parallel()
+	for filter, want := range map[string]string{"": "SCIM users", `userName sw "j"`: `SCIM users with filter userName sw "j"`} {
+		if got := scimUsersObject(filter); got != want {
+			t.Errorf("scimUsersObject(%q) = %q, want %q", filter, got, want)
+		}
+	}
+}
+
+// TestAccProvider_rejectedCredentials: a wrong SCIM token and a wrong admin
+// API key each fail with the API's answer and what to do about it.
+func TestAccProvider_rejectedCredentials(t *testing.T) {
+	m := newTestMock(t)
+	wrongSCIM := fmt.Sprintf(`
+provider "secureaccess" {
+  base_url    = %q
+  scim_token  = "wrong-scim-token"
+  max_retries = 0
+}
+`, m.URL)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			{
+				Config: wrongSCIM + `
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*SCIM user "jane@example.com": POST\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected.*secureaccess_provisioning_token.*SECUREACCESS_SCIM_TOKEN`),
+			},
+			{
+				Config: wrongSCIM + `
+data "secureaccess_scim_users" "all" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Listing SCIM Users.*SCIM users: GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "secureaccess" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = "wrong-client-secret"
+  max_retries   = 0
+}
+
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+`, m.URL, testClientID),
+				ExpectError: regexp.MustCompile(`(?s)Error Creating Directory Integration.*Directory integration "OKTA Integration": POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
+					`Check\s+client_id\s+and\s+client_secret.*SECUREACCESS_CLIENT_ID\s+and\s+SECUREACCESS_CLIENT_SECRET.*admin\s+API\s+key`),
+			},
+		},
+	})
+}
+
+// TestCheckImportID: an ID in a key=value form the resource does not know
+// is refused, naming the accepted forms; anything else passes.
+func TestCheckImportID(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		id   string
+		keys []string
+		ok   bool
+	}{
+		"SCIM ID":             {id: "2819c223-7f76-453a-919d-413861904646", keys: []string{"user_name"}, ok: true},
+		"natural key":         {id: "user_name=jane@example.com", keys: []string{"user_name"}, ok: true},
+		"SCIM attribute name": {id: "userName=jane@example.com", keys: []string{"user_name"}},
+		"other attribute":     {id: "displayName=Jane Doe", keys: []string{"user_name"}},
+		"group key for user":  {id: "display_name=Engineering", keys: []string{"user_name"}},
+		"no key accepted":     {id: "name=OKTA Integration"},
+		"equals in the value": {id: "abc==", ok: true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := validImportID(tt.id, tt.keys...); got != tt.ok {
+				t.Errorf("validImportID(%q, %q) = %v, want %v", tt.id, tt.keys, got, tt.ok)
+			}
+		})
+	}
+}
+
+// TestAccImport_invalidID imports every resource type that takes an ID or
+// a key=value form with an ID in a form it does not accept: the error names
+// the forms it does accept, instead of Terraform's "non-existent remote
+// object".
+func TestAccImport_invalidID(t *testing.T) {
+	m := newTestMock(t)
+	cfg := m.providerConfig() + `
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+
+resource "secureaccess_provisioning_token" "okta" {
+  directory_integration_id = secureaccess_directory_integration.okta.id
+}
+
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+
+resource "secureaccess_scim_group" "eng" {
+  display_name = "Engineering"
+}
+
+resource "secureaccess_scim_group_members" "eng" {
+  group_id   = secureaccess_scim_group.eng.id
+  member_ids = [secureaccess_scim_user.jane.id]
+}
+`
+	step := func(addr, id, want string) acc.TestStep {
+		return acc.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id, ExpectError: regexp.MustCompile(want)}
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			step("secureaccess_scim_user.jane", "displayName=Jane Doe",
+				`(?s)Invalid Import ID.*"displayName=Jane Doe".*secureaccess_scim_user.*SCIM ID.*user_name=<userName>.*"user_name=jane.doe@example.com"`),
+			step("secureaccess_scim_group.eng", "name=Engineering",
+				`(?s)Invalid Import ID.*"name=Engineering".*secureaccess_scim_group.*SCIM ID.*display_name=<displayName>.*"display_name=OKTA - Secure Access Users"`),
+			step("secureaccess_directory_integration.okta", "display_name=OKTA Integration",
+				`(?s)Invalid Import ID.*"display_name=OKTA Integration".*secureaccess_directory_integration.*ID.*name=<name>.*"name=OKTA Integration"`),
+			step("secureaccess_provisioning_token.okta", "name=OKTA Integration",
+				`(?s)Invalid Import ID.*"name=OKTA Integration".*secureaccess_provisioning_token.*ID of the directory integration`),
+			step("secureaccess_scim_group_members.eng", "display_name=Engineering",
+				`(?s)Invalid Import ID.*"display_name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group`),
+		},
+	})
+	if n := m.Server.Stats().Total; n != 0 {
+		t.Errorf("%d requests reached the mock, want none", n)
+	}
+}
+
+// scimUserResourceSchema is the resource's schema.
+func scimUserResourceSchema(t *testing.T) resource.SchemaResponse {
+	t.Helper()
+	var resp resource.SchemaResponse
+	(&scimUserResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema: %v", resp.Diagnostics)
+	}
+	return resp
+}
+
+// TestSCIMUserResource_adoptWarning: a create that adopts an existing user
+// warns that someone else may manage it.
+func TestSCIMUserResource_adoptWarning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := newTestMock(t)
+	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)})
+	sresp := scimUserResourceSchema(t)
+	r := &scimUserResource{data: &providerData{version: "test", scimURL: m.URL + scimPath, scimToken: m.SCIMToken, maxRetries: -1}}
+
+	plan := tfsdk.Plan{Schema: sresp.Schema}
+	model := scimUserResourceModel{OnDestroy: types.StringValue(onDestroyDelete), AdoptExisting: types.BoolValue(true)}
+	model.ID = types.StringUnknown()
+	model.UserName = newUserNameValue("Jane.Doe@example.com")
+	model.DisplayName, model.ExternalID, model.NativeObjectID, model.AuthName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	model.Active = types.BoolValue(true)
+	if diags := plan.Set(ctx, model); diags.HasError() {
+		t.Fatalf("plan: %v", diags)
+	}
+	resp := resource.CreateResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}}
+	r.Create(ctx, resource.CreateRequest{Plan: plan}, &resp)
+
+	want := []diagSummary{{
+		Severity: diag.SeverityWarning, Summary: "Existing SCIM User Adopted",
+		Detail: fmt.Sprintf(`secureaccess_scim_user took over the SCIM user "Jane.Doe@example.com" (ID %s), which already existed, because adopt_existing = true, `+
+			"and replaced its attributes with the configured ones. "+
+			"Another resource, in this or another Terraform configuration, or the identity provider may also manage this user: "+
+			"then each of them overwrites the other's changes. Make sure that only this resource manages it.", existing.ID),
+	}}
+	if diff := cmp.Diff(want, summarize(resp.Diagnostics)); diff != "" {
+		t.Errorf("Create diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestSCIMUserResource_deactivateWarning: planning the destroy of a user
+// with on_destroy = "deactivate" warns that it is only deactivated.
+func TestSCIMUserResource_deactivateWarning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sresp := scimUserResourceSchema(t)
+	null := tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)
+	for onDestroy, want := range map[string][]diagSummary{
+		onDestroyDelete: nil,
+		onDestroyDeactivate: {{
+			Severity: diag.SeverityWarning, Summary: "SCIM User Will Be Deactivated, Not Deleted",
+			Detail: `on_destroy = "deactivate": destroying this resource only sets active = false on the SCIM user "jane.doe@example.com" (ID 2819c223). ` +
+				"The user is not deleted: it stays in the Secure Access directory integration, and Terraform no longer manages it. " +
+				`To delete it instead, set on_destroy = "delete" and apply before destroying.`,
+		}},
+	} {
+		state := tfsdk.State{Schema: sresp.Schema}
+		model := scimUserResourceModel{OnDestroy: types.StringValue(onDestroy), AdoptExisting: types.BoolValue(false)}
+		model.fromAPI(&scim.User{ID: "2819c223", UserName: "jane.doe@example.com"})
+		if diags := state.Set(ctx, model); diags.HasError() {
+			t.Fatalf("state: %v", diags)
+		}
+		resp := resource.ModifyPlanResponse{Plan: tfsdk.Plan{Schema: sresp.Schema, Raw: null}}
+		(&scimUserResource{}).ModifyPlan(ctx, resource.ModifyPlanRequest{
+			State: state, Plan: tfsdk.Plan{Schema: sresp.Schema, Raw: null}, Config: tfsdk.Config{Schema: sresp.Schema, Raw: null},
+		}, &resp)
+		if diff := cmp.Diff(want, summarize(resp.Diagnostics)); diff != "" {
+			t.Errorf("on_destroy = %q: ModifyPlan diagnostics mismatch (-want +got):\n%s", onDestroy, diff)
+		}
+	}
+}
