@@ -44,7 +44,10 @@ resource "secureaccess_scim_group" "users" {
   display_name = "OKTA - Secure Access Users"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Missing SCIM Provisioning Token.*scim_token.*SECUREACCESS_SCIM_TOKEN`),
+				// At plan time: a forgotten provider = secureaccess.<alias>
+				// must not wait for the apply to fail.
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing SCIM Provisioning Token.*scim_token.*SECUREACCESS_SCIM_TOKEN.*provider\s+=\s+secureaccess.<alias>`),
 			},
 			{
 				Config: fmt.Sprintf(`

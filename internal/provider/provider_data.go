@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
@@ -123,8 +124,10 @@ func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 		return nil, diags
 	case d.scimToken == "":
 		diags.AddError("Missing SCIM Provisioning Token",
-			"SCIM users, groups and memberships are managed with the provisioning token of a directory integration. "+
-				"Set scim_token in the provider block (for example from a secureaccess_provisioning_token resource), or the "+envSCIMToken+" environment variable.")
+			"SCIM users, groups and memberships are managed with the provisioning token of a directory integration, and this provider has none. "+
+				"Set scim_token in the provider block (for example from a secureaccess_provisioning_token resource), or the "+envSCIMToken+" environment variable. "+
+				"If another provider block of this configuration has the token, such as the aliased secureaccess.scim of the one-apply bootstrap, "+
+				"set provider = secureaccess.<alias> on this resource or data source.")
 		return nil, diags
 	}
 	d.scimOnce.Do(func() {
@@ -156,6 +159,18 @@ func (d *providerData) adminKnown() diag.Diagnostics {
 		return nil
 	}
 	_, diags := d.admin()
+	return diags
+}
+
+// scimTokenAbsent is the plan-time error of a resource that is created or
+// updated through a provider with no SCIM token at all (typically a
+// forgotten provider = secureaccess.<alias>): the plan fails instead of the
+// apply.
+func (d *providerData) scimTokenAbsent(req resource.ModifyPlanRequest) diag.Diagnostics {
+	if d == nil || req.Plan.Raw.IsNull() || d.scimConfigUnknown() || d.scimToken != "" {
+		return nil
+	}
+	_, diags := d.scim()
 	return diags
 }
 

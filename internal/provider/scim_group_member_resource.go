@@ -20,6 +20,7 @@ var (
 	_ resource.Resource                = &scimGroupMemberResource{}
 	_ resource.ResourceWithConfigure   = &scimGroupMemberResource{}
 	_ resource.ResourceWithImportState = &scimGroupMemberResource{}
+	_ resource.ResourceWithModifyPlan  = &scimGroupMemberResource{}
 )
 
 // memberIDSeparator separates the group and user IDs in a membership ID.
@@ -101,6 +102,12 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
+}
+
+// ModifyPlan fails a plan that creates or changes the membership through a
+// provider with no SCIM token, instead of the apply.
+func (r *scimGroupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
 }
 
 func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -22,6 +22,7 @@ var (
 	_ resource.Resource                = &scimGroupMembersResource{}
 	_ resource.ResourceWithConfigure   = &scimGroupMembersResource{}
 	_ resource.ResourceWithImportState = &scimGroupMembersResource{}
+	_ resource.ResourceWithModifyPlan  = &scimGroupMembersResource{}
 )
 
 // groupOnlyMembers is the read option that transfers a group's member
@@ -109,6 +110,12 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 			},
 		},
 	}
+}
+
+// ModifyPlan fails a plan that creates or changes the member list through a
+// provider with no SCIM token, instead of the apply.
+func (r *scimGroupMembersResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
 }
 
 func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -22,6 +22,7 @@ var (
 	_ resource.Resource                = &scimGroupResource{}
 	_ resource.ResourceWithConfigure   = &scimGroupResource{}
 	_ resource.ResourceWithImportState = &scimGroupResource{}
+	_ resource.ResourceWithModifyPlan  = &scimGroupResource{}
 )
 
 // groupImportKey is the natural key of the group import ID form
@@ -107,6 +108,12 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 		},
 	}
+}
+
+// ModifyPlan fails a plan that creates or changes the group through a
+// provider with no SCIM token, instead of the apply.
+func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
 }
 
 func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

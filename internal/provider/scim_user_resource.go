@@ -232,10 +232,12 @@ func countPrimaryEmails(emails types.List) int {
 	return n
 }
 
-// ModifyPlan warns when the plan destroys a user whose on_destroy is
-// "deactivate": Terraform shows "will be destroyed", but the user is only
-// deactivated and stays in Secure Access. Other plans are left as they are.
+// ModifyPlan fails a plan that creates or changes the user through a
+// provider with no SCIM token, and warns when the plan destroys a user
+// whose on_destroy is "deactivate": Terraform shows "will be destroyed",
+// but the user is only deactivated and stays in Secure Access.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
 	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
