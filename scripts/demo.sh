@@ -68,7 +68,8 @@ export SECUREACCESS_CLIENT_SECRET="$client_secret"
 
 tf="$work/quickstart"
 mkdir -p "$tf"
-cp "$root"/examples/quickstart/*.tf "$tf/"
+# *.tofu: OpenTofu reads versions.tofu instead of versions.tf.
+cp "$root"/examples/quickstart/*.tf "$root"/examples/quickstart/*.tofu "$tf/"
 
 step "$cli init (offline, from the local mirror)"
 "$tf_cli" -chdir="$tf" init -plugin-dir="$mirror" -no-color >/dev/null
