@@ -11,15 +11,21 @@ import (
 	"time"
 )
 
-// TestQuickStart runs `make demo`'s script with the real terraform binary, so
-// the README's quick start cannot rot: build into a mirror, offline init,
-// apply, empty plan, destroy, and nothing left behind.
+// TestQuickStart runs `make demo`'s script with the real CLI, so the README's
+// quick start cannot rot: build into a mirror, offline init, apply, empty
+// plan, destroy, and nothing left behind. The CLI is TF_ACC_TERRAFORM_PATH
+// (Terraform or OpenTofu), else terraform on PATH; the script reads the same
+// variable.
 func TestQuickStart(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform; set TF_ACC=1 (make test does)")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Fatalf("terraform is not on PATH: %v", err)
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		if _, err := exec.LookPath(cli); err != nil {
+			t.Fatalf("TF_ACC_TERRAFORM_PATH: %v", err)
+		}
+	} else if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatalf("terraform is not on PATH (or set TF_ACC_TERRAFORM_PATH): %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -77,7 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&scale, "scale", "1", "size `factor` of every scenario (e.g. 0.1 for a smoke run), optionally followed by per-scenario factors: \"0.2,3=1,4=1\"")
 	fs.IntVar(&s.repeat, "repeat", 3, "how often each timing is repeated; the median is reported")
 	fs.StringVar(&scenarios, "scenarios", "", "comma-separated scenario numbers to run (default: all)")
-	fs.StringVar(&s.terraformBin, "terraform", "terraform", "terraform `binary`")
+	fs.StringVar(&s.terraformBin, "terraform", cliFromEnv(), "terraform or tofu `binary` (default: $TF_ACC_TERRAFORM_PATH, else terraform on PATH)")
 	fs.StringVar(&s.mockBin, "mock", "", "secureaccess-mock `binary` (required)")
 	fs.StringVar(&s.pluginDir, "plugin-dir", "", "filesystem mirror holding the provider `dir` (required)")
 	fs.StringVar(&s.workDir, "work", "", "scratch `dir` for configurations, state and logs (required)")

@@ -50,7 +50,7 @@ func TestParseFlags(t *testing.T) {
 		{
 			name: "defaults",
 			args: required,
-			want: settings{scale: scales{def: 1, per: map[string]float64{}}, repeat: 3, scenarios: []string{"1", "2", "3", "4"}, terraformBin: "terraform",
+			want: settings{scale: scales{def: 1, per: map[string]float64{}}, repeat: 3, scenarios: []string{"1", "2", "3", "4"}, terraformBin: cliFromEnv(),
 				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "bench/results/latest.md"},
 		},
 		{

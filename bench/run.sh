@@ -10,7 +10,8 @@
 #              per-scenario factors may follow: SCALE=0.2,3=1,4=1
 #   REPEAT     repetitions of each timing, median reported (default 3)
 #   SCENARIOS  comma-separated scenario numbers (default: all, 1,2,3,4)
-#   TERRAFORM  terraform binary (default: terraform on PATH)
+#   TF_ACC_TERRAFORM_PATH  the CLI, Terraform or OpenTofu (default:
+#              terraform on PATH); the variable every test harness here reads
 #   OUT        report file (default bench/results/latest.md)
 #   KEEP_WORK  set to 1 to keep the scratch directory (configs, logs, state)
 #   FRAMEWORK_FLOOR  set to 1 to also time bench/nullprovider (this
@@ -30,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-terraform_bin="${TERRAFORM:-terraform}"
+terraform_bin="${TF_ACC_TERRAFORM_PATH:-terraform}"
 for tool in go "$terraform_bin"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is required on PATH" >&2; exit 1; }
 done
@@ -45,9 +46,14 @@ mirror="$work/mirror"
 )
 extra=()
 if [ "${FRAMEWORK_FLOOR:-0}" = 1 ]; then
-  null_dir="$mirror/registry.terraform.io/secureaccess-iac/secureaccessnull/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-  mkdir -p "$null_dir"
-  (cd "$root" && go build -o "$null_dir/terraform-provider-secureaccessnull_v0.0.1" ./bench/nullprovider)
+  # Both registry trees, like scripts/build-mirror.sh: OpenTofu reads the
+  # short source as registry.opentofu.org/...
+  null_name="terraform-provider-secureaccessnull_v0.0.1"
+  null_path="secureaccess-iac/secureaccessnull/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+  mkdir -p "$mirror/registry.terraform.io/$null_path" "$mirror/registry.opentofu.org/$null_path"
+  (cd "$root" && go build -o "$mirror/registry.terraform.io/$null_path/$null_name" ./bench/nullprovider)
+  ln "$mirror/registry.terraform.io/$null_path/$null_name" "$mirror/registry.opentofu.org/$null_path/$null_name" 2>/dev/null ||
+    cp "$mirror/registry.terraform.io/$null_path/$null_name" "$mirror/registry.opentofu.org/$null_path/$null_name"
   extra=(-framework-floor)
 fi
 

@@ -28,6 +28,16 @@ type outcome struct {
 	log      string // combined stdout and stderr
 }
 
+// cliFromEnv is the CLI to run by default: TF_ACC_TERRAFORM_PATH, the
+// variable terraform-plugin-testing reads (Terraform or OpenTofu), else
+// terraform on PATH.
+func cliFromEnv() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
 // terraform runs the terraform CLI offline.
 type terraform struct {
 	bin       string

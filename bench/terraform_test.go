@@ -154,9 +154,9 @@ func TestTail(t *testing.T) {
 // terraform check that they are valid, canonically formatted HCL.
 func TestRenderConfig(t *testing.T) {
 	t.Parallel()
-	tfBin, err := exec.LookPath("terraform")
+	tfBin, err := exec.LookPath(cliFromEnv())
 	if err != nil {
-		t.Fatalf("terraform is needed on PATH: %v", err)
+		t.Fatalf("terraform is needed on PATH (or TF_ACC_TERRAFORM_PATH): %v", err)
 	}
 	dir := t.TempDir()
 	var want []string

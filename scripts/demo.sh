@@ -4,6 +4,10 @@
 # port, init (offline, from the mirror), apply examples/quickstart, show the
 # outputs, prove a second plan is empty, destroy, stop the mock, and remove
 # everything it made.
+#
+# The CLI is TF_ACC_TERRAFORM_PATH (the variable terraform-plugin-testing
+# reads), else terraform on PATH; OpenTofu works too:
+#   TF_ACC_TERRAFORM_PATH=$(./scripts/build-tofu.sh) make demo
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +25,9 @@ trap cleanup EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-for tool in go terraform; do
+tf_cli="${TF_ACC_TERRAFORM_PATH:-terraform}"
+cli="$(basename "$tf_cli")"
+for tool in go "$tf_cli"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "demo: '$tool' is required on PATH" >&2; exit 1; }
 done
 
@@ -62,21 +68,22 @@ export SECUREACCESS_CLIENT_SECRET="$client_secret"
 
 tf="$work/quickstart"
 mkdir -p "$tf"
-cp "$root"/examples/quickstart/*.tf "$tf/"
+# *.tofu: OpenTofu reads versions.tofu instead of versions.tf.
+cp "$root"/examples/quickstart/*.tf "$root"/examples/quickstart/*.tofu "$tf/"
 
-step "terraform init (offline, from the local mirror)"
-terraform -chdir="$tf" init -plugin-dir="$mirror" -no-color >/dev/null
+step "$cli init (offline, from the local mirror)"
+"$tf_cli" -chdir="$tf" init -plugin-dir="$mirror" -no-color >/dev/null
 echo "initialized"
 
-step "terraform apply"
-terraform -chdir="$tf" apply -auto-approve -no-color
+step "$cli apply"
+"$tf_cli" -chdir="$tf" apply -auto-approve -no-color
 
-step "Outputs (the token is sensitive: terraform output -raw provisioning_token shows it)"
-terraform -chdir="$tf" output -no-color
+step "Outputs (the token is sensitive: $cli output -raw provisioning_token shows it)"
+"$tf_cli" -chdir="$tf" output -no-color
 
-step "terraform plan: nothing must change"
+step "$cli plan: nothing must change"
 set +e
-terraform -chdir="$tf" plan -detailed-exitcode -no-color >"$work/plan.txt" 2>&1
+"$tf_cli" -chdir="$tf" plan -detailed-exitcode -no-color >"$work/plan.txt" 2>&1
 plan_rc=$?
 set -e
 if [ "$plan_rc" -ne 0 ]; then
@@ -86,8 +93,8 @@ if [ "$plan_rc" -ne 0 ]; then
 fi
 echo "No changes. The directory, token, users, group and memberships match the configuration."
 
-step "terraform destroy"
-terraform -chdir="$tf" destroy -auto-approve -no-color
+step "$cli destroy"
+"$tf_cli" -chdir="$tf" destroy -auto-approve -no-color
 
 echo
 echo "demo: done; the mock is stopped and $work is removed."

@@ -10,15 +10,6 @@
 # service, set SECUREACCESS_CLIENT_ID and SECUREACCESS_CLIENT_SECRET (an admin
 # API key) and leave SECUREACCESS_BASE_URL unset.
 
-terraform {
-  required_version = ">= 1.5.0"
-  required_providers {
-    secureaccess = {
-      source = "secureaccess-iac/secureaccess"
-    }
-  }
-}
-
 # Admin API: base_url, client_id and client_secret come from the
 # SECUREACCESS_BASE_URL, SECUREACCESS_CLIENT_ID and SECUREACCESS_CLIENT_SECRET
 # environment variables.

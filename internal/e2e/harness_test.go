@@ -31,7 +31,10 @@ const (
 	TestClientSecret = "e2e-client-secret" //nolint:gosec // G101: the mock's test credential.
 )
 
-// providerSource is the provider's registry address in configurations.
+// providerSource is the provider's registry address in configurations, and
+// the dev_overrides key. Short on purpose: Terraform reads it as
+// registry.terraform.io/..., OpenTofu as registry.opentofu.org/..., so the
+// same configuration and override serve both.
 const providerSource = "secureaccess-iac/secureaccess"
 
 // pluginDir holds the provider binary TestMain built; empty when the tests
@@ -142,15 +145,25 @@ type Terraform struct {
 	env  []string
 }
 
+// CLI is the CLI the tests run: TF_ACC_TERRAFORM_PATH, the variable
+// terraform-plugin-testing reads (Terraform or OpenTofu), else terraform on
+// PATH.
+func CLI() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
 // NewTerraform prepares an empty working directory with a versions.tf
 // requiring the provider. extraEnv ("NAME=value") is added to terraform's
 // environment, e.g. "TF_LOG=TRACE".
 func NewTerraform(t *testing.T, extraEnv ...string) *Terraform {
 	t.Helper()
 	RequireAcc(t)
-	path, err := exec.LookPath("terraform")
+	path, err := exec.LookPath(CLI())
 	if err != nil {
-		t.Fatalf("terraform CLI: %v", err)
+		t.Fatalf("terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
 	}
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, pluginDir)
