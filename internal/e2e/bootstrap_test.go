@@ -1,58 +1,198 @@
 package e2e
 
 import (
+	"math"
+	"net/http"
 	"os"
 	"testing"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 )
 
 // TestBootstrap_oneApply applies the shipped bootstrap example
-// (examples/bootstrap): a directory integration, its token, and a SCIM user
-// and group created through an aliased provider configured with that token,
-// in one apply. The user and group must land in the new directory, not in
-// the harness's, and a second plan must be empty.
+// (examples/bootstrap): a directory integration, its token, and a SCIM user,
+// group and membership created through an aliased provider configured with
+// that token, in one apply. They must land in the new directory, not in the
+// harness's, a second plan must be empty, and destroy must leave nothing.
 //
 // It runs here, with the real CLI, rather than through resource.Test: there
 // every provider block of a configuration is served by the same in-process
 // provider server, so the two blocks' credentials would overwrite each other.
 func TestBootstrap_oneApply(t *testing.T) {
 	t.Parallel()
+	b := newBootstrapLayout(t, nil)
+	b.tf.Apply(t, b.vars...)
+	s := b.snapshot(t)
+	if s.activeTokenID == "" || s.activeTokenID != s.tokenID {
+		t.Errorf("the directory's active token is %q, the state's %q", s.activeTokenID, s.tokenID)
+	}
+	if s.users != 1 || s.groups != 1 || s.memberCounts != 1 {
+		t.Errorf("the new directory has %d users, %d groups and %d members, want 1 each", s.users, s.groups, s.memberCounts)
+	}
+	if users, groups := b.m.SCIM(t).Counts(); users != 0 || groups != 0 {
+		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
+	}
+	b.tf.RequireEmptyPlan(t, b.vars...)
+	b.tf.Destroy(t, b.vars...)
+	b.requireDestroyed(t, s.directoryID)
+}
+
+// bootstrapDirectory is the example's directory integration name.
+const bootstrapDirectory = "OKTA Integration"
+
+// bootstrapLayout is the shipped bootstrap example applied against a fresh
+// mock.
+type bootstrapLayout struct {
+	m    *Mock
+	tf   *Terraform
+	vars []string
+}
+
+// newBootstrapLayout writes examples/bootstrap, changed by edit when not
+// nil, into a new working directory.
+func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout {
+	t.Helper()
 	m := NewMock(t, mockserver.Options{})
 	tf := NewTerraform(t)
 	example, err := os.ReadFile("../../examples/bootstrap/main.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.WriteConfig(t, string(example))
-	vars := []string{
+	config := string(example)
+	if edit != nil {
+		config = edit(config)
+	}
+	tf.WriteConfig(t, config)
+	return &bootstrapLayout{m: m, tf: tf, vars: []string{
 		"-var", "base_url=" + m.URL,
 		"-var", "client_id=" + TestClientID,
 		"-var", "client_secret=" + TestClientSecret,
-	}
+	}}
+}
 
-	tf.Apply(t, vars...)
-	dir, ok := m.Store().DirectoryByName("OKTA Integration")
+// bootstrapState is what day 2 must keep or change: the token, and the IDs
+// of the SCIM objects.
+type bootstrapState struct {
+	tokenID, token              string
+	userID, groupID, membersID  string
+	directoryID, activeTokenID  string
+	users, groups, memberCounts int
+}
+
+// snapshot reads the state and the mock.
+func (b *bootstrapLayout) snapshot(t *testing.T) bootstrapState {
+	t.Helper()
+	byType := b.tf.StateByType(t)
+	one := func(typ string) StateResource {
+		t.Helper()
+		if len(byType[typ]) != 1 {
+			t.Fatalf("state has %d %s, want 1", len(byType[typ]), typ)
+		}
+		return byType[typ][0]
+	}
+	tok := one("secureaccess_provisioning_token")
+	secret, _ := tok.Values["token"].(string)
+	s := bootstrapState{
+		tokenID: tok.ID(), token: secret,
+		userID: one("secureaccess_scim_user").ID(), groupID: one("secureaccess_scim_group").ID(),
+		membersID: one("secureaccess_scim_group_members").ID(),
+	}
+	dir, ok := b.m.Store().DirectoryByName(bootstrapDirectory)
 	if !ok {
 		t.Fatal("the example's directory integration is not in the mock")
 	}
-	if dir.Token == nil {
-		t.Fatal("the example's directory integration has no provisioning token")
+	s.directoryID = dir.ID
+	if dir.Token != nil {
+		s.activeTokenID = dir.Token.ID
 	}
-	if _, ok := dir.SCIM.UserByUserName("jane.doe@example.com"); !ok {
-		t.Error("jane.doe@example.com is not in the new directory")
+	s.users, s.groups = dir.SCIM.Counts()
+	if g, ok := dir.SCIM.GroupByDisplayName("OKTA - Secure Access Users"); ok {
+		s.memberCounts = len(g.Members)
 	}
-	if _, ok := dir.SCIM.GroupByDisplayName("OKTA - Secure Access Users"); !ok {
-		t.Error("OKTA - Secure Access Users is not in the new directory")
-	}
-	if users, groups := m.SCIM(t).Counts(); users != 0 || groups != 0 {
-		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
-	}
+	return s
+}
 
-	tf.RequireEmptyPlan(t, vars...)
+// adminClient is an admin API client of the mock, to act behind
+// Terraform's back like the dashboard.
+func (b *bootstrapLayout) adminClient(t *testing.T) *admin.Client {
+	t.Helper()
+	cfg := admin.Config{BaseURL: b.m.URL, ClientID: TestClientID, ClientSecret: TestClientSecret}
+	cfg.RateLimit = math.Inf(1)
+	c, err := admin.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
-	tf.Destroy(t, vars...)
-	if _, ok := m.Store().Directory(dir.ID); ok {
+// scimAccepts reports whether the mock's SCIM endpoint takes token.
+func (b *bootstrapLayout) scimAccepts(t *testing.T, token string) bool {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, b.m.SCIMURL()+"/Users?count=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return true
+	case http.StatusUnauthorized:
+		return false
+	default:
+		t.Fatalf("GET /Users: %d", resp.StatusCode)
+		return false
+	}
+}
+
+// requireConverged checks what day 2 promises after the one apply: a new
+// token that is the only one the service accepts, the same SCIM objects
+// (nothing recreated), and an empty plan.
+func (b *bootstrapLayout) requireConverged(t *testing.T, before bootstrapState, rejected ...string) {
+	t.Helper()
+	after := b.snapshot(t)
+	if after.tokenID == before.tokenID || after.token == before.token {
+		t.Errorf("the token in state is still %s, want a new one", before.tokenID)
+	}
+	if after.activeTokenID != after.tokenID {
+		t.Errorf("the directory's active token is %q, the state's %q", after.activeTokenID, after.tokenID)
+	}
+	if !b.scimAccepts(t, after.token) {
+		t.Error("the service rejects the token in state")
+	}
+	for i, tok := range append([]string{before.token}, rejected...) {
+		if b.scimAccepts(t, tok) {
+			t.Errorf("the service still accepts replaced token %d", i)
+		}
+	}
+	if after.userID != before.userID || after.groupID != before.groupID || after.membersID != before.membersID {
+		t.Errorf("SCIM objects changed IDs: user %s→%s, group %s→%s, members %s→%s",
+			before.userID, after.userID, before.groupID, after.groupID, before.membersID, after.membersID)
+	}
+	if after.users != 1 || after.groups != 1 || after.memberCounts != 1 {
+		t.Errorf("the directory has %d users, %d groups and %d members, want 1 each", after.users, after.groups, after.memberCounts)
+	}
+	b.tf.RequireEmptyPlan(t, b.vars...)
+}
+
+// requireDestroyed checks that nothing of the example is left.
+func (b *bootstrapLayout) requireDestroyed(t *testing.T, directoryID string) {
+	t.Helper()
+	if _, ok := b.m.Store().Directory(directoryID); ok {
 		t.Error("the directory integration survived terraform destroy")
+	}
+	if _, ok := b.m.Store().DirectoryByName(bootstrapDirectory); ok {
+		t.Error("a directory integration named like the example's survived terraform destroy")
+	}
+	if left := b.tf.State(t); len(left) != 0 {
+		t.Errorf("the state still has %d resources after terraform destroy", len(left))
+	}
+	if users, groups := b.m.SCIM(t).Counts(); users != 0 || groups != 0 {
+		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
 	}
 }
