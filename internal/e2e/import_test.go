@@ -15,6 +15,7 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
 // importExample is the shipped example TestImport_oktaGroups applies.
@@ -119,13 +120,8 @@ func TestImport_oktaGroups(t *testing.T) {
 	}
 
 	step := time.Now()
-	tf.MustRun(t, 0, "plan", "-out=takeover.tfplan")
-	show := tf.MustRun(t, 0, "show", "-json", "takeover.tfplan")
+	plan := savePlan(t, tf, "takeover.tfplan", fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", 2*nOkta))
 	t.Logf("plan and show: %s", time.Since(step))
-	var plan planJSON
-	if err := json.Unmarshal([]byte(show.Stdout), &plan); err != nil {
-		t.Fatalf("decoding terraform show -json: %v", err)
-	}
 	wantImports := map[string]string{} // address => import ID
 	for id := range want {
 		wantImports[fmt.Sprintf("secureaccess_scim_group.okta[%q]", id)] = id
@@ -188,7 +184,68 @@ func TestImport_oktaGroups(t *testing.T) {
 
 	step = time.Now()
 	tf.RequireEmptyPlan(t)
-	t.Logf("empty plan: %s; whole test: %s", time.Since(step), time.Since(start))
+	t.Logf("empty plan: %s", time.Since(step))
+
+	// Day 2, as the guide describes it: the configuration follows the
+	// directory. A group Okta adds is imported, a rename within the prefix
+	// keeps its address and plans nothing, a deleted group just leaves, and
+	// a group renamed out of the prefix is planned for destruction.
+	client, err := scim.NewClient(scim.Config{URL: m.SCIMURL(), Token: m.SCIMToken})
+	if err != nil {
+		t.Fatalf("SCIM client: %v", err)
+	}
+	rename := func(id, name string) {
+		t.Helper()
+		ops := []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: name}}
+		if _, err := client.Groups.PatchWithOptions(t.Context(), id, ops, "", nil); err != nil {
+			t.Fatalf("renaming group %s: %v", id, err)
+		}
+	}
+	added := seed(scimsp.Group{DisplayName: "OKTA - Added later", Members: members(7, 3)})
+	renamedWithin := seedID(t, st, "OKTA - Group 0005")
+	rename(renamedWithin, "OKTA - Group 0005 renamed")
+	renamedOut := seedID(t, st, "OKTA - Group 0006")
+	rename(renamedOut, "Sales (was OKTA - Group 0006)")
+	if !st.DeleteGroup(seedID(t, st, "OKTA - Group 0007")) {
+		t.Fatal("deleting OKTA - Group 0007 from the mock")
+	}
+	day2 := savePlan(t, tf, "day2.tfplan", "Plan: 2 to import, 0 to add, 0 to change, 2 to destroy.")
+	wantActions := map[string]string{
+		fmt.Sprintf("secureaccess_scim_group.okta[%q]", added.ID):           "import",
+		fmt.Sprintf("secureaccess_scim_group_members.okta[%q]", added.ID):   "import",
+		fmt.Sprintf("secureaccess_scim_group.okta[%q]", renamedOut):         "delete",
+		fmt.Sprintf("secureaccess_scim_group_members.okta[%q]", renamedOut): "delete",
+	}
+	gotActions := map[string]string{}
+	for _, rc := range day2.ResourceChanges {
+		switch {
+		case rc.Change.Importing != nil && slices.Equal(rc.Change.Actions, []string{"no-op"}):
+			gotActions[rc.Address] = "import"
+		case !slices.Equal(rc.Change.Actions, []string{"no-op"}):
+			gotActions[rc.Address] = strings.Join(rc.Change.Actions, ",")
+		}
+	}
+	if diff := cmp.Diff(wantActions, gotActions); diff != "" {
+		t.Errorf("day 2 plan mismatch (-want +got):\n%s", diff)
+	}
+	t.Logf("whole test: %s", time.Since(start))
+}
+
+// savePlan runs terraform plan -out=planFile, requires summary (the
+// "Plan: ..." line) in its output, and returns the plan as
+// `terraform show -json` gives it.
+func savePlan(t *testing.T, tf *Terraform, planFile, summary string) planJSON {
+	t.Helper()
+	res := tf.MustRun(t, 0, "plan", "-out="+planFile)
+	if !strings.Contains(res.Stdout, summary) {
+		t.Errorf("terraform plan output lacks %q:\n%s", summary, lastLines(res.Stdout, 8))
+	}
+	show := tf.MustRun(t, 0, "show", "-json", planFile)
+	var plan planJSON
+	if err := json.Unmarshal([]byte(show.Stdout), &plan); err != nil {
+		t.Fatalf("decoding terraform show -json %s: %v", planFile, err)
+	}
+	return plan
 }
 
 // applyPlan runs terraform apply with a saved plan file and requires
