@@ -25,11 +25,28 @@ type scimGroupsDataSource struct {
 	data *providerData
 }
 
-// scimGroupsDataSourceModel maps the data source's schema; each group has
-// the attributes of a secureaccess_scim_group.
+// scimGroupsDataSourceModel maps the data source's schema.
 type scimGroupsDataSourceModel struct {
-	Filter types.String             `tfsdk:"filter"`
-	Groups []scimGroupResourceModel `tfsdk:"groups"`
+	Filter         types.String          `tfsdk:"filter"`
+	IncludeMembers types.Bool            `tfsdk:"include_members"`
+	Groups         []scimGroupsItemModel `tfsdk:"groups"`
+}
+
+// scimGroupsItemModel is one element of groups: the attributes of a
+// secureaccess_scim_group plus the member list.
+type scimGroupsItemModel struct {
+	scimGroupResourceModel
+	MemberIDs types.List `tfsdk:"member_ids"`
+}
+
+// fromAPI converts a listed group; member_ids is set only when
+// withMembers is, sorted like the secureaccess_scim_group data source's.
+func (m *scimGroupsItemModel) fromAPI(g *scim.Group, withMembers bool) {
+	m.scimGroupResourceModel.fromAPI(g)
+	m.MemberIDs = types.ListNull(types.StringType)
+	if withMembers {
+		m.MemberIDs = stringList(memberValues(g.Members))
+	}
 }
 
 func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -38,13 +55,21 @@ func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.Metada
 
 func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the SCIM groups of the directory integration, all pages, without their members. " +
-			"Use it to find the groups an identity provider has already provisioned, and import them into `secureaccess_scim_group` by `id`.\n\n" +
+		MarkdownDescription: "Lists the SCIM groups of the directory integration, all pages, with their members only when `include_members` is true. " +
+			"Use it to find the groups an identity provider has already provisioned, and import them into `secureaccess_scim_group` " +
+			"(and their member lists into `secureaccess_scim_group_members`) by `id`.\n\n" +
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the groups, such as " +
-					"`displayName sw \"OKTA\"` or `externalId eq \"00g1abcd\"`. Optional; all groups are listed when it is not set.",
+					"`displayName eq \"Engineering\"` or `externalId eq \"00g1abcd\"`. Optional; all groups are listed when it is not set. " +
+					"Secure Access documents only `eq` on `displayName` (and identity providers send `externalId eq`): the real service may refuse " +
+					"richer filters, such as `sw`, so select by prefix in the configuration instead (`startswith` in a `for` expression).",
+				Optional: true,
+			},
+			"include_members": schema.BoolAttribute{
+				MarkdownDescription: "Whether to read each group's members into its `member_ids`. Defaults to false, which keeps the member lists " +
+					"(possibly thousands of users per group) off the wire. The members come with the same paged listing, not one request per group.",
 				Optional: true,
 			},
 			"groups": schema.ListNestedAttribute{
@@ -63,6 +88,12 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 						"external_id": schema.StringAttribute{
 							MarkdownDescription: "The identifier of the group in the identity provider; null when it has none.",
 							Computed:            true,
+						},
+						"member_ids": schema.ListAttribute{
+							MarkdownDescription: "The SCIM IDs of the group's member users, sorted, when `include_members` is true; null otherwise. " +
+								"It can be the `member_ids` of a `secureaccess_scim_group_members` as it is.",
+							Computed:    true,
+							ElementType: types.StringType,
 						},
 					},
 				},
@@ -83,15 +114,19 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := &scim.ListOptions{Filter: scim.Filter(config.Filter.ValueString()), ExcludedAttributes: groupWithoutMembers.ExcludedAttributes}
-	config.Groups = []scimGroupResourceModel{}
+	withMembers := config.IncludeMembers.ValueBool()
+	opts := &scim.ListOptions{Filter: scim.Filter(config.Filter.ValueString())}
+	if !withMembers {
+		opts.ExcludedAttributes = groupWithoutMembers.ExcludedAttributes
+	}
+	config.Groups = []scimGroupsItemModel{}
 	for g, err := range client.Groups.All(ctx, opts) {
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, invalidFilterFix(err, `displayName eq "Engineering"`))
 			return
 		}
-		var m scimGroupResourceModel
-		m.fromAPI(g)
+		var m scimGroupsItemModel
+		m.fromAPI(g, withMembers)
 		config.Groups = append(config.Groups, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)

@@ -15,13 +15,31 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 )
 
-// groupObject is the knownvalue check of one element of groups.
+// groupObject is the knownvalue check of one element of groups listed
+// without include_members.
 func groupObject(id, displayName string, externalID knownvalue.Check) knownvalue.Check {
+	return groupObjectWithMembers(id, displayName, externalID, knownvalue.Null())
+}
+
+// groupObjectWithMembers is the knownvalue check of one element of groups
+// with its member_ids.
+func groupObjectWithMembers(id, displayName string, externalID, memberIDs knownvalue.Check) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"id":           knownvalue.StringExact(id),
 		"display_name": knownvalue.StringExact(displayName),
 		"external_id":  externalID,
+		"member_ids":   memberIDs,
 	})
+}
+
+// stringsExact is the knownvalue check of a list holding exactly values,
+// in this order.
+func stringsExact(values []string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.StringExact(v)
+	}
+	return knownvalue.ListExact(checks)
 }
 
 func TestAccSCIMGroupsDataSource_basic(t *testing.T) {
@@ -71,6 +89,66 @@ data "secureaccess_scim_groups" "okta" {
 						if !strings.Contains(line, "excludedAttributes=members") {
 							return fmt.Errorf("listing sent %q, want excludedAttributes=members", line)
 						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccSCIMGroupsDataSource_includeMembers lists groups with their sorted
+// member IDs in the listing itself (no request per group), an empty group
+// with an empty list, and include_members = false like an unset one.
+func TestAccSCIMGroupsDataSource_includeMembers(t *testing.T) {
+	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
+	users := seedGroupUsers(t, m, 3)
+	reversed := []string{users[2], users[1], users[0]}
+	okta := seedGroup(t, m, "OKTA - Secure Access Users", reversed...)
+	one := seedGroup(t, m, "OKTA - Contractors", users[1])
+	empty := seedGroup(t, m, "OKTA - Empty")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: log.reset,
+				Config: m.providerConfig() + `
+data "secureaccess_scim_groups" "with" {
+  include_members = true
+}
+
+data "secureaccess_scim_groups" "without" {
+  include_members = false
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.secureaccess_scim_groups.with", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+						groupObjectWithMembers(okta, "OKTA - Secure Access Users", knownvalue.Null(), stringsExact(users)),
+						groupObjectWithMembers(one, "OKTA - Contractors", knownvalue.Null(), stringsExact(users[1:2])),
+						groupObjectWithMembers(empty, "OKTA - Empty", knownvalue.Null(), knownvalue.ListSizeExact(0)),
+					})),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_groups.without", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+						groupObject(okta, "OKTA - Secure Access Users", knownvalue.Null()),
+						groupObject(one, "OKTA - Contractors", knownvalue.Null()),
+						groupObject(empty, "OKTA - Empty", knownvalue.Null()),
+					})),
+				},
+				Check: func(*terraform.State) error {
+					if gets := log.matching("GET /Groups/"); len(gets) != 0 {
+						return fmt.Errorf("read groups one by one: %q; want the listing only", gets)
+					}
+					lists := log.matching("GET /Groups?")
+					var with, without int
+					for _, line := range lists {
+						if strings.Contains(line, "excludedAttributes=members") {
+							without++
+						} else {
+							with++
+						}
+					}
+					if with == 0 || without == 0 {
+						return fmt.Errorf("listings %q: want some with members and some without", lists)
 					}
 					return nil
 				},
