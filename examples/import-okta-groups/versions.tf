@@ -1,6 +1,6 @@
 terraform {
-  # for_each in import blocks: Terraform 1.7 and later.
-  required_version = ">= 1.7.0"
+  # for_each in import blocks needs Terraform 1.7; 1.11 is what is tested.
+  required_version = ">= 1.11.0"
   required_providers {
     secureaccess = {
       source = "secureaccess-iac/secureaccess"
