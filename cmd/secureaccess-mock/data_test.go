@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 
 func TestRunDataFlag(t *testing.T) {
 	t.Parallel()
-	data := filepath.Join(t.TempDir(), "mock.json")
+	data := filepath.Join(t.TempDir(), "mock.db")
 	first := start(t, []string{"-listen", "127.0.0.1:0", "-data", data, "-bootstrap", "Okta"}, nil)
 	base := first.baseURL(t)
 	first.line(t)
@@ -68,8 +68,8 @@ func TestRunDataFlagErrors(t *testing.T) {
 	tests := []struct {
 		name, data, want string
 	}{
-		{name: "missing directory", data: filepath.Join(dir, "nope", "mock.json"), want: "-data: "},
-		{name: "corrupt file", data: corrupt, want: "corrupt.json line 1"},
+		{name: "missing directory", data: filepath.Join(dir, "nope", "mock.db"), want: "-data: "},
+		{name: "corrupt file", data: corrupt, want: "corrupt.json: invalid database"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,7 +146,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 			t.Fatalf("SECUREACCESS_MOCK_KILL_ROUNDS=%q is not a positive integer", v)
 		}
 	}
-	data := filepath.Join(t.TempDir(), "mock.json")
+	data := filepath.Join(t.TempDir(), "mock.db")
 	p := startProcess(t, "-listen", "127.0.0.1:0", "-data", data, "-bootstrap", "Okta")
 	p.line(t)
 	p.line(t)

@@ -1,15 +1,12 @@
 package mockserver_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,14 +17,15 @@ import (
 )
 
 // openEnv starts a mock persisting in path, on the given clock, closed at
-// the end of the test. mockserver.Crash stops it as kill -9 would.
+// the end of the test. (cmd/secureaccess-mock's TestKill9KeepsAcknowledgedWrites
+// stops a real process with kill -9 instead.)
 func openEnv(t *testing.T, path string, clock *fakeClock) *env {
 	t.Helper()
 	srv, err := mockserver.Open(path, mockserver.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() { _ = srv.Close() }) // a no-op after Crash or Close.
+	t.Cleanup(func() { _ = srv.Close() }) // a no-op after Close.
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, clock: clock}
@@ -102,57 +100,65 @@ func populate(e *env) (string, string) {
 
 func TestOpenRestoresState(t *testing.T) {
 	t.Parallel()
-	crash := func(s *mockserver.Server) error {
-		mockserver.Crash(s)
-		return nil
+	path := filepath.Join(t.TempDir(), "mock.db")
+	clock := newFakeClock()
+	first := openEnv(t, path, clock)
+	tok, admin := populate(first)
+	want := state(first.srv)
+	if err := first.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
 	}
-	tests := []struct {
-		name      string
-		stop      func(*mockserver.Server) error // before the restart
-		compactAt int64                          // compaction threshold; 0 keeps the default
-	}{
-		{name: "crash", stop: crash},
-		{name: "close", stop: (*mockserver.Server).Close},
-		{name: "crash with compactions", stop: crash, compactAt: 1},
+
+	second := openEnv(t, path, clock)
+	if diff := cmp.Diff(want, state(second.srv)); diff != "" {
+		t.Fatalf("restored state mismatch (-want +got):\n%s", diff)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "mock.json")
-			clock := newFakeClock()
-			first := openEnv(t, path, clock)
-			if tt.compactAt > 0 {
-				mockserver.SetCompactAt(first.srv, tt.compactAt)
-			}
-			tok, admin := populate(first)
-			want := state(first.srv)
-			if err := tt.stop(first.srv); err != nil {
-				t.Fatalf("stop: %v", err)
-			}
+	// Access tokens are not persisted; the SCIM token still works, and
+	// identity IDs go on counting.
+	wantMessage(t, second.send(http.MethodGet, "/admin/v2/directoryIntegrations", admin, nil), http.StatusUnauthorized)
+	dave := second.scimUser(tok, "dave@example.com", "Dave")
+	okta, _ := second.srv.Store().DirectoryByName("Okta")
+	u, _ := okta.SCIM.User(dave)
+	if u.IdentityID <= maxIdentityID(want) {
+		t.Fatalf("new identity ID %d reuses one of the first run's (max %d)", u.IdentityID, maxIdentityID(want))
+	}
 
-			second := openEnv(t, path, clock)
-			if diff := cmp.Diff(want, state(second.srv)); diff != "" {
-				t.Fatalf("restored state mismatch (-want +got):\n%s", diff)
-			}
-			// Access tokens are not persisted; the SCIM token still works, and
-			// identity IDs go on counting.
-			wantMessage(t, second.send(http.MethodGet, "/admin/v2/directoryIntegrations", admin, nil), http.StatusUnauthorized)
-			dave := second.scimUser(tok, "dave@example.com", "Dave")
-			okta, _ := second.srv.Store().DirectoryByName("Okta")
-			u, _ := okta.SCIM.User(dave)
-			if u.IdentityID <= maxIdentityID(want) {
-				t.Fatalf("new identity ID %d reuses one of the first run's (max %d)", u.IdentityID, maxIdentityID(want))
-			}
+	want = state(second.srv)
+	if err := second.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	third := openEnv(t, path, clock)
+	if diff := cmp.Diff(want, state(third.srv)); diff != "" {
+		t.Fatalf("state after a second restart mismatch (-want +got):\n%s", diff)
+	}
+}
 
-			want = state(second.srv)
-			if err := tt.stop(second.srv); err != nil {
-				t.Fatalf("stop: %v", err)
-			}
-			third := openEnv(t, path, clock)
-			if diff := cmp.Diff(want, state(third.srv)); diff != "" {
-				t.Fatalf("state after a second restart mismatch (-want +got):\n%s", diff)
-			}
-		})
+func TestResetEmptiesDataFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "mock.db")
+	clock := newFakeClock()
+	first := openEnv(t, path, clock)
+	populate(first)
+	before := maxIdentityID(state(first.srv))
+	if r := first.send(http.MethodPost, "/_mock/reset", "", nil); r.status != http.StatusNoContent {
+		t.Fatalf("reset: %d %s", r.status, r.body)
+	}
+	if err := first.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	second := openEnv(t, path, clock)
+	if got := state(second.srv); len(got) != 0 {
+		t.Fatalf("%d directories after reset and restart, want none", len(got))
+	}
+	// Identity IDs are never reused, across a reset and a restart.
+	_, tok, err := second.srv.Bootstrap("Okta", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.scimUser(tok, "ann@example.com", "")
+	if after := maxIdentityID(state(second.srv)); after <= before {
+		t.Fatalf("identity ID %d after reset reuses one of before (max %d)", after, before)
 	}
 }
 
@@ -170,75 +176,35 @@ func maxIdentityID(dirs []dirState) int64 {
 	return m
 }
 
-func TestOpenDataFileDamage(t *testing.T) {
+func TestOpenDataFileErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name      string
-		damage    func([]byte) []byte
-		wantUsers []string // nil: Open fails
-	}{
-		{
-			name:      "intact",
-			damage:    func(b []byte) []byte { return b },
-			wantUsers: []string{"u1", "u2", "u3"},
-		},
-		{
-			name:      "torn last line",
-			damage:    func(b []byte) []byte { return b[:len(b)-10] },
-			wantUsers: []string{"u1", "u2"},
-		},
-		{
-			name:      "last line without its newline",
-			damage:    func(b []byte) []byte { return b[:len(b)-1] },
-			wantUsers: []string{"u1", "u2", "u3"},
-		},
-		{
-			name: "corrupt line before the last",
-			damage: func(b []byte) []byte {
-				i := bytes.LastIndexByte(b[:len(b)-1], '\n')
-				return append(append(bytes.Clone(b[:i-5]), "garbage\n"...), b[i+1:]...)
-			},
-		},
+	dir := t.TempDir()
+	journal := filepath.Join(dir, "journal.json") // the format before bbolt
+	if err := os.WriteFile(journal, []byte(`{"snapshot":{"nextIdentityId":0,"directories":[]}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	busy := filepath.Join(dir, "busy.db")
+	holder, err := mockserver.Open(busy, mockserver.Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = holder.Close() })
+
+	tests := []struct{ name, path string }{
+		{name: "not a bbolt file", path: journal},
+		{name: "in use by another server", path: busy},
+		{name: "missing directory", path: filepath.Join(dir, "nope", "mock.db")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "mock.json")
-			e := openEnv(t, path, newFakeClock())
-			_, tok, err := e.srv.Bootstrap("Okta", "okta")
-			if err != nil {
-				t.Fatal(err)
+			srv, err := mockserver.Open(tt.path, mockserver.Options{})
+			if err == nil {
+				_ = srv.Close()
+				t.Fatal("Open succeeded")
 			}
-			for _, name := range []string{"u1", "u2", "u3"} {
-				e.scimUser(tok, name, "")
-			}
-			mockserver.Crash(e.srv)
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, tt.damage(data), 0o600); err != nil {
-				t.Fatal(err)
-			}
-
-			srv, err := mockserver.Open(path, mockserver.Options{})
-			if tt.wantUsers == nil {
-				if err == nil {
-					t.Fatal("Open succeeded on a corrupt data file")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			defer func() { _ = srv.Close() }()
-			okta, _ := srv.Store().DirectoryByName("Okta")
-			var got []string
-			for _, u := range okta.SCIM.Users() {
-				got = append(got, u.UserName)
-			}
-			if diff := cmp.Diff(tt.wantUsers, got); diff != "" {
-				t.Fatalf("users mismatch (-want +got):\n%s", diff)
+			if !strings.Contains(err.Error(), tt.path) {
+				t.Fatalf("error %q does not name the file", err)
 			}
 		})
 	}
@@ -246,7 +212,7 @@ func TestOpenDataFileDamage(t *testing.T) {
 
 func TestClosedDataFileRefusesWrites(t *testing.T) {
 	t.Parallel()
-	e := openEnv(t, filepath.Join(t.TempDir(), "mock.json"), newFakeClock())
+	e := openEnv(t, filepath.Join(t.TempDir(), "mock.db"), newFakeClock())
 	admin := e.accessToken()
 	_, tok, err := e.srv.Bootstrap("Okta", "okta")
 	if err != nil {
@@ -263,94 +229,8 @@ func TestClosedDataFileRefusesWrites(t *testing.T) {
 	wantMessage(t, e.send(http.MethodPost, "/_mock/reset", "", nil), http.StatusInternalServerError)
 }
 
-// TestCompactionUnderLoad writes from several goroutines while the data
-// file is compacted after nearly every record, then checks that a restart
-// restores everything and that the file stayed small.
-func TestCompactionUnderLoad(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "mock.json")
-	e := openEnv(t, path, newFakeClock())
-	mockserver.SetCompactAt(e.srv, 4<<10)
-	_, tok, err := e.srv.Bootstrap("Okta", "okta")
-	if err != nil {
-		t.Fatal(err)
-	}
-	group := e.scimGroup(tok, "All")
-	const writers, perWriter = 4, 40
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*perWriter)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range perWriter {
-				errs <- addUserToGroup(e, tok, group, fmt.Sprintf("w%d-u%d", w, i))
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := state(e.srv)
-	if got := len(want[0].Groups[0].Members); got != writers*perWriter {
-		t.Fatalf("group has %d members, want %d", got, writers*perWriter)
-	}
-	grown := fileSize(t, path)
-	mockserver.Crash(e.srv)
-	restored := openEnv(t, path, e.clock)
-	if diff := cmp.Diff(want, state(restored.srv)); diff != "" {
-		t.Fatalf("restored state mismatch (-want +got):\n%s", diff)
-	}
-	// Open leaves a bare snapshot. Without compaction, the file would hold
-	// a copy of the growing group per PATCH (over ten times the snapshot);
-	// with it, the records never outweigh the snapshot by much.
-	if snap := fileSize(t, path); grown > 3*snap {
-		t.Fatalf("data file grew to %d bytes for a %d-byte snapshot: compaction did not keep up", grown, snap)
-	}
-}
-
-// fileSize returns the size of the file at path.
-func fileSize(t *testing.T, path string) int64 {
-	t.Helper()
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Size()
-}
-
-// addUserToGroup creates a user and adds it to group by PATCH.
-func addUserToGroup(e *env, tok, group, userName string) error {
-	r, err := e.try(http.MethodPost, "/identity/v2/scim/Users", tok, map[string]any{
-		"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": userName,
-	})
-	if err != nil {
-		return err
-	}
-	if r.status != http.StatusCreated {
-		return fmt.Errorf("create %s: %d %s", userName, r.status, r.body)
-	}
-	var u struct{ ID string }
-	if err := json.Unmarshal(r.body, &u); err != nil {
-		return fmt.Errorf("create %s: %w", userName, err)
-	}
-	r, err = e.try(http.MethodPatch, "/identity/v2/scim/Groups/"+group, tok, map[string]any{
-		"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []map[string]any{{"op": "add", "path": "members", "value": []map[string]string{{"value": u.ID}}}},
-	})
-	if err != nil {
-		return err
-	}
-	if r.status != http.StatusOK {
-		return fmt.Errorf("add %s to the group: %d %s", userName, r.status, r.body)
-	}
-	return nil
-}
-
 // BenchmarkSCIMCreateUser measures POST /Users in memory and with a data
-// file (one fsync per write):
+// file (one bbolt transaction per write):
 //
 //	go test -run '^$' -bench SCIMCreateUser -benchtime 2000x ./internal/mockserver/
 func BenchmarkSCIMCreateUser(b *testing.B) {
@@ -359,7 +239,7 @@ func BenchmarkSCIMCreateUser(b *testing.B) {
 			srv := mockserver.New(mockserver.Options{})
 			if persistent {
 				var err error
-				if srv, err = mockserver.Open(filepath.Join(b.TempDir(), "mock.json"), mockserver.Options{}); err != nil {
+				if srv, err = mockserver.Open(filepath.Join(b.TempDir(), "mock.db"), mockserver.Options{}); err != nil {
 					b.Fatal(err)
 				}
 				defer func() { _ = srv.Close() }()

@@ -23,9 +23,9 @@ type Store struct {
 	order  []string // directory ids in creation order (stable listing)
 	nextID atomic.Int64
 
-	// journal makes every write durable when the server has a data file
+	// data makes every write durable when the server has a data file
 	// (Open); nil keeps the store in memory only.
-	journal *journal
+	data *dataFile
 }
 
 // Directory is one directory integration ("Integrate directory → Identity

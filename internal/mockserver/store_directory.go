@@ -250,7 +250,7 @@ func (st *Store) authenticate(hash [32]byte, now time.Time) (*scimsp.Store, toke
 	if prev == nil || !prev.Truncate(time.Second).Equal(used.Truncate(time.Second)) {
 		// lastUsedAt has a resolution of seconds in the API, so it is
 		// persisted at most once a second. An error is not this request's
-		// (it changes nothing else): the journal stays failed and the next
+		// (it changes nothing else): the data file stays failed and the next
 		// write reports it.
 		_ = st.logLocked(record{Directory: found.record()})
 	}

@@ -1,14 +1,15 @@
 package scimsp
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 )
 
 // This file holds what persistence needs from the store: every write
 // reports its resulting state as a Change to Config.Journal, under the
-// store's lock and before the write is acknowledged, and Apply replays such
-// changes (or a whole Snapshot) into a store.
+// store's lock and before the write is acknowledged, and Load fills a new
+// store with the state those changes left.
 
 // UserRecord is a stored user with its creation sequence number (its
 // position in listings).
@@ -26,9 +27,7 @@ type GroupRecord struct {
 
 // Change is the resulting state of one store write: every user and group it
 // created or modified, as they now are, and the ids it deleted. Seq and
-// Version are the store's counters after the write. A whole store is a
-// Change that upserts every resource (see Snapshot). Applying changes is
-// idempotent: each one overwrites the state of the resources it names.
+// Version are the store's counters after the write.
 type Change struct {
 	Seq           int64         `json:"seq"`
 	Version       int64         `json:"version"`
@@ -43,74 +42,30 @@ func (c *Change) empty() bool {
 	return len(c.Users)+len(c.Groups)+len(c.DeletedUsers)+len(c.DeletedGroups) == 0
 }
 
-// Snapshot returns the store's whole state, consistent with every write
-// reported to Config.Journal so far. While snapshot runs, writers wait.
-func (s *Store) Snapshot() Change {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c := Change{
-		Seq: s.seq, Version: s.version,
-		Users:  make([]UserRecord, len(s.userOrder)),
-		Groups: make([]GroupRecord, len(s.groupOrder)),
-	}
-	for i, r := range s.userOrder {
-		c.Users[i] = UserRecord{Seq: r.seq, User: copyUser(r.u)}
-	}
-	for i, r := range s.groupOrder {
-		c.Groups[i] = GroupRecord{Seq: r.seq, Group: r.group()}
-	}
-	return c
-}
-
-// Apply replays a change (or a snapshot) as it was recorded, without
-// validating it and without reporting it to Config.Journal.
-func (s *Store) Apply(c Change) {
+// Load fills an empty store with a persisted state: the users and groups
+// of c, in any order, and its counters. It neither validates them nor
+// reports them to Config.Journal.
+func (s *Store) Load(c Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	slices.SortFunc(c.Users, func(a, b UserRecord) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(c.Groups, func(a, b GroupRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, rec := range c.Users {
-		s.putUser(rec)
+		r := &userRec{seq: rec.Seq, u: copyUser(rec.User), keyU: fold(rec.User.UserName)}
+		s.users[r.u.ID] = r
+		s.userOrder = append(s.userOrder, r)
+		s.indexUser(r)
 	}
 	for _, rec := range c.Groups {
-		s.putGroup(rec)
-	}
-	for _, id := range c.DeletedGroups {
-		if r, ok := s.groups[id]; ok {
-			s.dropGroup(r)
-		}
-	}
-	for _, id := range c.DeletedUsers {
-		if r, ok := s.users[id]; ok {
-			s.dropUser(r)
-		}
+		g := rec.Group
+		r := &groupRec{seq: rec.Seq, g: g, ids: memberSet(g.Members), keyU: fold(g.DisplayName)}
+		r.g.Members = nil
+		s.groups[g.ID] = r
+		s.groupOrder = append(s.groupOrder, r)
+		s.indexGroup(r)
 	}
 	s.seq = max(s.seq, c.Seq)
 	s.version = max(s.version, c.Version)
-}
-
-// putUser stores rec as it is, in place of the user with the same id.
-func (s *Store) putUser(rec UserRecord) {
-	n := &userRec{seq: rec.Seq, u: copyUser(rec.User), keyU: fold(rec.User.UserName)}
-	if old, ok := s.users[n.u.ID]; ok {
-		s.unindexUser(old)
-		s.userOrder = removeAt(s.userOrder, position(s.userOrder, old.seq, (*userRec).sequence))
-	}
-	s.userOrder = slices.Insert(s.userOrder, position(s.userOrder, n.seq, (*userRec).sequence), n)
-	s.users[n.u.ID] = n
-	s.indexUser(n)
-}
-
-// putGroup stores rec as it is, in place of the group with the same id.
-func (s *Store) putGroup(rec GroupRecord) {
-	g := rec.Group
-	n := &groupRec{seq: rec.Seq, g: g, ids: memberSet(g.Members), keyU: fold(g.DisplayName)}
-	n.g.Members = nil
-	if old, ok := s.groups[g.ID]; ok {
-		s.unindexGroup(old)
-		s.groupOrder = removeAt(s.groupOrder, position(s.groupOrder, old.seq, (*groupRec).sequence))
-	}
-	s.groupOrder = slices.Insert(s.groupOrder, position(s.groupOrder, n.seq, (*groupRec).sequence), n)
-	s.groups[g.ID] = n
-	s.indexGroup(n)
 }
 
 // noteUser records the new state of a user for the journal; callers hold
