@@ -44,7 +44,11 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the groups, such as " +
-					"`displayName sw \"OKTA\"` or `externalId eq \"00g1abcd\"`. Optional; all groups are listed when it is not set.",
+					"`displayName eq \"OKTA - Secure Access Users\"` or `externalId eq \"00g1abcd\"`. " +
+					"Secure Access documents filtering groups on `displayName eq` only (`externalId eq` is what identity providers also send) " +
+					"and may refuse any other filter (`and`, `or`, `sw`, `co`, …) with `invalidFilter`: " +
+					"to select by anything else, such as a name prefix, list every group and select in Terraform with a `for` expression. " +
+					"Optional; all groups are listed when it is not set.",
 				Optional: true,
 			},
 			"groups": schema.ListNestedAttribute{
