@@ -1,13 +1,24 @@
 # Every group of the directory integration.
 data "secureaccess_scim_groups" "all" {}
 
-# The groups a SCIM filter selects (RFC 7644 §3.4.2.2), here those Okta
-# pushed with the "OKTA - " prefix.
-data "secureaccess_scim_groups" "okta" {
-  filter = "displayName sw \"OKTA - \""
+# One group by display name, with a SCIM filter (RFC 7644 §3.4.2.2). Secure
+# Access documents filtering groups on displayName eq only (externalId eq is
+# what identity providers also send) and may refuse richer filters such as
+# `displayName sw "OKTA - "`.
+data "secureaccess_scim_groups" "users" {
+  filter = "displayName eq \"OKTA - Secure Access Users\""
+}
+
+# Select by anything else in Terraform, from the full list: here the groups
+# Okta pushed with the "OKTA - " prefix.
+locals {
+  okta_groups = [
+    for g in data.secureaccess_scim_groups.all.groups : g
+    if startswith(g.display_name, "OKTA - ")
+  ]
 }
 
 # Import IDs of the groups Okta has already pushed, for import blocks.
 output "okta_group_ids" {
-  value = { for g in data.secureaccess_scim_groups.okta.groups : g.display_name => g.id }
+  value = { for g in local.okta_groups : g.display_name => g.id }
 }
