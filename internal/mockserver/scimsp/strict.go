@@ -30,10 +30,8 @@ func strictFilters(ctx context.Context) bool {
 
 // strictFilterDetail names what Secure Access documents, in the detail of
 // every filter strict mode refuses.
-const strictFilterDetail = `Secure Access documents filtering on userName eq "…" (Users) and displayName eq "…" (Groups); ` +
-	`externalId eq "…" (both) is what identity providers also send. One such comparison is the whole filter: ` +
-	`no and, or, not, value filters (members[…]), other operators (co, sw, ne, pr, …) or other attributes (id, active, …). ` +
-	`List with startIndex and count, or GET by id, for anything else`
+const strictFilterDetail = `Secure Access documents filtering on userName eq "…" (Users), displayName eq "…" (Groups) ` +
+	`and externalId eq "…" (both), one comparison per filter`
 
 // strictAttrs are the attributes each resource type can be filtered on in
 // strict mode, by canonical name.
