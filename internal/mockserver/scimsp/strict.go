@@ -43,14 +43,14 @@ var strictAttrs = map[*resourceKind][]string{
 // checkStrict refuses, when the request is in strict filter mode, a filter
 // that is not one documented comparison for any of kinds (POST /.search
 // passes every kind: a filter one of them answers is accepted). An empty
-// filter, or one that does not parse (the list reports that), passes.
+// filter passes; one that does not parse is refused as in either mode.
 func checkStrict(r *http.Request, raw string, kinds ...*resourceKind) *scimError {
 	if !strictFilters(r.Context()) || strings.TrimSpace(raw) == "" {
 		return nil
 	}
 	expr, err := filter.ParseFilter([]byte(raw))
 	if err != nil {
-		return nil
+		return badRequest(scimTypeInvalidFilter, fmt.Sprintf("filter %q does not parse: %v", raw, err))
 	}
 	for _, k := range kinds {
 		if strictAllowed(k, expr) {
