@@ -193,6 +193,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Float64Var(&cfg.opts.AdminRateLimit, "admin-rate-limit", 0, "admin calls per second per key, excess get 429 (0 = off; Secure Access: 5)")
 	fs.StringVar(&cfg.opts.BaseURL, "base-url", "", "external `URL` for provisioningUrl (default: from each request's Host)")
 	fs.DurationVar(&cfg.clockOffset, "clock-offset", 0, "move the service's clock by this `duration` (e.g. -3624h: tokens are issued 151 days ago); POST /_mock/clock changes it at run time")
+	fs.BoolVar(&cfg.opts.StrictFilters, "strict-filters", false, "answer only the SCIM filters Secure Access documents (one userName eq, displayName eq or externalId eq comparison) and refuse others with 400 invalidFilter, as the real endpoint may; POST /_mock/strict changes it at run time")
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed of the fault injection random source")
 	fs.StringVar(&cfg.dataFile, "data", "", "persist the state in this `file` (created if missing): every acknowledged write survives a crash and a restart; access tokens are not kept (default: in memory only)")
 	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name` and print its provisioning URL and SCIM token")

@@ -58,7 +58,9 @@ func (s *started) line(t *testing.T) string {
 	select {
 	case l, ok := <-s.lines:
 		if !ok {
-			t.Fatal("stdout closed: " + errString(<-s.done))
+			err := <-s.done
+			s.done <- err // for the cleanup, which waits for it too
+			t.Fatal("stdout closed: " + errString(err))
 		}
 		return l
 	case <-time.After(10 * time.Second):
@@ -308,5 +310,44 @@ func TestRunClockOffsetFlag(t *testing.T) {
 	}
 	if ago := time.Since(now); ago < 150*24*time.Hour || ago > 152*24*time.Hour {
 		t.Errorf("the mock's clock is %s behind, want 151 days", ago)
+	}
+}
+
+// TestRunStrictFiltersFlag: -strict-filters starts the mock in strict
+// filter mode, as GET /_mock/strict shows and a SCIM query the real
+// service may refuse proves; without it the mode is off.
+func TestRunStrictFiltersFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args       []string
+		wantStrict bool
+		wantStatus int
+	}{
+		{args: nil, wantStrict: false, wantStatus: http.StatusOK},
+		{args: []string{"-strict-filters"}, wantStrict: true, wantStatus: http.StatusBadRequest},
+	} {
+		s := start(t, append([]string{"-listen", "127.0.0.1:0", "-bootstrap", "Okta"}, tc.args...), nil)
+		base := s.baseURL(t)
+		s.line(t) // directory integration
+		s.line(t) // provisioning URL
+		token := strings.TrimPrefix(s.line(t), "SCIM token: ")
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/_mock/strict", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ StrictFilters bool }
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || got.StrictFilters != tc.wantStrict {
+			t.Errorf("%v: GET /_mock/strict = %d %+v (%v), want strictFilters %v", tc.args, resp.StatusCode, got, err, tc.wantStrict)
+		}
+		filter := url.Values{"filter": {`displayName sw "OKTA"`}}.Encode()
+		if status := call(t, http.MethodGet, base+"/identity/v2/scim/Groups?"+filter, token, nil, ""); status != tc.wantStatus {
+			t.Errorf("%v: a displayName sw filter: %d, want %d", tc.args, status, tc.wantStatus)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,11 +100,33 @@ type Mock struct {
 	DirectoryID, SCIMToken string
 }
 
+// EnvMockStrict, set to 1 (make testacc-strict), starts every mock in strict
+// filter mode: it refuses every SCIM filter but the ones Secure Access
+// documents, as the real endpoint may.
+const EnvMockStrict = "SECUREACCESS_MOCK_STRICT"
+
+// MockStrict reports whether SECUREACCESS_MOCK_STRICT asks for strict
+// filter mode; a value that is not a boolean fails the test.
+func MockStrict(t *testing.T) bool {
+	t.Helper()
+	v := os.Getenv(EnvMockStrict)
+	if v == "" {
+		return false
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		t.Fatalf("%s=%q: want 1 or 0", EnvMockStrict, v)
+	}
+	return on
+}
+
 // NewMock starts a mock with opts, the admin credentials TestClientID and
-// TestClientSecret (whatever opts says), and stops it when the test ends.
+// TestClientSecret (whatever opts says), in strict filter mode when
+// SECUREACCESS_MOCK_STRICT is set, and stops it when the test ends.
 func NewMock(t *testing.T, opts mockserver.Options) *Mock {
 	t.Helper()
 	opts.ClientID, opts.ClientSecret = TestClientID, TestClientSecret
+	opts.StrictFilters = opts.StrictFilters || MockStrict(t)
 	srv := mockserver.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

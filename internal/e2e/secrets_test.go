@@ -118,7 +118,7 @@ func secretsMock(t *testing.T) (url, secret string, rec *secretRecorder) {
 	t.Helper()
 	secret = randomSecret("client-secret-")
 	rec = &secretRecorder{
-		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret}),
+		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret, StrictFilters: MockStrict(t)}),
 		secrets: map[string]string{},
 	}
 	rec.add("client secret", secret)

@@ -233,6 +233,9 @@ func (s *Server) requireSCIM(handle func(http.ResponseWriter, *http.Request, *sc
 			unauthorized(w, r, "unknown or revoked provisioning token")
 			return
 		}
+		if s.StrictFilters() {
+			r = r.WithContext(scimsp.WithStrictFilters(r.Context()))
+		}
 		handle(w, r, dir)
 	})
 }

@@ -2,7 +2,8 @@
 // management API token endpoint, directory integrations with their SCIM
 // provisioning tokens, the SCIM 2.0 service provider (package scimsp) and the
 // Reports identities, all behind one http.Handler. A test-only control plane
-// under /_mock/ exposes request counters, fault injection and a reset.
+// under /_mock/ exposes request counters, fault injection, a reset, the
+// service's clock and strict filter mode.
 //
 // mockserver.Open persists the store in a data file instead, so that every
 // acknowledged write survives a crash and a restart (secureaccess-mock -data).
@@ -23,6 +24,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -79,6 +81,13 @@ type Options struct {
 	// provisioningUrl (BaseURL + "/identity/v2/scim"). When empty, the URL is
 	// derived from each request's Host.
 	BaseURL string
+	// StrictFilters starts the service in strict filter mode: the SCIM
+	// endpoint answers only the queries Secure Access documents, one
+	// userName eq (Users), displayName eq (Groups) or externalId eq (both)
+	// comparison, and refuses any other filter with 400 invalidFilter, as
+	// the real endpoint may. SetStrictFilters and /_mock/strict change it
+	// at run time. Default: off, every RFC 7644 filter is answered.
+	StrictFilters bool
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -124,6 +133,7 @@ type Server struct {
 	stats    statsCounter
 	faults   faultSet
 	clock    *clock
+	strict   atomic.Bool // strict filter mode
 }
 
 // New returns a Server with an empty store.
@@ -142,6 +152,7 @@ func New(opts Options) *Server {
 		stats:    newStatsCounter(),
 		faults:   newFaultSet(opts.Seed),
 	}
+	s.strict.Store(opts.StrictFilters)
 	s.routes()
 	return s
 }
@@ -177,6 +188,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /_mock/reset", s.handleReset)
 	s.mux.HandleFunc("GET /_mock/clock", s.handleGetClock)
 	s.mux.HandleFunc("POST /_mock/clock", s.handleSetClock)
+	s.mux.HandleFunc("GET /_mock/strict", s.handleGetStrict)
+	s.mux.HandleFunc("POST /_mock/strict", s.handleSetStrict)
 }
 
 // handle registers a service endpoint, one that is counted and subject to

@@ -62,15 +62,20 @@ func credentialsFix(err error) string {
 		"or in the " + envSCIMToken + " environment variable."
 }
 
-// invalidFilterFix is the fix text of a filter the service rejected; example
-// is a valid filter of the data source's resource type.
+// invalidFilterFix is the fix text of a filter the service rejected, for a
+// syntax error and for a filter richer than what Secure Access documents
+// alike (the service may answer both with invalidFilter); example is a
+// documented filter of the data source's resource type.
 func invalidFilterFix(err error, example string) string {
 	var apiErr *transport.APIError
 	if !errors.As(err, &apiErr) || apiErr.ScimType != "invalidFilter" {
 		return ""
 	}
-	return "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
-		"such as " + example + ", joined with and, or and not."
+	return "Secure Access documents filtering on userName eq (users) and displayName eq (groups); " +
+		"externalId eq is what identity providers also send. It may refuse any other filter with this error: " +
+		"and, or, not, other operators (co, sw, ew, ne, pr, …), value filters such as members[…], filters on id or other attributes. " +
+		"Use one such comparison, with the value in double quotes, such as " + example + " (RFC 7644 §3.4.2.2), " +
+		"or leave filter unset and select in Terraform, for example with a for expression over the list."
 }
 
 // importFix is the fix text of a 409 on create: existing names the object

@@ -37,8 +37,11 @@ func TestInvalidFilterFix(t *testing.T) {
 		err  error
 		want string
 	}{
-		"invalid filter": {err: invalid, want: "Check the filter's syntax (RFC 7644 §3.4.2.2): an attribute, an operator and a quoted value, " +
-			`such as displayName eq "Engineering", joined with and, or and not.`},
+		"invalid filter": {err: invalid, want: "Secure Access documents filtering on userName eq (users) and displayName eq (groups); " +
+			"externalId eq is what identity providers also send. It may refuse any other filter with this error: " +
+			"and, or, not, other operators (co, sw, ew, ne, pr, …), value filters such as members[…], filters on id or other attributes. " +
+			`Use one such comparison, with the value in double quotes, such as displayName eq "Engineering" (RFC 7644 §3.4.2.2), ` +
+			"or leave filter unset and select in Terraform, for example with a for expression over the list."},
 		"other 400":        {err: &transport.APIError{StatusCode: 400, ScimType: "invalidValue"}},
 		"not an API error": {err: errors.New("connection refused")},
 	}

@@ -7,8 +7,10 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -47,15 +49,41 @@ type testMock struct {
 	URL         string
 	DirectoryID string
 	SCIMToken   string
+	// Strict is whether the mock is in strict filter mode
+	// (SECUREACCESS_MOCK_STRICT): it refuses every filter but the ones
+	// Secure Access documents, as the real endpoint may.
+	Strict bool
 }
 
-// newTestMock starts a mock for the test and stops it when the test ends.
+// envMockStrict, set to 1 (make testacc-strict), starts every test's mock in
+// strict filter mode.
+const envMockStrict = "SECUREACCESS_MOCK_STRICT"
+
+// mockStrict reports whether SECUREACCESS_MOCK_STRICT asks for strict
+// filter mode; a value that is not a boolean fails the test.
+func mockStrict(t *testing.T) bool {
+	t.Helper()
+	v := os.Getenv(envMockStrict)
+	if v == "" {
+		return false
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		t.Fatalf("%s=%q: want 1 or 0", envMockStrict, v)
+	}
+	return on
+}
+
+// newTestMock starts a mock for the test and stops it when the test ends,
+// in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
+	strict := mockStrict(t)
 	srv := mockserver.New(mockserver.Options{
-		ClientID:     testClientID,
-		ClientSecret: testClientSecret,
-		Seed:         1,
+		ClientID:      testClientID,
+		ClientSecret:  testClientSecret,
+		Seed:          1,
+		StrictFilters: strict,
 	})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -63,7 +91,32 @@ func newTestMock(t *testing.T) *testMock {
 	if err != nil {
 		t.Fatalf("bootstrapping the mock: %v", err)
 	}
-	return &testMock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token}
+	return &testMock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token, Strict: strict}
+}
+
+// refusedFilterError matches the one error of a filter the service refused:
+// summary, the 400 invalidFilter, and the fix naming what Secure Access
+// documents.
+func refusedFilterError(summary string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + phrase(summary) + `.*` + phrase("400 Bad Request (invalidFilter)") + `.*` +
+		phrase("Secure Access documents filtering on userName eq (users) and displayName eq (groups)"))
+}
+
+// phrase is a regular expression for text as Terraform prints it: any
+// space may have become a line break.
+func phrase(text string) string {
+	return strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
+}
+
+// strictRefuses returns step unchanged, or, when the mock is in strict
+// filter mode, the same configuration expecting the one error of a filter
+// Secure Access may refuse (summary is its diagnostic's summary): for the
+// steps whose user-written filter is richer than what the service documents.
+func (m *testMock) strictRefuses(step resource.TestStep, summary string) resource.TestStep {
+	if !m.Strict {
+		return step
+	}
+	return resource.TestStep{PreConfig: step.PreConfig, Config: step.Config, ExpectError: refusedFilterError(summary)}
 }
 
 // providerConfig is a provider block with every credential for this mock.

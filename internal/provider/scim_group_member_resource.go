@@ -75,7 +75,9 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages one user's membership in a SCIM group, leaving the group's other members alone. " +
-			"Refreshing it costs one small request that asks whether the user is a member, never the whole member list. " +
+			"Refreshing it costs one request that reads the group's member list and nothing else of the group " +
+			"(`GET /Groups/{id}?attributes=members`, which every SCIM service answers; Secure Access may refuse a `members[...]` filter), " +
+			"so it grows with the group: about 200 bytes per member. " +
 			"If the user already is a member, the resource takes the membership over: destroying it removes the user from the group.\n\n" +
 			"~> Do not use this resource together with `secureaccess_scim_group_members` for the same group: " +
 			"`secureaccess_scim_group_members` removes every member it does not list, so the two would undo each other's changes on every apply.\n\n" +
@@ -135,7 +137,8 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read asks whether the user is still a member, with one small request.
+// Read asks whether the user is still a member, with one GET of the
+// group's members; a group that is gone takes the membership with it.
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -146,6 +149,9 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
 	ok, err := client.Groups.HasMember(ctx, groupID, userID)
+	if isNotFound(err) {
+		ok, err = false, nil
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group Member", memberObject(groupID, userID), err, "")
 		return

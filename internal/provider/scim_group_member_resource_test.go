@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -165,9 +164,38 @@ func TestAccSCIMGroupMemberResource_disappears(t *testing.T) {
 	})
 }
 
+// TestAccSCIMGroupMemberResource_groupDisappears deletes the group behind
+// Terraform's back: the refresh finds the group gone (404) and drops the
+// membership from the state instead of failing.
+func TestAccSCIMGroupMemberResource_groupDisappears(t *testing.T) {
+	m := newTestMock(t)
+	users := seedGroupUsers(t, m, 1)
+	groupID := seedGroup(t, m, "Sales")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNotMember(t, m, groupID, users[0]),
+		Steps: []resource.TestStep{
+			{
+				Config: scimGroupMemberConfig(m, groupID, users[0]),
+				Check: func(*terraform.State) error {
+					if !m.scim(t).DeleteGroup(groupID) {
+						return fmt.Errorf("group %s was not in the mock", groupID)
+					}
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupMemberAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
 // TestAccSCIMGroupMemberResource_concurrent adds 30 members to one group at
-// once, then checks that refreshing them costs 30 small membership queries
-// and never a read of the group with its member list.
+// once, then checks that refreshing them costs 30 reads of the group's
+// member list only (GET /Groups/{id}?attributes=members) and no query with
+// a filter, which Secure Access may refuse.
 func TestAccSCIMGroupMemberResource_concurrent(t *testing.T) {
 	m := newTestMock(t)
 	log := recordSCIMRequests(t, m)
@@ -205,11 +233,11 @@ resource "secureaccess_scim_group_member" "all" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsListGroups: 30, statsGetGroup: 0, statsPatchGroup: 0}),
+					checkRequestCounts(m, map[string]int{statsGetGroup: 30, statsListGroups: 0, statsPatchGroup: 0}),
 					func(*terraform.State) error {
 						for _, line := range log.matching("GET /Groups") {
-							if !strings.Contains(line, "attributes=id") || !strings.Contains(line, "members%5Bvalue+eq") {
-								return fmt.Errorf("refresh sent %q, want a membership query for the id only", line)
+							if line != "GET /Groups/"+groupID+"?attributes=members" {
+								return fmt.Errorf("refresh sent %q, want GET /Groups/%s?attributes=members", line, groupID)
 							}
 						}
 						return nil

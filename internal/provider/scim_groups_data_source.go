@@ -62,9 +62,11 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the groups, such as " +
-					"`displayName eq \"Engineering\"` or `externalId eq \"00g1abcd\"`. Optional; all groups are listed when it is not set. " +
-					"Secure Access documents only `eq` on `displayName` (and identity providers send `externalId eq`): the real service may refuse " +
-					"richer filters, such as `sw`, so select by prefix in the configuration instead (`startswith` in a `for` expression).",
+					"`displayName eq \"OKTA - Secure Access Users\"` or `externalId eq \"00g1abcd\"`. " +
+					"Secure Access documents filtering groups on `displayName eq` only (`externalId eq` is what identity providers also send) " +
+					"and may refuse any other filter (`and`, `or`, `sw`, `co`, …) with `invalidFilter`: " +
+					"to select by anything else, such as a name prefix, list every group and select in Terraform with a `for` expression. " +
+					"Optional; all groups are listed when it is not set.",
 				Optional: true,
 			},
 			"include_members": schema.BoolAttribute{

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -58,9 +57,9 @@ func TestAccSCIMGroupsDataSource_basic(t *testing.T) {
 			{
 				Config:      m.providerConfig() + `data "secureaccess_scim_groups" "bad" { filter = "displayName sw" }`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM Groups.*Check the filter`),
+				ExpectError: refusedFilterError("Error Reading SCIM Groups"),
 			},
-			{
+			m.strictRefuses(resource.TestStep{
 				PreConfig: log.reset,
 				Config: m.providerConfig() + `
 data "secureaccess_scim_groups" "all" {}
@@ -92,7 +91,7 @@ data "secureaccess_scim_groups" "okta" {
 					}
 					return nil
 				},
-			},
+			}, "Error Reading SCIM Groups"),
 		},
 	})
 }

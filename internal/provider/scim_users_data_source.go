@@ -80,7 +80,11 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "A SCIM filter expression (RFC 7644 §3.4.2.2), passed to the service as it is, " +
-					"for example `userName sw \"j\"` or `active eq false`. Unset by default, which lists every user; when set, it must not be empty.",
+					"for example `userName eq \"jane.doe@example.com\"` or `externalId eq \"00u1abcd\"`. " +
+					"Secure Access documents filtering users on `userName eq` only (`externalId eq` is what identity providers also send) " +
+					"and may refuse any other filter (`and`, `or`, `sw`, `co`, `active eq false`, …) with `invalidFilter`: " +
+					"to select by anything else, list every user and select in Terraform with a `for` expression. " +
+					"Unset by default, which lists every user; when set, it must not be empty.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -109,7 +113,7 @@ func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var users []*scim.User
 	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: scim.Filter(filter)}) {
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(filter), err, invalidFilterFix(err, `userName sw "j"`))
+			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(filter), err, invalidFilterFix(err, `userName eq "jane.doe@example.com"`))
 			return
 		}
 		users = append(users, u)

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -40,7 +39,7 @@ func TestAccSCIMUsersDataSource_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
+			m.strictRefuses(resource.TestStep{
 				PreConfig: m.Server.ResetStats,
 				Config: m.providerConfig() + `
 data "secureaccess_scim_users" "j" {
@@ -63,7 +62,7 @@ data "secureaccess_scim_users" "none" {
 				},
 				// Read while planning: one page each for j and none, two for all.
 				Check: checkRequestCounts(m, map[string]int{statsListUsers: 4}),
-			},
+			}, "Error Listing SCIM Users"),
 			{
 				Config: m.providerConfig() + `
 data "secureaccess_scim_users" "bad" {
@@ -71,7 +70,7 @@ data "secureaccess_scim_users" "bad" {
 }
 `,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Error Listing SCIM Users.*Check the filter's syntax`),
+				ExpectError: refusedFilterError("Error Listing SCIM Users"),
 			},
 		},
 	})

@@ -64,3 +64,38 @@ func bareGet(b *testing.B, hc *http.Client, url, token string) error {
 	var u User
 	return json.NewDecoder(resp.Body).Decode(&u)
 }
+
+// BenchmarkHasMember is the refresh of one secureaccess_scim_group_member:
+// GET /Groups/{id}?attributes=members, whose answer grows with the group.
+// The sub-benchmarks are group sizes; bytes/op counts the answer:
+//
+//	go test -run '^$' -bench BenchmarkHasMember -benchmem ./internal/scim/
+func BenchmarkHasMember(b *testing.B) {
+	for _, size := range []int{10, 1000, 10000} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			f := newFixture(b)
+			ids := make([]string, size)
+			for i := range ids {
+				u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids[i] = u.ID
+			}
+			g, err := f.store.CreateGroup(scimsp.Group{DisplayName: "Large"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := f.store.AddMembers(g.ID, ids...); err != nil {
+				b.Fatal(err)
+			}
+			last := ids[size-1]
+			for b.Loop() {
+				ok, err := f.c.Groups.HasMember(b.Context(), g.ID, last)
+				if err != nil || !ok {
+					b.Fatalf("HasMember = %v, %v", ok, err)
+				}
+			}
+		})
+	}
+}

@@ -4,9 +4,12 @@ import (
 	"strings"
 )
 
-// Filter is a SCIM filter expression (RFC 7644 §3.4.2.2). Build one with the
-// functions below, which quote and escape every value, so that a value can
-// never change the expression's structure; Filter("…") passes a literal.
+// Filter is a SCIM filter expression (RFC 7644 §3.4.2.2). Build one with Eq,
+// which quotes and escapes the value, so that a value can never change the
+// expression's structure; Filter("…") passes a literal. Secure Access
+// documents only userName eq (users) and displayName eq (groups), and
+// externalId eq is what IdPs send: the clients send nothing richer, so
+// there are no builders for and, or, not, co, sw and the like.
 type Filter string
 
 // String returns the expression.
@@ -31,42 +34,8 @@ func compare(attr, op, value string) Filter {
 // Eq is `attr eq "value"`.
 func Eq(attr, value string) Filter { return compare(attr, "eq", value) }
 
-// Ne is `attr ne "value"`.
-func Ne(attr, value string) Filter { return compare(attr, "ne", value) }
-
-// Co is `attr co "value"` (contains).
-func Co(attr, value string) Filter { return compare(attr, "co", value) }
-
-// Sw is `attr sw "value"` (starts with).
-func Sw(attr, value string) Filter { return compare(attr, "sw", value) }
-
-// Ew is `attr ew "value"` (ends with).
-func Ew(attr, value string) Filter { return compare(attr, "ew", value) }
-
-// Pr is `attr pr` (present).
-func Pr(attr string) Filter { return Filter(attr + " pr") }
-
-// And joins filters with "and", each in parentheses.
-func And(filters ...Filter) Filter { return join("and", filters) }
-
-// Or joins filters with "or", each in parentheses.
-func Or(filters ...Filter) Filter { return join("or", filters) }
-
-// Not is `not (f)`.
-func Not(f Filter) Filter { return Filter("not (" + string(f) + ")") }
-
-// ValuePath is `attr[f]`, a filter on a multi-valued attribute's values,
-// e.g. ValuePath("members", Eq("value", id)).
+// ValuePath is `attr[f]`, the PATCH path of the values of a multi-valued
+// attribute that f selects (RFC 7644 §3.5.2), e.g. ValuePath("members",
+// Eq("value", id)) to remove one member, as Okta does. It selects values
+// of one resource; it is not a query filter.
 func ValuePath(attr string, f Filter) Filter { return Filter(attr + "[" + string(f) + "]") }
-
-// join joins filters with op; one filter stays as it is.
-func join(op string, filters []Filter) Filter {
-	if len(filters) == 1 {
-		return filters[0]
-	}
-	parts := make([]string, len(filters))
-	for i, f := range filters {
-		parts[i] = "(" + string(f) + ")"
-	}
-	return Filter(strings.Join(parts, " "+op+" "))
-}

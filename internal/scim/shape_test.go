@@ -206,6 +206,7 @@ func TestQueryShape(t *testing.T) {
 	const emptyList = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`
 	tests := map[string]struct {
 		call func(c *Client) error
+		path string // the request's path, when it matters
 		want map[string]string
 	}{
 		"GetByUserName escapes": {
@@ -218,13 +219,14 @@ func TestQueryShape(t *testing.T) {
 		},
 		"HasMember": {
 			call: func(c *Client) error { return second(c.Groups.HasMember(t.Context(), "g1", "u1")) },
-			want: map[string]string{"filter": `(id eq "g1") and (members[value eq "u1"])`, "attributes": "id"},
+			path: "/scim/Groups/g1",
+			want: map[string]string{"attributes": "members"},
 		},
 		"List options": {
 			call: func(c *Client) error {
-				return second(c.Groups.List(t.Context(), &ListOptions{Filter: Pr("externalId"), StartIndex: 3, Count: 7, ExcludedAttributes: []string{"members", "meta"}}))
+				return second(c.Groups.List(t.Context(), &ListOptions{Filter: Eq("externalId", "00g1"), StartIndex: 3, Count: 7, ExcludedAttributes: []string{"members", "meta"}}))
 			},
-			want: map[string]string{"filter": "externalId pr", "startIndex": "3", "count": "7", "excludedAttributes": "members,meta"},
+			want: map[string]string{"filter": `externalId eq "00g1"`, "startIndex": "3", "count": "7", "excludedAttributes": "members,meta"},
 		},
 		"List nil options": {
 			call: func(c *Client) error { return second(c.Users.List(t.Context(), nil)) },
@@ -244,6 +246,9 @@ func TestQueryShape(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, reqs[0].Query); diff != "" {
 				t.Errorf("query (-want +got):\n%s", diff)
+			}
+			if tc.path != "" && reqs[0].Path != tc.path {
+				t.Errorf("path %s, want %s", reqs[0].Path, tc.path)
 			}
 		})
 	}

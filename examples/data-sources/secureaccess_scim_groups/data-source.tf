@@ -1,11 +1,12 @@
 # Every group of the directory integration.
 data "secureaccess_scim_groups" "all" {}
 
-# The groups a SCIM filter selects (RFC 7644 §3.4.2.2). Cisco documents
-# only `displayName eq` (and IdPs send `externalId eq`); richer filters,
-# such as `sw`, may be refused by the real service.
-data "secureaccess_scim_groups" "engineering" {
-  filter = "displayName eq \"Engineering\""
+# One group by display name, with a SCIM filter (RFC 7644 §3.4.2.2). Secure
+# Access documents filtering groups on displayName eq only (externalId eq is
+# what identity providers also send) and may refuse richer filters such as
+# `displayName sw "OKTA - "`.
+data "secureaccess_scim_groups" "users" {
+  filter = "displayName eq \"OKTA - Secure Access Users\""
 }
 
 # Every group with its members' SCIM IDs, in the same paged listing.
@@ -13,11 +14,16 @@ data "secureaccess_scim_groups" "with_members" {
   include_members = true
 }
 
-# Import IDs of the groups Okta has already pushed with the "OKTA - "
-# prefix, selected here rather than by a `sw` filter.
-output "okta_group_ids" {
-  value = {
-    for g in data.secureaccess_scim_groups.all.groups : g.display_name => g.id
+# Select by anything else in Terraform, from the full list: here the groups
+# Okta pushed with the "OKTA - " prefix.
+locals {
+  okta_groups = [
+    for g in data.secureaccess_scim_groups.all.groups : g
     if startswith(g.display_name, "OKTA - ")
-  }
+  ]
+}
+
+# Import IDs of the groups Okta has already pushed, for import blocks.
+output "okta_group_ids" {
+  value = { for g in local.okta_groups : g.display_name => g.id }
 }

@@ -107,7 +107,11 @@ func getSchema(w http.ResponseWriter, r *http.Request, _ *Store) *scimError {
 
 // list serves GET /Users and GET /Groups.
 func (k *resourceKind) list(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
-	q, err := queryFromURL(k, r.URL.Query(), &s.filters)
+	v := r.URL.Query()
+	if err := checkStrict(r, v.Get("filter"), k); err != nil {
+		return err
+	}
+	q, err := queryFromURL(k, v, &s.filters)
 	if err != nil {
 		return err
 	}
@@ -119,6 +123,9 @@ func (k *resourceKind) list(w http.ResponseWriter, r *http.Request, s *Store) *s
 func (k *resourceKind) search(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
 	req, err := readSearch(r)
 	if err != nil {
+		return err
+	}
+	if err := checkStrict(r, req.Filter, k); err != nil {
 		return err
 	}
 	q, err := req.query(k, &s.filters)
@@ -134,6 +141,9 @@ func (k *resourceKind) search(w http.ResponseWriter, r *http.Request, s *Store) 
 func searchRoot(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
 	req, err := readSearch(r)
 	if err != nil {
+		return err
+	}
+	if err := checkStrict(r, req.Filter, allKinds...); err != nil {
 		return err
 	}
 	qs := make([]listQuery, 0, len(allKinds))
