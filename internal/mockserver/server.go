@@ -221,8 +221,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	class := s.serveService(rec, r, pattern, key)
 	if class == "" {
 		class = statusClass(rec.status())
-	}
-	s.stats.record(key, class)
+		s.stats.record(key, class)
+	} // a dropped request was counted before its connection was closed
 	s.opts.Logger.LogAttrs(r.Context(), slog.LevelDebug, "request",
 		slog.String("method", r.Method), slog.String("route", key),
 		slog.String("path", r.URL.Path), slog.Int("status", rec.status()),
@@ -231,7 +231,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveService applies the faults of route key and the body cap, then the
 // route's handler. It returns a Stats class only when the connection was
-// dropped, "" otherwise.
+// dropped (and counts that request itself), "" otherwise.
 func (s *Server) serveService(w http.ResponseWriter, r *http.Request, pattern, key string) string {
 	plan := s.faults.plan(key)
 	if plan.outcome != faultNone {
@@ -250,6 +250,9 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, pattern, k
 	}
 	if plan.outcome == faultDrop {
 		s.serveMatched(&discardWriter{header: http.Header{}}, r, pattern)
+		// Count it first: once the connection closes the client may retry,
+		// and a test may read the counters, before this handler returns.
+		s.stats.record(key, outcomeDropped)
 		dropConnection(w)
 		return outcomeDropped
 	}
