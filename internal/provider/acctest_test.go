@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,29 @@ func newTestPrefix(t *testing.T) string {
 // name is s with the test's prefix: unchanged in mock mode, unique to the
 // test in live mode.
 func (m *testMock) name(s string) string { return m.Prefix + s }
+
+// user is u with the test's prefix on its non-empty UserName and ExternalID.
+func (m *testMock) user(u scimsp.User) scimsp.User {
+	if u.UserName != "" {
+		u.UserName = m.name(u.UserName)
+	}
+	if u.ExternalID != "" {
+		u.ExternalID = m.name(u.ExternalID)
+	}
+	return u
+}
+
+// prefixNames gives the non-empty string values of the given attributes
+// in a configuration body the test's prefix, so that a test's
+// configurations stay readable and its objects stay its own in live mode.
+// Only bodies whose values for attrs are literals belong here.
+func (m *testMock) prefixNames(body string, attrs ...string) string {
+	if m.Prefix == "" {
+		return body
+	}
+	re := regexp.MustCompile(`((?:^|\s)(?:` + strings.Join(attrs, "|") + `)\s*=\s*")([^"])`)
+	return re.ReplaceAllString(body, "${1}"+m.Prefix+"${2}")
+}
 
 // clientID is the API key's ID of the target.
 func (m *testMock) clientID() string {
