@@ -45,4 +45,3 @@ func TestAccSCIMUserResource_requestCounts(t *testing.T) {
 		},
 	})
 }
-
