@@ -123,8 +123,11 @@ func (m *testMock) scim(t *testing.T) *scimsp.Store {
 var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
 // directoryIntegrationConfig is a directory integration with the admin
-// provider block of m.
+// provider block of m; a non-empty name gets the test's prefix.
 func directoryIntegrationConfig(m *testMock, name, idp string) string {
+	if name != "" {
+		name = m.name(name)
+	}
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
   name              = %q
@@ -179,7 +182,7 @@ func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted
 func provisioningTokenConfig(m *testMock, tokenArgs string) string {
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
+  name              = %q
   identity_provider = "okta"
 }
 
@@ -187,7 +190,7 @@ resource "secureaccess_provisioning_token" "okta" {
   directory_integration_id = secureaccess_directory_integration.okta.id
   %s
 }
-`, tokenArgs)
+`, m.name("OKTA Integration"), tokenArgs)
 }
 
 // captureAttr stores an attribute of a resource in the state into *dst.
