@@ -6,8 +6,9 @@
 # tests against it as they would run against a real tenant, and stop it.
 # The tests see a URL and credentials only: no in-process hook.
 #
-# Extra arguments go to go test, e.g.
+# Extra arguments go to go test after the package, e.g.
 #   ./scripts/testacc-live.sh -run 'TestAccSCIMUser' -v
+#   ./scripts/testacc-live.sh -v -sweep=all     # the sweepers
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -60,4 +61,4 @@ export SECUREACCESS_CLIENT_SECRET="$client_secret"
 unset SECUREACCESS_SCIM_URL
 
 cd "$root"
-TF_ACC=1 "$go" test -count=1 -timeout "${TEST_TIMEOUT:-15m}" "$@" ./internal/provider/
+TF_ACC=1 "$go" test -count=1 -timeout "${TEST_TIMEOUT:-15m}" ./internal/provider/ "$@"
