@@ -81,7 +81,8 @@ func newTestTarget(t *testing.T) *testMock {
 	}
 	m := liveTarget()
 	m.Prefix = newTestPrefix(t)
-	t.Cleanup(func() { m.sweep(t) })
+	prefix := m.Prefix
+	t.Cleanup(func() { m.sweep(t, prefix) })
 	return m
 }
 
@@ -221,14 +222,14 @@ func (m *testMock) resetStats() {
 }
 
 // sweep deletes the users, groups and (with an API key) directory
-// integrations whose names start with the test's prefix. Errors are
+// integrations whose names start with prefix, the test's. Errors are
 // logged: the sweepers catch what is left.
-func (m *testMock) sweep(t *testing.T) {
+func (m *testMock) sweep(t *testing.T, prefix string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for _, err := range sweepPrefix(ctx, m, m.Prefix) {
-		t.Logf("cleanup of %s*: %v", m.Prefix, err)
+	for _, err := range sweepPrefix(ctx, m, prefix) {
+		t.Logf("cleanup of %s*: %v", prefix, err)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 // missing admin credentials or SCIM token at the first object that needs
 // them, plain http to a remote host, and a malformed base_url.
 func TestAccProvider_configurationErrors(t *testing.T) {
+	testAccMockOnly(t, "it asserts that the mock received no request at all")
 	m := newTestMock(t)
 	directory := `
 resource "secureaccess_directory_integration" "okta" {
@@ -80,6 +81,7 @@ provider "secureaccess" {
 // Terraform's back: the next plan creates a new token, and after the apply
 // the mock rejects both the old token and the one generated elsewhere.
 func TestAccProvider_tokenDrift(t *testing.T) {
+	testAccMockOnly(t, "it reads the directory integration from the mock's memory (not converted to the admin client yet)")
 	m := newTestMock(t)
 	var oldToken, elsewhere string
 	cfg := provisioningTokenConfig(m, "expires_in_days = 90")
@@ -127,6 +129,7 @@ func TestAccProvider_tokenDrift(t *testing.T) {
 // TestAccProvider_maxRetries: max_retries = 0 sends a request that gets a
 // 503 once, as documented, and max_retries = 1 sends it twice.
 func TestAccProvider_maxRetries(t *testing.T) {
+	testAccMockOnly(t, "it injects 503 faults into the mock and counts the requests")
 	for _, tt := range []struct {
 		maxRetries, wantRequests int
 	}{
