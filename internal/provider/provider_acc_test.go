@@ -79,11 +79,10 @@ provider "secureaccess" {
 
 // TestAccProvider_tokenDrift regenerates the provisioning token behind
 // Terraform's back: the next plan creates a new token, and after the apply
-// the mock rejects both the old token and the one generated elsewhere.
+// the service rejects both the old token and the one generated elsewhere.
 func TestAccProvider_tokenDrift(t *testing.T) {
-	testAccMockOnly(t, "it reads the directory integration from the mock's memory (not converted to the admin client yet)")
-	m := newTestMock(t)
-	var oldToken, elsewhere string
+	m := newAdminTestTarget(t)
+	var dirID, oldToken, elsewhere string
 	cfg := provisioningTokenConfig(m, "expires_in_days = 90")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -91,15 +90,12 @@ func TestAccProvider_tokenDrift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check:  resource.ComposeTestCheckFunc(checkTokenActive(t, m), captureAttr(provisioningTokenAddr, "token", &oldToken)),
+				Check: resource.ComposeTestCheckFunc(checkTokenActive(t, m), captureAttr(provisioningTokenAddr, "token", &oldToken),
+					captureAttr(provisioningTokenAddr, "directory_integration_id", &dirID)),
 			},
 			{
 				PreConfig: func() {
-					d, ok := m.Server.Store().DirectoryByName("OKTA Integration")
-					if !ok {
-						t.Fatal("the directory integration is not in the mock")
-					}
-					tok, err := testAdminClient(t, m).ProvisioningTokens.Generate(t.Context(), d.ID, nil)
+					tok, err := testAdminClient(t, m).ProvisioningTokens.Generate(t.Context(), dirID, nil)
 					if err != nil {
 						t.Fatalf("regenerating the token: %v", err)
 					}
