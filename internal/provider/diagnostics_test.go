@@ -184,6 +184,7 @@ func TestScimUsersObject(t *testing.T) {
 // TestAccProvider_rejectedCredentials: a wrong SCIM token and a wrong admin
 // API key each fail with the API's answer and what to do about it.
 func TestAccProvider_rejectedCredentials(t *testing.T) {
+	testAccMockOnly(t, "it pins the whole error detail of the mock's answers to wrong credentials")
 	m := newTestMock(t)
 	wrongSCIM := fmt.Sprintf(`
 provider "secureaccess" {
@@ -264,6 +265,7 @@ func TestCheckImportID(t *testing.T) {
 // the forms it does accept, instead of Terraform's "non-existent remote
 // object".
 func TestAccImport_invalidID(t *testing.T) {
+	testAccMockOnly(t, "it asserts that the mock received no request at all")
 	m := newTestMock(t)
 	cfg := m.providerConfig() + `
 resource "secureaccess_directory_integration" "okta" {

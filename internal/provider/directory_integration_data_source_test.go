@@ -94,6 +94,7 @@ func TestDirectoryIntegrationsDataSourceModelFromAPI(t *testing.T) {
 // directory by name (with counts from seeded users and groups), a managed
 // one by ID, and the list of both.
 func TestAccDirectoryIntegrationDataSource_basic(t *testing.T) {
+	testAccMockOnly(t, "it asserts the exact list and user and group counts of every directory integration, which only a fresh mock has")
 	m := newTestMock(t)
 	store := m.scim(t)
 	for _, u := range []string{"jane.doe@example.com", "john.roe@example.com"} {

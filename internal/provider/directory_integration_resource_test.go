@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 const directoryIntegrationAddr = "secureaccess_directory_integration.okta"
@@ -89,15 +92,24 @@ func TestDirectoryIntegrationResourceModelToAPI(t *testing.T) {
 	}
 }
 
-// checkDirectoryIntegrationsDestroyed asks the mock that every directory
-// integration in the state is gone.
+// checkDirectoryIntegrationsDestroyed asks the admin API that every
+// directory integration in the state is gone.
 func checkDirectoryIntegrationsDestroyed(m *testMock) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
+		c, err := m.adminClient()
+		if err != nil {
+			return err
+		}
 		for _, rs := range s.RootModule().Resources {
 			if rs.Type != "secureaccess_directory_integration" {
 				continue
 			}
-			if d, ok := m.Server.Store().Directory(rs.Primary.ID); ok {
+			d, err := c.DirectoryIntegrations.Get(context.Background(), rs.Primary.ID)
+			switch {
+			case errors.Is(err, transport.ErrNotFound):
+			case err != nil:
+				return fmt.Errorf("reading directory integration %s: %w", rs.Primary.ID, err)
+			default:
 				return fmt.Errorf("directory integration %s (%q) still exists", d.ID, d.Name)
 			}
 		}
@@ -105,8 +117,43 @@ func checkDirectoryIntegrationsDestroyed(m *testMock) resource.TestCheckFunc {
 	}
 }
 
+// checkDirectoryIntegration asks the admin API that the directory
+// integration in the state is named name (with the test's prefix) and has
+// identity provider idp.
+func checkDirectoryIntegration(t *testing.T, m *testMock, name, idp string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := stateAttr(s, directoryIntegrationAddr, "id")
+		if err != nil {
+			return err
+		}
+		c, err := m.adminClient()
+		if err != nil {
+			return err
+		}
+		d, err := c.DirectoryIntegrations.Get(t.Context(), id)
+		if err != nil {
+			return fmt.Errorf("reading directory integration %s: %w", id, err)
+		}
+		if d.Name != m.name(name) || d.IdentityProvider != idp {
+			return fmt.Errorf("directory integration %s is %q (%s), want %q (%s)", id, d.Name, d.IdentityProvider, m.name(name), idp)
+		}
+		return nil
+	}
+}
+
+// checkAdminRequestCount checks, in mock mode only, how many requests the
+// mock counted for key.
+func checkAdminRequestCount(m *testMock, key string, want int) resource.TestCheckFunc {
+	return m.mockCheck(func(*terraform.State) error {
+		if n := m.Server.Stats().Count(key); n != want {
+			return fmt.Errorf("%d requests %s, want %d", n, key, want)
+		}
+		return nil
+	})
+}
+
 func TestAccDirectoryIntegrationResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
@@ -115,23 +162,17 @@ func TestAccDirectoryIntegrationResource_basic(t *testing.T) {
 				Config: directoryIntegrationConfig(m, "OKTA Integration", "okta"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("name"), knownvalue.StringExact("OKTA Integration")),
+					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("name"), knownvalue.StringExact(m.name("OKTA Integration"))),
 					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("identity_provider"), knownvalue.StringExact("okta")),
 					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("provisioning_method"), knownvalue.StringExact("idp")),
 					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("provisioning_url"), knownvalue.StringExact(m.URL+scimPath)),
 					statecheck.ExpectKnownValue(directoryIntegrationAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(*terraform.State) error {
-					d, ok := m.Server.Store().DirectoryByName("OKTA Integration")
-					if !ok || d.IdentityProvider != "okta" {
-						return fmt.Errorf("mock has %+v, want an okta directory named OKTA Integration", d)
-					}
-					if n := m.Server.Stats().Count("POST /admin/v2/directoryIntegrations"); n != 1 {
-						return fmt.Errorf("%d create requests, want 1", n)
-					}
-					return nil
-				},
+				Check: resource.ComposeTestCheckFunc(
+					checkAdminRequestCount(m, "POST /admin/v2/directoryIntegrations", 1),
+					checkDirectoryIntegration(t, m, "OKTA Integration", "okta"),
+				),
 			},
 			{
 				ResourceName:      directoryIntegrationAddr,
@@ -142,14 +183,14 @@ func TestAccDirectoryIntegrationResource_basic(t *testing.T) {
 				ResourceName:      directoryIntegrationAddr,
 				ImportState:       true,
 				ImportStateVerify: true,
-				ImportStateId:     "name=okta integration",
+				ImportStateId:     "name=" + m.name("okta integration"),
 			},
 		},
 	})
 }
 
 func TestAccDirectoryIntegrationResource_update(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	var firstID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -168,19 +209,11 @@ func TestAccDirectoryIntegrationResource_update(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(directoryIntegrationAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: func(s *terraform.State) error {
-					id, err := stateAttr(s, directoryIntegrationAddr, "id")
-					if err != nil {
-						return err
-					}
-					if d, ok := m.Server.Store().Directory(id); id != firstID || !ok || d.Name != "OKTA Prod" {
-						return fmt.Errorf("directory %s is %+v, want %s renamed to OKTA Prod", id, d, firstID)
-					}
-					if n := m.Server.Stats().Count("PATCH /admin/v2/directoryIntegrations/{id}"); n != 1 {
-						return fmt.Errorf("%d rename requests, want 1", n)
-					}
-					return nil
-				},
+				Check: resource.ComposeTestCheckFunc(
+					checkAdminRequestCount(m, "PATCH /admin/v2/directoryIntegrations/{id}", 1),
+					resource.TestCheckResourceAttrPtr(directoryIntegrationAddr, "id", &firstID),
+					checkDirectoryIntegration(t, m, "OKTA Prod", "okta"),
+				),
 			},
 			{
 				Config: directoryIntegrationConfig(m, "OKTA Prod", "entra_id"),
@@ -196,7 +229,7 @@ func TestAccDirectoryIntegrationResource_update(t *testing.T) {
 }
 
 func TestAccDirectoryIntegrationResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
@@ -218,15 +251,24 @@ func TestAccDirectoryIntegrationResource_disappears(t *testing.T) {
 
 // TestAccDirectoryIntegrationResource_conflictAndValidation covers a 409 on
 // create (the error says how to import) and bad arguments rejected at plan.
+// The mock has "Acceptance" already; in live mode the test creates its own
+// prefixed one first.
 func TestAccDirectoryIntegrationResource_conflictAndValidation(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
+	if m.live {
+		if _, err := testAdminClient(t, m).DirectoryIntegrations.Create(t.Context(),
+			admin.CreateDirectoryIntegrationRequest{Name: m.name("Acceptance"), IdentityProvider: "okta"}); err != nil {
+			t.Fatalf("creating the directory integration to conflict with: %v", err)
+		}
+	}
+	taken := regexp.QuoteMeta(m.name("acceptance"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
 		Steps: []resource.TestStep{
 			{
 				Config:      directoryIntegrationConfig(m, "acceptance", "okta"),
-				ExpectError: regexp.MustCompile(`(?s)409.*already exists.*terraform import secureaccess_directory_integration.<name>\s+"name=acceptance".*id = "name=acceptance"`),
+				ExpectError: regexp.MustCompile(`(?s)409.*already exists.*terraform import secureaccess_directory_integration.<name>\s+"name=` + taken + `".*id = "name=` + taken + `"`),
 			},
 			{
 				Config:      directoryIntegrationConfig(m, "OKTA Integration", "azure"),

@@ -16,6 +16,7 @@ import (
 // missing admin credentials or SCIM token at the first object that needs
 // them, plain http to a remote host, and a malformed base_url.
 func TestAccProvider_configurationErrors(t *testing.T) {
+	testAccMockOnly(t, "it asserts that the mock received no request at all")
 	m := newTestMock(t)
 	directory := `
 resource "secureaccess_directory_integration" "okta" {
@@ -78,10 +79,10 @@ provider "secureaccess" {
 
 // TestAccProvider_tokenDrift regenerates the provisioning token behind
 // Terraform's back: the next plan creates a new token, and after the apply
-// the mock rejects both the old token and the one generated elsewhere.
+// the service rejects both the old token and the one generated elsewhere.
 func TestAccProvider_tokenDrift(t *testing.T) {
-	m := newTestMock(t)
-	var oldToken, elsewhere string
+	m := newAdminTestTarget(t)
+	var dirID, oldToken, elsewhere string
 	cfg := provisioningTokenConfig(m, "expires_in_days = 90")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -89,15 +90,12 @@ func TestAccProvider_tokenDrift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check:  resource.ComposeTestCheckFunc(checkTokenActive(t, m), captureAttr(provisioningTokenAddr, "token", &oldToken)),
+				Check: resource.ComposeTestCheckFunc(checkTokenActive(t, m), captureAttr(provisioningTokenAddr, "token", &oldToken),
+					captureAttr(provisioningTokenAddr, "directory_integration_id", &dirID)),
 			},
 			{
 				PreConfig: func() {
-					d, ok := m.Server.Store().DirectoryByName("OKTA Integration")
-					if !ok {
-						t.Fatal("the directory integration is not in the mock")
-					}
-					tok, err := testAdminClient(t, m).ProvisioningTokens.Generate(t.Context(), d.ID, nil)
+					tok, err := testAdminClient(t, m).ProvisioningTokens.Generate(t.Context(), dirID, nil)
 					if err != nil {
 						t.Fatalf("regenerating the token: %v", err)
 					}
@@ -127,6 +125,7 @@ func TestAccProvider_tokenDrift(t *testing.T) {
 // TestAccProvider_maxRetries: max_retries = 0 sends a request that gets a
 // 503 once, as documented, and max_retries = 1 sends it twice.
 func TestAccProvider_maxRetries(t *testing.T) {
+	testAccMockOnly(t, "it injects 503 faults into the mock and counts the requests")
 	for _, tt := range []struct {
 		maxRetries, wantRequests int
 	}{

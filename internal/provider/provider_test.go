@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,7 +42,9 @@ const (
 )
 
 // testMock is a fresh in-process mock Secure Access service for one test,
-// with one directory integration ("Acceptance", Okta) and its SCIM token.
+// with one directory integration ("Acceptance", Okta) and its SCIM token;
+// or, in live mode (acctest_test.go), the service of the environment, with
+// no Server and no DirectoryID.
 type testMock struct {
 	Server      *mockserver.Server
 	URL         string
@@ -53,6 +54,17 @@ type testMock struct {
 	// (SECUREACCESS_MOCK_STRICT): it refuses every filter but the ones
 	// Secure Access documents, as the real endpoint may.
 	Strict bool
+
+	// SCIMURL, ClientID and ClientSecret are the live service's; empty
+	// in mock mode (scimURL, clientID, clientSecret).
+	SCIMURL, ClientID, ClientSecret string
+	// Prefix starts the name of every object the test creates: empty in
+	// mock mode, unique to the test in live mode (name).
+	Prefix string
+	// directURL is the mock's own URL when recordSCIMRequests put a proxy
+	// in front of it: the checks' clients bypass the proxy.
+	directURL string
+	live      bool
 }
 
 // envMockStrict, set to 1 (make testacc-strict), starts every test's mock in
@@ -78,6 +90,7 @@ func mockStrict(t *testing.T) bool {
 // in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
+	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults or clock)")
 	strict := mockStrict(t)
 	srv := mockserver.New(mockserver.Options{
 		ClientID:      testClientID,
@@ -119,28 +132,34 @@ func (m *testMock) strictRefuses(step resource.TestStep, summary string) resourc
 	return resource.TestStep{PreConfig: step.PreConfig, Config: step.Config, ExpectError: refusedFilterError(summary)}
 }
 
-// providerConfig is a provider block with every credential for this mock.
+// providerConfig is a provider block with every credential for this mock
+// (in live mode, those the environment sets).
 func (m *testMock) providerConfig() string {
-	return fmt.Sprintf(`
-provider "secureaccess" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
-  scim_token    = %q
-  max_retries   = 2
-}
-`, m.URL, testClientID, testClientSecret, m.SCIMToken)
+	return "\nprovider \"secureaccess\" {\n" + m.providerArgs(true) + "  max_retries   = 2\n}\n"
 }
 
 // adminProviderConfig is a provider block with only the admin API key.
 func (m *testMock) adminProviderConfig() string {
-	return fmt.Sprintf(`
-provider "secureaccess" {
-  base_url      = %q
-  client_id     = %q
-  client_secret = %q
+	return "\nprovider \"secureaccess\" {\n" + m.providerArgs(false) + "}\n"
 }
-`, m.URL, testClientID, testClientSecret)
+
+// providerArgs are the provider block's URLs and credentials, the SCIM
+// ones when withSCIM; empty ones are left out.
+func (m *testMock) providerArgs(withSCIM bool) string {
+	var b strings.Builder
+	arg := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "  %-13s = %q\n", name, value)
+		}
+	}
+	arg("base_url", m.URL)
+	arg("client_id", m.clientID())
+	arg("client_secret", m.clientSecret())
+	if withSCIM {
+		arg("scim_url", m.SCIMURL)
+		arg("scim_token", m.SCIMToken)
+	}
+	return b.String()
 }
 
 // scim is the SCIM store of the bootstrapped directory, to assert on.
@@ -157,8 +176,11 @@ func (m *testMock) scim(t *testing.T) *scimsp.Store {
 var rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
 // directoryIntegrationConfig is a directory integration with the admin
-// provider block of m.
+// provider block of m; a non-empty name gets the test's prefix.
 func directoryIntegrationConfig(m *testMock, name, idp string) string {
+	if name != "" {
+		name = m.name(name)
+	}
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
   name              = %q
@@ -182,11 +204,9 @@ const provisioningTokenAddr = "secureaccess_provisioning_token.okta"
 // behind Terraform's back.
 func testAdminClient(t *testing.T, m *testMock) *admin.Client {
 	t.Helper()
-	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: testClientSecret}
-	cfg.RateLimit = math.Inf(1)
-	c, err := admin.NewClient(cfg)
+	c, err := m.adminClient()
 	if err != nil {
-		t.Fatalf("admin.NewClient: %v", err)
+		t.Fatal(err)
 	}
 	return c
 }
@@ -194,7 +214,7 @@ func testAdminClient(t *testing.T, m *testMock) *admin.Client {
 // checkSCIMToken reports an error unless a SCIM request with token gets
 // the wanted outcome from the mock: accepted, or rejected with 401.
 func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted bool) error {
-	c, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: token, Config: transport.Config{MaxRetries: -1}})
+	c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: token, Config: transport.Config{MaxRetries: -1}})
 	if err != nil {
 		return fmt.Errorf("scim.NewClient: %w", err)
 	}
@@ -215,7 +235,7 @@ func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted
 func provisioningTokenConfig(m *testMock, tokenArgs string) string {
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
+  name              = %q
   identity_provider = "okta"
 }
 
@@ -223,7 +243,7 @@ resource "secureaccess_provisioning_token" "okta" {
   directory_integration_id = secureaccess_directory_integration.okta.id
   %s
 }
-`, tokenArgs)
+`, m.name("OKTA Integration"), tokenArgs)
 }
 
 // captureAttr stores an attribute of a resource in the state into *dst.
@@ -234,30 +254,47 @@ func captureAttr(addr, attr string, dst *string) resource.TestCheckFunc {
 	}
 }
 
-// checkTokenActive checks that the token in state is the directory's active
-// one in the mock and that the mock accepts its secret.
+// checkTokenActive checks, through the admin API, that the token in state
+// is the directory's active one, and that the SCIM API accepts its secret.
 func checkTokenActive(t *testing.T, m *testMock) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources[provisioningTokenAddr]
 		if !ok {
 			return fmt.Errorf("%s not in state", provisioningTokenAddr)
 		}
-		d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"])
-		if !ok || d.Token == nil || d.Token.ID != rs.Primary.ID {
-			return fmt.Errorf("the mock's active token of the directory is %+v, want %s", d.Token, rs.Primary.ID)
+		c, err := m.adminClient()
+		if err != nil {
+			return err
+		}
+		md, err := c.ProvisioningTokens.Get(t.Context(), rs.Primary.Attributes["directory_integration_id"])
+		if err != nil {
+			return fmt.Errorf("the active token of the directory: %w", err)
+		}
+		if md.ID != rs.Primary.ID {
+			return fmt.Errorf("the active token of the directory is %s, want %s", md.ID, rs.Primary.ID)
 		}
 		return checkSCIMToken(t.Context(), m, rs.Primary.Attributes["token"], true)
 	}
 }
 
-// checkTokensRevoked asks the mock that no token in the state is active.
+// checkTokensRevoked asks the admin API that no token in the state is
+// active.
 func checkTokensRevoked(m *testMock) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
+		c, err := m.adminClient()
+		if err != nil {
+			return err
+		}
 		for _, rs := range s.RootModule().Resources {
 			if rs.Type != "secureaccess_provisioning_token" {
 				continue
 			}
-			if d, ok := m.Server.Store().Directory(rs.Primary.Attributes["directory_integration_id"]); ok && d.Token != nil && d.Token.ID == rs.Primary.ID {
+			md, err := c.ProvisioningTokens.Get(context.Background(), rs.Primary.Attributes["directory_integration_id"])
+			switch {
+			case errors.Is(err, transport.ErrNotFound):
+			case err != nil:
+				return fmt.Errorf("the active token of directory %s: %w", rs.Primary.Attributes["directory_integration_id"], err)
+			case md.ID == rs.Primary.ID:
 				return fmt.Errorf("provisioning token %s is still active", rs.Primary.ID)
 			}
 		}
@@ -291,9 +328,14 @@ type scimRequestLog struct {
 
 // recordSCIMRequests puts a recording proxy in front of the mock: the
 // provider configurations of m use it from now on.
+// In live mode there is no mock to put it in front of: the log stays
+// empty, and the tests check it in mock mode only (mockCheck).
 func recordSCIMRequests(t *testing.T, m *testMock) *scimRequestLog {
 	t.Helper()
 	l := &scimRequestLog{}
+	if m.live {
+		return l
+	}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, scimPath) {
 			l.mu.Lock()
@@ -303,6 +345,7 @@ func recordSCIMRequests(t *testing.T, m *testMock) *scimRequestLog {
 		m.Server.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
+	m.directURL = m.URL
 	m.URL = ts.URL
 	return l
 }
@@ -338,26 +381,37 @@ func (l *scimRequestLog) matching(prefix string) []string {
 	return out
 }
 
-// seedGroupUsers stores n users in the mock's directory, behind
-// Terraform's back, and returns their sorted IDs.
+// seedGroupUsers creates n users (member000@example.com and so on, with
+// the test's prefix) behind Terraform's back and returns their sorted IDs.
+// In mock mode they go straight into the store, so that seeding counts as
+// no request; in live mode through the SCIM API.
 func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		u, err := m.scim(t).CreateUser(scimsp.User{UserName: fmt.Sprintf("member%03d@example.com", i), Active: new(true)})
-		if err != nil {
-			t.Fatalf("seeding user %d: %v", i, err)
-		}
-		ids[i] = u.ID
+		ids[i] = seedUser(t, m, scimsp.User{UserName: m.name(fmt.Sprintf("member%03d@example.com", i)), Active: new(true)}).ID
 	}
 	slices.Sort(ids)
 	return ids
 }
 
-// seedGroup stores a group with the given members in the mock's directory.
+// seedGroup creates a group with the given members behind Terraform's back
+// (name gets the test's prefix), like seedGroupUsers.
 func seedGroup(t *testing.T, m *testMock, name string, members ...string) string {
 	t.Helper()
-	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
+	name = m.name(name)
+	if !m.live {
+		g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
+		if err != nil {
+			t.Fatalf("seeding group %q: %v", name, err)
+		}
+		return g.ID
+	}
+	g := &scim.Group{DisplayName: name}
+	for _, id := range members {
+		g.Members = append(g.Members, scim.Member{Value: id})
+	}
+	g, err := m.mustSCIMClient(t).Groups.Create(t.Context(), g)
 	if err != nil {
 		t.Fatalf("seeding group %q: %v", name, err)
 	}
@@ -392,10 +446,23 @@ func checkRequestCounts(m *testMock, want map[string]int) resource.TestCheckFunc
 // cmpEmptyEqual treats nil and empty slices as equal.
 var cmpEmptyEqual = cmp.FilterValues(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
 
-// checkGroupMembers compares a group's members in the mock with want.
+// checkGroupMembers compares a group's members, read through the SCIM
+// API, with want.
 func checkGroupMembers(t *testing.T, m *testMock, groupID *string, want []string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := m.scim(t).GroupMembers(*groupID)
+		c, err := m.scimClient()
+		if err != nil {
+			return err
+		}
+		g, err := c.Groups.Get(t.Context(), *groupID, nil)
+		if err != nil {
+			return fmt.Errorf("reading group %s: %w", *groupID, err)
+		}
+		var got []string
+		for _, mem := range g.Members {
+			got = append(got, mem.Value)
+		}
+		slices.Sort(got)
 		if diff := cmp.Diff(want, got, cmpEmptyEqual); diff != "" {
 			return fmt.Errorf("members of group %s mismatch (-want +got):\n%s", *groupID, diff)
 		}
@@ -403,12 +470,22 @@ func checkGroupMembers(t *testing.T, m *testMock, groupID *string, want []string
 	}
 }
 
-// checkSCIMGroupsDestroyed checks that the mock holds no group named in names.
+// checkSCIMGroupsDestroyed asks the SCIM API that no group named in names
+// (with the test's prefix) is left.
 func checkSCIMGroupsDestroyed(t *testing.T, m *testMock, names ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
+		c, err := m.scimClient()
+		if err != nil {
+			return err
+		}
 		for _, name := range names {
-			if g, ok := m.scim(t).GroupByDisplayName(name); ok {
-				return fmt.Errorf("group %q (%s) still exists", name, g.ID)
+			g, err := c.Groups.GetByDisplayName(t.Context(), m.name(name))
+			switch {
+			case errors.Is(err, transport.ErrNotFound):
+			case err != nil:
+				return fmt.Errorf("looking up group %q: %w", m.name(name), err)
+			default:
+				return fmt.Errorf("group %q (%s) still exists", m.name(name), g.ID)
 			}
 		}
 		return nil
@@ -443,30 +520,49 @@ var fullStoreUser = scimsp.User{
 	AuthName:       "jdoe",
 }
 
-// checkSCIMUsersDestroyed checks that no user of the state is left in the
-// mock.
+// checkSCIMUsersDestroyed asks the SCIM API that no user of the state is
+// left.
 func checkSCIMUsersDestroyed(t *testing.T, m *testMock) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
+		c, err := m.scimClient()
+		if err != nil {
+			return err
+		}
 		for addr, rs := range s.RootModule().Resources {
 			if rs.Type != "secureaccess_scim_user" {
 				continue
 			}
-			if _, ok := m.scim(t).User(rs.Primary.ID); ok {
-				return fmt.Errorf("%s (%s) still exists in the mock", addr, rs.Primary.ID)
+			_, err := c.Users.Get(t.Context(), rs.Primary.ID, nil)
+			switch {
+			case errors.Is(err, transport.ErrNotFound):
+			case err != nil:
+				return fmt.Errorf("reading %s (%s): %w", addr, rs.Primary.ID, err)
+			default:
+				return fmt.Errorf("%s (%s) still exists", addr, rs.Primary.ID)
 			}
 		}
 		return nil
 	}
 }
 
-// seedUser stores a user in the mock directly and returns it.
+// seedUser creates a user behind Terraform's back and returns it; u's
+// names must already carry the test's prefix. In mock mode it goes
+// straight into the store, so that seeding counts as no request; in live
+// mode through the SCIM API.
 func seedUser(t *testing.T, m *testMock, u scimsp.User) scimsp.User {
 	t.Helper()
-	u, err := m.scim(t).CreateUser(u)
+	if !m.live {
+		u, err := m.scim(t).CreateUser(u)
+		if err != nil {
+			t.Fatalf("seeding user %q: %v", u.UserName, err)
+		}
+		return u
+	}
+	got, err := m.mustSCIMClient(t).Users.Create(t.Context(), userToSCIM(u))
 	if err != nil {
 		t.Fatalf("seeding user %q: %v", u.UserName, err)
 	}
-	return u
+	return userFromSCIM(got)
 }
 
 // scimUserState is a known value check on an attribute of scimUserAddr.

@@ -22,6 +22,7 @@ import (
 func unknownTokenServer(t *testing.T, deferralAllowed bool) (tfprotov6.ProviderServer, *testMock, *tfprotov6.GetProviderSchemaResponse) {
 	t.Helper()
 	ctx := t.Context()
+	testAccMockOnly(t, "it asserts that the mock received no request at all")
 	m := newTestMock(t)
 	srv := providerserver.NewProtocol6(New("test")())()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})

@@ -284,7 +284,7 @@ func TestProvisioningTokenResourceModifyPlan(t *testing.T) {
 }
 
 func TestAccProvisioningTokenResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkTokensRevoked(m),
@@ -300,12 +300,10 @@ func TestAccProvisioningTokenResource_basic(t *testing.T) {
 					statecheck.ExpectSensitiveValue(provisioningTokenAddr, tfjsonpath.New("token")),
 				},
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: tfresource.ComposeTestCheckFunc(checkTokenActive(t, m), func(*terraform.State) error {
-					if n := m.Server.Stats().Count("POST /admin/v2/directoryIntegrations/{id}/provisioningToken"); n != 1 {
-						return fmt.Errorf("%d token requests, want 1", n)
-					}
-					return nil
-				}),
+				Check: tfresource.ComposeTestCheckFunc(
+					checkAdminRequestCount(m, "POST /admin/v2/directoryIntegrations/{id}/provisioningToken", 1),
+					checkTokenActive(t, m),
+				),
 			},
 			{
 				ResourceName: provisioningTokenAddr,
@@ -324,7 +322,7 @@ func TestAccProvisioningTokenResource_basic(t *testing.T) {
 // rotation planned when the token expires soon, an in-place change
 // otherwise) and rotation_triggers (a new token when they change).
 func TestAccProvisioningTokenResource_update(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	var first, second string
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -379,7 +377,7 @@ func TestAccProvisioningTokenResource_update(t *testing.T) {
 }
 
 func TestAccProvisioningTokenResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkTokensRevoked(m),
@@ -400,7 +398,7 @@ func TestAccProvisioningTokenResource_disappears(t *testing.T) {
 }
 
 func TestAccProvisioningTokenResource_validation(t *testing.T) {
-	m := newTestMock(t)
+	m := newAdminTestTarget(t)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{

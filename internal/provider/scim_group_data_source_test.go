@@ -57,13 +57,10 @@ func TestSCIMGroupDataSourceModelFromAPI(t *testing.T) {
 }
 
 func TestAccSCIMGroupDataSource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	log := recordSCIMRequests(t, m)
 	users := seedGroupUsers(t, m, 2)
-	g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users", ExternalID: "00g1okta", Members: users})
-	if err != nil {
-		t.Fatalf("seeding the group: %v", err)
-	}
+	g := seedGroupExternal(t, m, "OKTA - Secure Access Users", "00g1okta", users)
 	seedGroup(t, m, "Other")
 	config := func(body string) string { return m.providerConfig() + body }
 	resource.ParallelTest(t, resource.TestCase{
@@ -73,16 +70,16 @@ func TestAccSCIMGroupDataSource_basic(t *testing.T) {
 				Config: config(fmt.Sprintf(`
 data "secureaccess_scim_group" "g" {
   id           = %q
-  display_name = "Other"
+  display_name = %q
 }
-`, g.ID)),
+`, g.ID, m.name("Other"))),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
 			},
 			{
-				Config:      config(`data "secureaccess_scim_group" "g" { display_name = "Nobody" }`),
+				Config:      config(fmt.Sprintf(`data "secureaccess_scim_group" "g" { display_name = %q }`, m.name("Nobody"))),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM Group.*"Nobody": no group has this display name`),
+				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM Group.*"` + regexp.QuoteMeta(m.name("Nobody")) + `":\s+no\s+group\s+has\s+this\s+display\s+name`),
 			},
 			{
 				PreConfig: log.reset,
@@ -92,20 +89,20 @@ data "secureaccess_scim_group" "by_id" {
 }
 
 data "secureaccess_scim_group" "by_name" {
-  display_name    = "okta - secure access users"
+  display_name    = %q
   include_members = true
 }
-`, g.ID)),
+`, g.ID, m.name("okta - secure access users"))),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("display_name"), knownvalue.StringExact("OKTA - Secure Access Users")),
-					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("external_id"), knownvalue.StringExact("00g1okta")),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("display_name"), knownvalue.StringExact(m.name("OKTA - Secure Access Users"))),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("external_id"), knownvalue.StringExact(m.name("00g1okta"))),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("member_ids"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("id"), knownvalue.StringExact(g.ID)),
-					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("display_name"), knownvalue.StringExact("OKTA - Secure Access Users")),
+					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("display_name"), knownvalue.StringExact(m.name("OKTA - Secure Access Users"))),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_name", tfjsonpath.New("member_ids"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(sortedCopy(users[:2])[0]), knownvalue.StringExact(sortedCopy(users[:2])[1])})),
 				},
-				Check: func(*terraform.State) error {
+				Check: m.mockCheck(func(*terraform.State) error {
 					reads := log.matching("GET /Groups/" + g.ID)
 					if len(reads) == 0 {
 						return fmt.Errorf("no read of group %s recorded", g.ID)
@@ -116,10 +113,33 @@ data "secureaccess_scim_group" "by_name" {
 						}
 					}
 					return nil
-				},
+				}),
 			},
 		},
 	})
+}
+
+// seedGroupExternal is seedGroup with an external ID (which gets the
+// test's prefix too); it returns the group's ID and names.
+func seedGroupExternal(t *testing.T, m *testMock, name, externalID string, members []string) scimsp.Group {
+	t.Helper()
+	name, externalID = m.name(name), m.name(externalID)
+	if !m.live {
+		g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, ExternalID: externalID, Members: members})
+		if err != nil {
+			t.Fatalf("seeding group %q: %v", name, err)
+		}
+		return g
+	}
+	g := &scim.Group{DisplayName: name, ExternalID: &externalID}
+	for _, id := range members {
+		g.Members = append(g.Members, scim.Member{Value: id})
+	}
+	g, err := m.mustSCIMClient(t).Groups.Create(t.Context(), g)
+	if err != nil {
+		t.Fatalf("seeding group %q: %v", name, err)
+	}
+	return scimsp.Group{ID: g.ID, DisplayName: g.DisplayName, ExternalID: externalID}
 }
 
 // TestAccSCIMGroupDataSource_filterInjection looks a group up by a
@@ -127,7 +147,7 @@ data "secureaccess_scim_group" "by_name" {
 // import by natural key: each must find that group only, not the one seeded
 // first that a naive, unescaped filter would match.
 func TestAccSCIMGroupDataSource_filterInjection(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	seedGroup(t, m, "Engineering")
 	const evil = `a\b" or displayName pr or displayName eq "c`
 	targetID := seedGroup(t, m, evil)
@@ -149,7 +169,7 @@ import {
 resource "secureaccess_scim_group" "evil" {
   display_name = %[1]s
 }
-`, strconv.Quote(evil), strconv.Quote(groupImportKey+"="+evil)),
+`, strconv.Quote(m.name(evil)), strconv.Quote(groupImportKey+"="+m.name(evil))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.evil", tfjsonpath.New("id"), knownvalue.StringExact(targetID)),
 					statecheck.ExpectKnownValue("secureaccess_scim_group.evil", tfjsonpath.New("id"), knownvalue.StringExact(targetID)),

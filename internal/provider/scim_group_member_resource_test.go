@@ -84,11 +84,20 @@ resource "secureaccess_scim_group_member" "jane" {
 `, groupID, userID)
 }
 
-// checkNotMember checks that the mock's group does not have the user.
+// checkNotMember checks, through the SCIM API, that the group does not
+// have the user.
 func checkNotMember(t *testing.T, m *testMock, groupID, userID string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, id := range m.scim(t).GroupMembers(groupID) {
-			if id == userID {
+		c, err := m.scimClient()
+		if err != nil {
+			return err
+		}
+		g, err := c.Groups.Get(t.Context(), groupID, nil)
+		if err != nil {
+			return fmt.Errorf("reading group %s: %w", groupID, err)
+		}
+		for _, mem := range g.Members {
+			if mem.Value == userID {
 				return fmt.Errorf("user %s is still a member of group %s", userID, groupID)
 			}
 		}
@@ -97,7 +106,7 @@ func checkNotMember(t *testing.T, m *testMock, groupID, userID string) resource.
 }
 
 func TestAccSCIMGroupMemberResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	users := seedGroupUsers(t, m, 3)
 	groupID := seedGroup(t, m, "OKTA - Secure Access Users", users[2]) // a member the IdP added
 	resource.ParallelTest(t, resource.TestCase{
@@ -138,7 +147,7 @@ func TestAccSCIMGroupMemberResource_basic(t *testing.T) {
 }
 
 func TestAccSCIMGroupMemberResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	users := seedGroupUsers(t, m, 1)
 	groupID := seedGroup(t, m, "Sales")
 	resource.ParallelTest(t, resource.TestCase{
@@ -152,7 +161,7 @@ func TestAccSCIMGroupMemberResource_disappears(t *testing.T) {
 			{
 				Config: scimGroupMemberConfig(m, groupID, users[0]),
 				Check: func(*terraform.State) error {
-					c, err := scim.NewClient(scim.Config{URL: m.URL + scimPath, Token: m.SCIMToken})
+					c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: m.SCIMToken})
 					if err != nil {
 						return err
 					}
@@ -195,9 +204,10 @@ func TestAccSCIMGroupMemberResource_groupDisappears(t *testing.T) {
 // TestAccSCIMGroupMemberResource_concurrent adds 30 members to one group at
 // once, then checks that refreshing them costs 30 reads of the group's
 // member list only (GET /Groups/{id}?attributes=members) and no query with
-// a filter, which Secure Access may refuse.
+// a filter, which Secure Access may refuse (in mock mode: a live run
+// checks the members and the empty plan only).
 func TestAccSCIMGroupMemberResource_concurrent(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	log := recordSCIMRequests(t, m)
 	users := seedGroupUsers(t, m, 30)
 	groupID := seedGroup(t, m, "OKTA - Secure Access Users")
@@ -220,12 +230,12 @@ resource "secureaccess_scim_group_member" "all" {
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkGroupMembers(t, m, &groupID, users),
-					checkRequestCounts(m, map[string]int{statsPatchGroup: 30}),
+					m.mockCheck(checkRequestCounts(m, map[string]int{statsPatchGroup: 30})),
 				),
 			},
 			{
 				PreConfig: func() {
-					m.Server.ResetStats()
+					m.resetStats()
 					log.reset()
 				},
 				Config: config,
@@ -233,15 +243,15 @@ resource "secureaccess_scim_group_member" "all" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 30, statsListGroups: 0, statsPatchGroup: 0}),
-					func(*terraform.State) error {
+					m.mockCheck(checkRequestCounts(m, map[string]int{statsGetGroup: 30, statsListGroups: 0, statsPatchGroup: 0})),
+					m.mockCheck(func(*terraform.State) error {
 						for _, line := range log.matching("GET /Groups") {
 							if line != "GET /Groups/"+groupID+"?attributes=members" {
 								return fmt.Errorf("refresh sent %q, want GET /Groups/%s?attributes=members", line, groupID)
 							}
 						}
 						return nil
-					},
+					}),
 				),
 			},
 		},

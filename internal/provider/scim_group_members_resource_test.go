@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -104,26 +103,26 @@ func TestSCIMGroupMembersResourceModelToAPI(t *testing.T) {
 
 // scimGroupMembersConfig manages the members of group groupRef (an HCL
 // expression) with the member_ids expression members, next to two group
-// resources.
+// resources (whose names get the test's prefix).
 func scimGroupMembersConfig(m *testMock, groupRef, members string) string {
 	return m.providerConfig() + fmt.Sprintf(`
 resource "secureaccess_scim_group" "okta_users" {
-  display_name = "OKTA - Secure Access Users"
+  display_name = %q
 }
 
 resource "secureaccess_scim_group" "contractors" {
-  display_name = "OKTA - Contractors"
+  display_name = %q
 }
 
 resource "secureaccess_scim_group_members" "okta_users" {
   group_id   = %s
   member_ids = %s
 }
-`, groupRef, members)
+`, m.name("OKTA - Secure Access Users"), m.name("OKTA - Contractors"), groupRef, members)
 }
 
 func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	users := seedGroupUsers(t, m, 3)
 	var groupID, contractorsID string
 	resource.ParallelTest(t, resource.TestCase{
@@ -205,86 +204,8 @@ func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
 	})
 }
 
-// TestAccSCIMGroupMembersResource_efficiency checks the request counts: a
-// 250-member set is created with one read and 3 PATCHes (taking over the
-// group, whose one foreign member is removed in the same requests), a delta
-// of k changes costs ⌈k/100⌉ PATCHes, and destroy removes only the members
-// in state.
-func TestAccSCIMGroupMembersResource_efficiency(t *testing.T) {
-	m := newTestMock(t)
-	log := recordSCIMRequests(t, m)
-	users := seedGroupUsers(t, m, 312)
-	foreign, lateForeign := users[310], users[311]
-	groupID := seedGroup(t, m, "OKTA - Secure Access Users", foreign)
-	config := func(members []string) string {
-		return m.providerConfig() + fmt.Sprintf(`
-resource "secureaccess_scim_group_members" "okta_users" {
-  group_id   = %q
-  member_ids = %s
-}
-`, groupID, hclStrings(members))
-	}
-	first := users[:250]
-	second := append(append([]string{}, users[60:250]...), users[250:310]...) // remove 60, add 60: 120 changes
-	third := append(append([]string{}, second[3:]...), users[:2]...)          // remove 3, add 2: 5 changes
-	resetStats := func() {
-		m.Server.ResetStats()
-		log.reset()
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkGroupMembers(t, m, &groupID, []string{lateForeign}),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: resetStats,
-				Config:    config(first),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsPatchGroup: 3, statsPutGroup: 0}),
-					checkGroupMembers(t, m, &groupID, first),
-				),
-			},
-			{
-				PreConfig: resetStats,
-				Config:    config(second),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimGroupMembersAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsPatchGroup: 2}),
-					// The PATCH answers leave the member list out.
-					log.expect("PATCH /Groups", func() []string {
-						return slices.Repeat([]string{"PATCH /Groups/" + groupID + "?excludedAttributes=members"}, 2)
-					}),
-					checkGroupMembers(t, m, &groupID, sortedCopy(second)),
-				),
-			},
-			{
-				PreConfig: resetStats,
-				Config:    config(third),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsPatchGroup: 1}),
-					checkGroupMembers(t, m, &groupID, sortedCopy(third)),
-				),
-			},
-			{
-				// A member added behind Terraform's back is drift to remove. The
-				// plan's refresh is not saved, so destroy (which does not refresh)
-				// removes only the members in state and leaves this one.
-				PreConfig: func() {
-					if err := m.scim(t).AddMembers(groupID, lateForeign); err != nil {
-						t.Fatalf("adding a member: %v", err)
-					}
-				},
-				Config:             config(third),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-		},
-	})
-}
-
 func TestAccSCIMGroupMembersResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	users := seedGroupUsers(t, m, 1)
 	groupID := seedGroup(t, m, "Sales")
 	config := func(groupID string) string {
@@ -305,8 +226,12 @@ resource "secureaccess_scim_group_members" "okta_users" {
 			{
 				Config: config(groupID),
 				Check: func(*terraform.State) error {
-					if !m.scim(t).DeleteGroup(groupID) {
-						return fmt.Errorf("group %s was not in the mock", groupID)
+					c, err := m.scimClient()
+					if err != nil {
+						return err
+					}
+					if err := c.Groups.Delete(t.Context(), groupID); err != nil {
+						return fmt.Errorf("deleting group %s behind Terraform's back: %w", groupID, err)
 					}
 					return nil
 				},

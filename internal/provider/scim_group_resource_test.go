@@ -88,10 +88,16 @@ func TestSCIMGroupResourceModelToAPI(t *testing.T) {
 	}
 }
 
+// scimGroupConfig is the provider block plus a
+// secureaccess_scim_group.okta_users; a non-empty display name and
+// external ID get the test's prefix.
 func scimGroupConfig(m *testMock, displayName, externalID string) string {
 	ext := ""
 	if externalID != "" {
-		ext = fmt.Sprintf("external_id = %q", externalID)
+		ext = fmt.Sprintf("external_id = %q", m.name(externalID))
+	}
+	if displayName != "" {
+		displayName = m.name(displayName)
 	}
 	return m.providerConfig() + fmt.Sprintf(`
 resource "secureaccess_scim_group" "okta_users" {
@@ -101,21 +107,50 @@ resource "secureaccess_scim_group" "okta_users" {
 `, displayName, ext)
 }
 
-// addMembersAndReset adds members to the group behind Terraform's back, as
-// an IdP would, then forgets the requests seen so far.
+// addMembersAndReset adds members to the group behind Terraform's back
+// through the SCIM API, as an IdP would, then forgets the requests seen so
+// far.
 func addMembersAndReset(t *testing.T, m *testMock, log *scimRequestLog, groupID *string, members []string) func() {
 	return func() {
-		if err := m.scim(t).AddMembers(*groupID, members...); err != nil {
+		if err := m.mustSCIMClient(t).Groups.AddMembers(t.Context(), *groupID, members); err != nil {
 			t.Fatalf("seeding members: %v", err)
 		}
-		m.Server.ResetStats()
+		m.resetStats()
 		log.reset()
 	}
 }
 
+// checkSCIMGroup compares the display name and external ID of the group
+// with the id in *groupID, read through the SCIM API, with want's (which
+// get the test's prefix when not empty).
+func checkSCIMGroup(t *testing.T, m *testMock, groupID *string, wantName, wantExternalID string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, err := m.scimClient()
+		if err != nil {
+			return err
+		}
+		g, err := c.Groups.Get(t.Context(), *groupID, &scim.GetOptions{ExcludedAttributes: []string{"members"}})
+		if err != nil {
+			return fmt.Errorf("reading group %s: %w", *groupID, err)
+		}
+		ext := ""
+		if g.ExternalID != nil {
+			ext = *g.ExternalID
+		}
+		if wantExternalID != "" {
+			wantExternalID = m.name(wantExternalID)
+		}
+		if g.DisplayName != m.name(wantName) || ext != wantExternalID {
+			return fmt.Errorf("group %s is %q (externalId %q), want %q (%q)", *groupID, g.DisplayName, ext, m.name(wantName), wantExternalID)
+		}
+		return nil
+	}
+}
+
 func TestAccSCIMGroupResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	const name = "OKTA - Secure Access Users"
+	var groupID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, name),
@@ -124,41 +159,34 @@ func TestAccSCIMGroupResource_basic(t *testing.T) {
 				Config: scimGroupConfig(m, name, "00g1okta"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("external_id"), knownvalue.StringExact("00g1okta")),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(m.name(name))),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("external_id"), knownvalue.StringExact(m.name("00g1okta"))),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(s *terraform.State) error {
-					id, err := stateAttr(s, scimGroupAddr, "id")
-					if err != nil {
-						return err
-					}
-					g, ok := m.scim(t).Group(id)
-					if !ok || g.DisplayName != name || g.ExternalID != "00g1okta" {
-						return fmt.Errorf("group in the mock = %+v, %t", g, ok)
-					}
-					return nil
-				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(scimGroupAddr, "id", &groupID),
+					checkSCIMGroup(t, m, &groupID, name, "00g1okta"),
+				),
 			},
 			{ResourceName: scimGroupAddr, ImportState: true, ImportStateVerify: true},
 			{
 				ResourceName:      scimGroupAddr,
 				ImportState:       true,
-				ImportStateId:     "display_name=okta - secure access USERS", // the service compares names without case
+				ImportStateId:     "display_name=" + m.name("okta - secure access USERS"), // the service compares names without case
 				ImportStateVerify: true,
 			},
 			{
 				ResourceName:  scimGroupAddr,
 				ImportState:   true,
-				ImportStateId: "display_name=Nobody",
-				ExpectError:   regexp.MustCompile(`(?s)"Nobody": no group has this display name.*secureaccess_scim_groups`),
+				ImportStateId: "display_name=" + m.name("Nobody"),
+				ExpectError:   regexp.MustCompile(`(?s)"` + regexp.QuoteMeta(m.name("Nobody")) + `":\s+no\s+group\s+has\s+this\s+display\s+name.*secureaccess_scim_groups`),
 			},
 		},
 	})
 }
 
 func TestAccSCIMGroupResource_update(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	log := recordSCIMRequests(t, m)
 	members := seedGroupUsers(t, m, 2)
 	var groupID string
@@ -186,20 +214,16 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Platform Engineering")),
+					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(m.name("Platform Engineering"))),
 					statecheck.ExpectKnownValue(scimGroupAddr, tfjsonpath.New("external_id"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr(scimGroupAddr, "id", &groupID),
-					checkRequestCounts(m, map[string]int{statsPatchGroup: 1, statsPutGroup: 0}),
+					// The counts first: the other checks send requests.
+					m.mockCheck(checkRequestCounts(m, map[string]int{statsPatchGroup: 1, statsPutGroup: 0})),
 					checkGroupMembers(t, m, &groupID, members),
-					log.expect("PATCH /Groups", func() []string { return []string{"PATCH /Groups/" + groupID + "?excludedAttributes=members"} }),
-					func(*terraform.State) error {
-						if g, _ := m.scim(t).Group(groupID); g.DisplayName != "Platform Engineering" || g.ExternalID != "" {
-							return fmt.Errorf("group in the mock = %+v", g)
-						}
-						return nil
-					},
+					m.mockCheck(log.expect("PATCH /Groups", func() []string { return []string{"PATCH /Groups/" + groupID + "?excludedAttributes=members"} })),
+					checkSCIMGroup(t, m, &groupID, "Platform Engineering", ""),
 				),
 			},
 		},
@@ -207,7 +231,7 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 }
 
 func TestAccSCIMGroupResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Sales"),
@@ -219,43 +243,16 @@ func TestAccSCIMGroupResource_disappears(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if !m.scim(t).DeleteGroup(id) {
-						return fmt.Errorf("group %s was not in the mock", id)
+					c, err := m.scimClient()
+					if err != nil {
+						return err
+					}
+					if err := c.Groups.Delete(t.Context(), id); err != nil {
+						return fmt.Errorf("deleting group %s behind Terraform's back: %w", id, err)
 					}
 					return nil
 				},
 				ExpectNonEmptyPlan: true,
-			},
-		},
-	})
-}
-
-// TestAccSCIMGroupResource_refreshSkipsMembers checks that refreshing a group
-// with 50 members (added behind Terraform's back, as an IdP would) costs one
-// GET that asks the service to leave the members out.
-func TestAccSCIMGroupResource_refreshSkipsMembers(t *testing.T) {
-	m := newTestMock(t)
-	log := recordSCIMRequests(t, m)
-	members := seedGroupUsers(t, m, 50)
-	var groupID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Big Group"),
-		Steps: []resource.TestStep{
-			{
-				Config: scimGroupConfig(m, "Big Group", ""),
-				Check:  captureAttr(scimGroupAddr, "id", &groupID),
-			},
-			{
-				PreConfig: addMembersAndReset(t, m, log, &groupID, members),
-				Config:    scimGroupConfig(m, "Big Group", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsListGroups: 0, statsPatchGroup: 0, statsPutGroup: 0}),
-					log.expect("GET /Groups", func() []string { return []string{"GET /Groups/" + groupID + "?excludedAttributes=members"} }),
-				),
 			},
 		},
 	})

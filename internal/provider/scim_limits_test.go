@@ -26,7 +26,8 @@ func lengthError(attr string, limit int) *regexp.Regexp {
 // mock's too) fails at plan with an error naming the attribute and the
 // limit, and that the limit counts characters, not bytes.
 func TestAccSCIMUserResource_tooLong(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
+	m.Prefix = "" // plan only, nothing is created; the limits count the whole value
 	over := func(n int) string { return strings.Repeat("é", n+1) }
 	steps := []struct {
 		attr  string
@@ -64,7 +65,8 @@ func TestAccSCIMUserResource_tooLong(t *testing.T) {
 // TestAccSCIMGroupResource_tooLong is TestAccSCIMUserResource_tooLong for
 // secureaccess_scim_group.
 func TestAccSCIMGroupResource_tooLong(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
+	m.Prefix = "" // plan only, nothing is created; the limits count the whole value
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -15,9 +15,9 @@ import (
 )
 
 func TestAccSCIMUserDataSource_basic(t *testing.T) {
-	m := newTestMock(t)
-	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: new(true)})
-	jane := seedUser(t, m, fullStoreUser)
+	m := newTestTarget(t)
+	seedUser(t, m, m.user(scimsp.User{UserName: "john.smith@example.com", Active: new(true)}))
+	jane := seedUser(t, m, m.user(fullStoreUser))
 	byID, byName := "data.secureaccess_scim_user.by_id", "data.secureaccess_scim_user.by_name"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -29,13 +29,13 @@ data "secureaccess_scim_user" "by_id" {
 }
 
 data "secureaccess_scim_user" "by_name" {
-  user_name = "JANE.DOE@example.com"
+  user_name = %q
 }
-`, jane.ID),
+`, jane.ID, m.name("JANE.DOE@example.com")),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(byID, tfjsonpath.New("user_name"), knownvalue.StringExact("jane.doe@example.com")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("user_name"), knownvalue.StringExact(m.name("jane.doe@example.com"))),
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("display_name"), knownvalue.StringExact("Jane Doe")),
-					statecheck.ExpectKnownValue(byID, tfjsonpath.New("external_id"), knownvalue.StringExact("00u1abcd")),
+					statecheck.ExpectKnownValue(byID, tfjsonpath.New("external_id"), knownvalue.StringExact(m.name("00u1abcd"))),
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("name").AtMapKey("formatted"), knownvalue.StringExact("Ms. Jane Doe")),
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("emails"), knownvalue.ListExact([]knownvalue.Check{
@@ -50,7 +50,7 @@ data "secureaccess_scim_user" "by_name" {
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("auth_name"), knownvalue.StringExact("jdoe")),
 					statecheck.ExpectKnownValue(byName, tfjsonpath.New("id"), knownvalue.StringExact(jane.ID)),
 					// The configured letter case is kept: it names the same user.
-					statecheck.ExpectKnownValue(byName, tfjsonpath.New("user_name"), knownvalue.StringExact("JANE.DOE@example.com")),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("user_name"), knownvalue.StringExact(m.name("JANE.DOE@example.com"))),
 					statecheck.ExpectKnownValue(byName, tfjsonpath.New("display_name"), knownvalue.StringExact("Jane Doe")),
 				},
 			},
@@ -65,13 +65,13 @@ data "secureaccess_scim_user" "both" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*Exactly one of these attributes`),
 			},
 			{
-				Config: m.providerConfig() + `
+				Config: m.providerConfig() + fmt.Sprintf(`
 data "secureaccess_scim_user" "missing" {
-  user_name = "nobody@example.com"
+  user_name = %q
 }
-`,
+`, m.name("nobody@example.com")),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM User.*nobody@example\.com`),
+				ExpectError: regexp.MustCompile(`(?s)Error Reading SCIM User.*` + regexp.QuoteMeta(m.name("nobody@example.com"))),
 			},
 		},
 	})
@@ -81,9 +81,9 @@ data "secureaccess_scim_user" "missing" {
 // that would widen an unescaped filter to every user: the lookup by the
 // data source and the import by user_name must find that user only.
 func TestAccSCIMUserDataSource_filterInjection(t *testing.T) {
-	m := newTestMock(t)
-	seedUser(t, m, scimsp.User{UserName: "alice@example.com", Active: new(true)})
-	const evil = `a\b" or userName pr or userName eq "c`
+	m := newTestTarget(t)
+	seedUser(t, m, m.user(scimsp.User{UserName: "alice@example.com", Active: new(true)}))
+	evil := m.name(`a\b" or userName pr or userName eq "c`)
 	target := seedUser(t, m, scimsp.User{UserName: evil, Active: new(true)})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,20 +22,11 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
-// userRequests is the count of every SCIM user request, from the given
-// counts and zero for the others.
-func userRequests(counts map[string]int) map[string]int {
-	all := map[string]int{statsCreateUser: 0, statsListUsers: 0, statsGetUser: 0, statsReplaceUser: 0, statsPatchUser: 0, statsDeleteUser: 0}
-	for k, v := range counts {
-		all[k] = v
-	}
-	return all
-}
-
 // scimUserConfig is the provider block plus a secureaccess_scim_user.jane
-// with the given body.
+// with the given body, whose non-empty user_name and external_id get the
+// test's prefix.
 func scimUserConfig(m *testMock, body string) string {
-	return m.providerConfig() + "\nresource \"secureaccess_scim_user\" \"jane\" {\n" + body + "\n}\n"
+	return m.providerConfig() + "\nresource \"secureaccess_scim_user\" \"jane\" {\n" + m.prefixNames(body, "user_name", "external_id") + "\n}\n"
 }
 
 // fullUserBody sets every attribute of the resource.
@@ -60,30 +50,36 @@ const fullUserBody = `
   adopt_existing   = true
 `
 
-// ignoreServerFields leaves out what the mock assigns itself.
+// ignoreServerFields leaves out what the service assigns itself.
 var ignoreServerFields = cmpopts.IgnoreFields(scimsp.User{}, "ID", "IdentityID", "Created", "LastModified", "Version")
 
-// checkStoreUser compares the mock's user with the state's id with want,
-// apart from what the mock assigns itself.
+// checkStoreUser compares the user with the state's id, read through the
+// SCIM API, with want (whose user_name and external_id get the test's
+// prefix), apart from what the service assigns itself.
 func checkStoreUser(t *testing.T, m *testMock, want scimsp.User) resource.TestCheckFunc {
+	want = m.user(want)
 	return func(s *terraform.State) error {
 		id, err := stateAttr(s, scimUserAddr, "id")
 		if err != nil {
 			return err
 		}
-		got, ok := m.scim(t).User(id)
-		if !ok {
-			return fmt.Errorf("user %s is not in the mock", id)
+		c, err := m.scimClient()
+		if err != nil {
+			return err
 		}
-		if diff := cmp.Diff(want, got, ignoreServerFields, cmpopts.EquateEmpty()); diff != "" {
-			return fmt.Errorf("mock user mismatch (-want +got):\n%s", diff)
+		u, err := c.Users.Get(t.Context(), id, nil)
+		if err != nil {
+			return fmt.Errorf("reading user %s: %w", id, err)
+		}
+		if diff := cmp.Diff(want, userFromSCIM(u), ignoreServerFields, cmpopts.EquateEmpty()); diff != "" {
+			return fmt.Errorf("user mismatch (-want +got):\n%s", diff)
 		}
 		return nil
 	}
 }
 
 func TestAccSCIMUserResource_basic(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
@@ -92,9 +88,9 @@ func TestAccSCIMUserResource_basic(t *testing.T) {
 				Config: scimUserConfig(m, fullUserBody),
 				ConfigStateChecks: []statecheck.StateCheck{
 					scimUserState("id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					scimUserState("user_name", knownvalue.StringExact("jane.doe@example.com")),
+					scimUserState("user_name", knownvalue.StringExact(m.name("jane.doe@example.com"))),
 					scimUserState("display_name", knownvalue.StringExact("Jane Doe")),
-					scimUserState("external_id", knownvalue.StringExact("00u1abcd")),
+					scimUserState("external_id", knownvalue.StringExact(m.name("00u1abcd"))),
 					scimUserState("active", knownvalue.Bool(true)),
 					scimUserState("name", knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"given_name":  knownvalue.StringExact("Jane"),
@@ -136,7 +132,7 @@ func TestAccSCIMUserResource_basic(t *testing.T) {
 }
 
 func TestAccSCIMUserResource_update(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -168,7 +164,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(scimUserAddr, tfjsonpath.New("id")),
-					scimUserState("user_name", knownvalue.StringExact("jane.smith@example.com")),
+					scimUserState("user_name", knownvalue.StringExact(m.name("jane.smith@example.com"))),
 					scimUserState("name", knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"given_name":  knownvalue.Null(),
 						"family_name": knownvalue.StringExact("Smith"),
@@ -200,7 +196,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 			},
 			{
 				// The resource's own settings change without a request.
-				PreConfig: m.Server.ResetStats,
+				PreConfig: m.resetStats,
 				Config: scimUserConfig(m, `
   user_name      = "jane.smith@example.com"
   active         = false
@@ -210,39 +206,14 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{scimUserState("adopt_existing", knownvalue.Bool(true))},
-				Check:             checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1})),
-			},
-		},
-	})
-}
-
-func TestAccSCIMUserResource_requestCounts(t *testing.T) {
-	m := newTestMock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeTestCheckFunc(
-			checkSCIMUsersDestroyed(t, m),
-			checkRequestCounts(m, map[string]int{statsDeleteUser: 1, statsPatchUser: 0}),
-		),
-		Steps: []resource.TestStep{
-			{
-				// Create: one POST, no read after write.
-				PreConfig: m.Server.ResetStats,
-				Config:    scimUserConfig(m, fullUserBody),
-				Check:     checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1})),
-			},
-			{
-				// Refresh: one GET; update: one PUT, no read after write.
-				PreConfig: m.Server.ResetStats,
-				Config:    scimUserConfig(m, strings.Replace(fullUserBody, `"Jane Doe"`, `"Jane Q. Doe"`, 1)),
-				Check:     checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1, statsReplaceUser: 1})),
+				Check:             m.mockCheck(checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1}))),
 			},
 		},
 	})
 }
 
 func TestAccSCIMUserResource_import(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
@@ -258,21 +229,21 @@ func TestAccSCIMUserResource_import(t *testing.T) {
 				// The natural key, in another letter case.
 				ResourceName:      scimUserAddr,
 				ImportState:       true,
-				ImportStateId:     "user_name=JANE.DOE@EXAMPLE.COM",
+				ImportStateId:     "user_name=" + m.name("JANE.DOE@EXAMPLE.COM"),
 				ImportStateVerify: true,
 			},
 			{
 				ResourceName:  scimUserAddr,
 				ImportState:   true,
-				ImportStateId: "user_name=nobody@example.com",
-				ExpectError:   regexp.MustCompile(`(?s)Error Importing SCIM User.*nobody@example\.com`),
+				ImportStateId: "user_name=" + m.name("nobody@example.com"),
+				ExpectError:   regexp.MustCompile(`(?s)Error Importing SCIM User.*` + regexp.QuoteMeta(m.name("nobody@example.com"))),
 			},
 		},
 	})
 }
 
 func TestAccSCIMUserResource_disappears(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
@@ -284,8 +255,12 @@ func TestAccSCIMUserResource_disappears(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if !m.scim(t).DeleteUser(id) {
-						return fmt.Errorf("user %s is not in the mock", id)
+					c, err := m.scimClient()
+					if err != nil {
+						return err
+					}
+					if err := c.Users.Delete(t.Context(), id); err != nil {
+						return fmt.Errorf("deleting user %s behind Terraform's back: %w", id, err)
 					}
 					return nil
 				},
@@ -302,7 +277,7 @@ func TestAccSCIMUserResource_disappears(t *testing.T) {
 // back, as a SCIM PATCH may: the user is then not active, Terraform sees
 // the drift (false) and sets active = true again.
 func TestAccSCIMUserResource_activeRemoved(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	config := scimUserConfig(m, `user_name = "jane.doe@example.com"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -345,7 +320,7 @@ func TestAccSCIMUserResource_activeRemoved(t *testing.T) {
 // the SCIM API, leaving it unassigned.
 func removeActive(t *testing.T, m *testMock, id string) {
 	t.Helper()
-	c, err := scim.NewClient(scim.Config{URL: m.URL + "/identity/v2/scim", Token: m.SCIMToken})
+	c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: m.SCIMToken})
 	if err != nil {
 		t.Fatalf("creating the SCIM client: %v", err)
 	}
@@ -355,7 +330,7 @@ func removeActive(t *testing.T, m *testMock, id string) {
 }
 
 func TestAccSCIMUserResource_userNameCase(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -372,7 +347,7 @@ func TestAccSCIMUserResource_userNameCase(t *testing.T) {
 			},
 			{
 				// Only the service's letter case changes: no drift.
-				PreConfig: func() { renameUser(t, m, id, "JANE.DOE@EXAMPLE.COM") },
+				PreConfig: func() { renameUser(t, m, id, m.name("JANE.DOE@EXAMPLE.COM")) },
 				Config:    scimUserConfig(m, `user_name = "Jane.Doe@example.com"`),
 				PlanOnly:  true,
 			},
@@ -384,7 +359,7 @@ func TestAccSCIMUserResource_userNameCase(t *testing.T) {
 // SCIM API as an identity provider would.
 func renameUser(t *testing.T, m *testMock, id, userName string) {
 	t.Helper()
-	c, err := scim.NewClient(scim.Config{URL: m.URL + "/identity/v2/scim", Token: m.SCIMToken})
+	c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: m.SCIMToken})
 	if err != nil {
 		t.Fatalf("creating the SCIM client: %v", err)
 	}
@@ -394,8 +369,8 @@ func renameUser(t *testing.T, m *testMock, id, userName string) {
 }
 
 func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
-	m := newTestMock(t)
-	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)})
+	m := newTestTarget(t)
+	existing := seedUser(t, m, m.user(scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)}))
 	body := `
   user_name    = "Jane.Doe@example.com"
   display_name = "Jane Doe"
@@ -407,20 +382,22 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 			{
 				Config: scimUserConfig(m, body),
 				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*First\s+check\s+that\s+no\s+other\s+resource\s+in\s+this\s+configuration\s+has\s+the\s+same\s+user_name.*` +
-					`terraform import secureaccess_scim_user\.<name> "user_name=Jane\.Doe@example\.com".*id = "user_name=Jane\.Doe@example\.com".*or\s+set\s+adopt_existing\s+=\s+true`),
+					`terraform import secureaccess_scim_user\.<name> "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) +
+					`".*id = "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) + `".*or\s+set\s+adopt_existing\s+=\s+true`),
 			},
 			{
-				PreConfig: m.Server.ResetStats,
+				PreConfig: m.resetStats,
 				Config:    scimUserConfig(m, body+"  adopt_existing = true\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					scimUserState("id", knownvalue.StringExact(existing.ID)),
-					scimUserState("user_name", knownvalue.StringExact("Jane.Doe@example.com")),
+					scimUserState("user_name", knownvalue.StringExact(m.name("Jane.Doe@example.com"))),
 					scimUserState("external_id", knownvalue.Null()),
 					scimUserState("active", knownvalue.Bool(true)),
 				},
 				Check: resource.ComposeTestCheckFunc(
+					// The counts first: checkStoreUser sends a request.
+					m.mockCheck(checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1, statsListUsers: 1, statsReplaceUser: 1}))),
 					checkStoreUser(t, m, scimsp.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: new(true)}),
-					checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1, statsListUsers: 1, statsReplaceUser: 1})),
 				),
 			},
 		},
@@ -428,18 +405,22 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 }
 
 func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			u, ok := m.scim(t).UserByUserName("jane.doe@example.com")
-			if !ok {
-				return errors.New("the deactivated user is gone from the mock")
+			c, err := m.scimClient()
+			if err != nil {
+				return err
+			}
+			u, err := c.Users.GetByUserName(t.Context(), m.name("jane.doe@example.com"))
+			if err != nil {
+				return fmt.Errorf("the deactivated user: %w", err)
 			}
 			if u.Active == nil || *u.Active {
 				return errors.New("the user is not deactivated (active false) after destroy")
 			}
-			return checkRequestCounts(m, map[string]int{statsPatchUser: 1, statsDeleteUser: 0})(nil)
+			return m.mockCheck(checkRequestCounts(m, map[string]int{statsPatchUser: 1, statsDeleteUser: 0}))(nil)
 		},
 		Steps: []resource.TestStep{
 			{
@@ -454,7 +435,7 @@ func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
 }
 
 func TestAccSCIMUserResource_invalidConfig(t *testing.T) {
-	m := newTestMock(t)
+	m := newTestTarget(t)
 	steps := []struct{ body, wantErr string }{
 		{`user_name = ""`, `(?s)user_name.*string length must be at least 1`},
 		{"user_name = \"jane\"\non_destroy = \"archive\"", `(?s)on_destroy.*value must be one of`},
