@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 

@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Acceptance tests that only the in-process mock can run: they skip in
+// live mode (SECUREACCESS_BASE_URL set) and say why.
+
+// TestAccProvider_rejectedCredentials: a wrong SCIM token and a wrong admin
+// API key each fail with the API's answer and what to do about it.
+func TestAccProvider_rejectedCredentials(t *testing.T) {
+	testAccMockOnly(t, "it pins the whole error detail of the mock's answers to wrong credentials")
+	m := newTestMock(t)
+	wrongSCIM := fmt.Sprintf(`
+provider "secureaccess" {
+  base_url    = %q
+  scim_token  = "wrong-scim-token"
+  max_retries = 0
+}
+`, m.URL)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			{
+				Config: wrongSCIM + `
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*SCIM user "jane@example.com": POST\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected.*secureaccess_provisioning_token.*SECUREACCESS_SCIM_TOKEN`),
+			},
+			{
+				Config: wrongSCIM + `
+data "secureaccess_scim_users" "all" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Error Listing SCIM Users.*SCIM users: GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected`),
+			},
+			{
+				Config: fmt.Sprintf(`
+provider "secureaccess" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = "wrong-client-secret"
+  max_retries   = 0
+}
+
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+`, m.URL, testClientID),
+				ExpectError: regexp.MustCompile(`(?s)Error Creating Directory Integration.*Directory integration "OKTA Integration": POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
+					`Check\s+client_id\s+and\s+client_secret.*SECUREACCESS_CLIENT_ID\s+and\s+SECUREACCESS_CLIENT_SECRET.*admin\s+API\s+key`),
+			},
+		},
+	})
+}
+
+// TestAccImport_invalidID imports every resource type that takes an ID or
+// a key=value form with an ID in a form it does not accept: the error names
+// the forms it does accept, instead of Terraform's "non-existent remote
+// object".
+func TestAccImport_invalidID(t *testing.T) {
+	testAccMockOnly(t, "it asserts that the mock received no request at all")
+	m := newTestMock(t)
+	cfg := m.providerConfig() + `
+resource "secureaccess_directory_integration" "okta" {
+  name              = "OKTA Integration"
+  identity_provider = "okta"
+}
+
+resource "secureaccess_provisioning_token" "okta" {
+  directory_integration_id = secureaccess_directory_integration.okta.id
+}
+
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+
+resource "secureaccess_scim_group" "eng" {
+  display_name = "Engineering"
+}
+
+resource "secureaccess_scim_group_members" "eng" {
+  group_id   = secureaccess_scim_group.eng.id
+  member_ids = [secureaccess_scim_user.jane.id]
+}
+`
+	step := func(addr, id, want string) acc.TestStep {
+		return acc.TestStep{Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: id, ExpectError: regexp.MustCompile(want)}
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			step("secureaccess_scim_user.jane", "displayName=Jane Doe",
+				`(?s)Invalid Import ID.*"displayName=Jane Doe".*secureaccess_scim_user.*SCIM ID.*user_name=<userName>.*"user_name=jane.doe@example.com"`),
+			step("secureaccess_scim_group.eng", "name=Engineering",
+				`(?s)Invalid Import ID.*"name=Engineering".*secureaccess_scim_group.*SCIM ID.*display_name=<displayName>.*"display_name=OKTA - Secure Access Users"`),
+			step("secureaccess_directory_integration.okta", "display_name=OKTA Integration",
+				`(?s)Invalid Import ID.*"display_name=OKTA Integration".*secureaccess_directory_integration.*ID.*name=<name>.*"name=OKTA Integration"`),
+			step("secureaccess_provisioning_token.okta", "name=OKTA Integration",
+				`(?s)Invalid Import ID.*"name=OKTA Integration".*secureaccess_provisioning_token.*ID of the directory integration`),
+			step("secureaccess_scim_group_members.eng", "display_name=Engineering",
+				`(?s)Invalid Import ID.*"display_name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group`),
+		},
+	})
+	if n := m.Server.Stats().Total; n != 0 {
+		t.Errorf("%d requests reached the mock, want none", n)
+	}
+}
