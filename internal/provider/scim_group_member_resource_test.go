@@ -85,7 +85,7 @@ resource "secureaccess_scim_group_member" "jane" {
 }
 
 // checkNotMember checks, through the SCIM API, that the group does not
-// have the user.
+// have the user; a group that is gone has no members.
 func checkNotMember(t *testing.T, m *testMock, groupID, userID string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		c, err := m.scimClient()
@@ -93,6 +93,9 @@ func checkNotMember(t *testing.T, m *testMock, groupID, userID string) resource.
 			return err
 		}
 		g, err := c.Groups.Get(t.Context(), groupID, nil)
+		if isNotFound(err) {
+			return nil // no group, no membership
+		}
 		if err != nil {
 			return fmt.Errorf("reading group %s: %w", groupID, err)
 		}
