@@ -157,7 +157,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if !ok {
-		tflog.Info(ctx, "SCIM group membership is gone, removing it from state", map[string]any{"group_id": groupID, "user_id": userID})
+		tflog.Warn(ctx, "SCIM group membership is gone; removing it from state", map[string]any{"group_id": groupID, "user_id": userID})
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -162,7 +162,7 @@ func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRe
 	id := state.GroupID.ValueString()
 	g, err := client.Groups.Get(ctx, id, groupOnlyMembers)
 	if isNotFound(err) {
-		tflog.Info(ctx, "SCIM group is gone, removing its members from state", map[string]any{"group_id": id})
+		tflog.Warn(ctx, "SCIM group is gone; removing its members from state", map[string]any{"group_id": id})
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -153,7 +153,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	g, err := client.Groups.Get(ctx, state.ID.ValueString(), groupWithoutMembers)
 	if isNotFound(err) {
-		tflog.Info(ctx, "SCIM group is gone, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		tflog.Warn(ctx, "SCIM group is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -314,7 +314,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	u, err := client.Users.Get(ctx, state.ID.ValueString(), nil)
 	if isNotFound(err) {
-		tflog.Warn(ctx, "SCIM user not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		tflog.Warn(ctx, "SCIM user is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
