@@ -41,8 +41,10 @@ type providerData struct {
 	scimClient *scim.Client
 	scimErr    error
 
-	// unknownWarnOnce makes the "not refreshed" warning one per provider.
-	unknownWarnOnce sync.Once
+	// notRefreshedWarned holds the "not refreshed" warnings given, so that
+	// each is given once per provider.
+	notRefreshedMu     sync.Mutex
+	notRefreshedWarned map[string]bool
 }
 
 // transportConfig is the shared HTTP configuration of both clients.
@@ -178,20 +180,15 @@ func (d *providerData) scimTokenAbsent(req resource.ModifyPlanRequest) diag.Diag
 // SCIM settings are only known after apply it returns nil and no error, so
 // that the caller keeps the prior state and the plan goes on: Terraform
 // configures the provider again for the apply, after the token exists.
-// The first such call of a provider adds a warning that says so.
 func (d *providerData) scimForRead() (*scim.Client, diag.Diagnostics) {
 	if !d.scimConfigUnknown() {
 		return d.scim()
 	}
-	var diags diag.Diagnostics
-	d.unknownWarnOnce.Do(func() {
-		diags.AddWarning("SCIM Objects Not Refreshed",
-			"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
-				"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
-				"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
-				"The apply uses the new token, and the next plan checks them again.")
-	})
-	return nil, diags
+	return nil, d.notRefreshed("SCIM Objects Not Refreshed",
+		"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
+			"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
+			"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
+			"The apply uses the new token, and the next plan checks them again.")
 }
 
 // adminForRead is scimForRead for the admin API: nil and no error while
@@ -200,14 +197,26 @@ func (d *providerData) adminForRead() (*admin.Client, diag.Diagnostics) {
 	if !d.adminConfigUnknown() {
 		return d.admin()
 	}
+	return nil, d.notRefreshed("Secure Access Objects Not Refreshed",
+		"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
+			"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
+			"The next plan checks them again.")
+}
+
+// notRefreshed is the warning of a refresh that kept the prior state, the
+// first time only: one per provider (and per API, when both are unknown).
+func (d *providerData) notRefreshed(summary, detail string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	d.unknownWarnOnce.Do(func() {
-		diags.AddWarning("Secure Access Objects Not Refreshed",
-			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
-				"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
-				"The next plan checks them again.")
-	})
-	return nil, diags
+	d.notRefreshedMu.Lock()
+	defer d.notRefreshedMu.Unlock()
+	if !d.notRefreshedWarned[summary] {
+		if d.notRefreshedWarned == nil {
+			d.notRefreshedWarned = map[string]bool{}
+		}
+		d.notRefreshedWarned[summary] = true
+		diags.AddWarning(summary, detail)
+	}
+	return diags
 }
 
 // scimForDelete returns the SCIM client to delete object with. When the

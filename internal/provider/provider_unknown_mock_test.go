@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -173,5 +174,58 @@ func TestReadDataSource_unknownSCIMToken(t *testing.T) {
 	}
 	if n := m.Server.Stats().Total; n != 0 {
 		t.Errorf("%d requests reached the service, want none", n)
+	}
+}
+
+// TestReadResource_unknownBaseURLWarnsPerAPI: with base_url unknown both
+// APIs are unreachable; a SCIM and an admin refresh each keep their state
+// and each API's warning comes once.
+func TestReadResource_unknownBaseURLWarnsPerAPI(t *testing.T) {
+	t.Parallel()
+	testAccMockOnly(t, "it configures the provider server in process")
+	ctx := t.Context()
+	srv := providerserver.NewProtocol6(New("test")())()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
+		"base_url":      tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"client_id":     tftypes.NewValue(tftypes.String, "id"),
+		"client_secret": tftypes.NewValue(tftypes.String, "secret"),
+		"scim_token":    tftypes.NewValue(tftypes.String, "token"),
+	})
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(t, schemas.Provider.ValueType(), config)}); err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %+v", err, resp.Diagnostics)
+	}
+	integration := schemas.ResourceSchemas["secureaccess_directory_integration"].ValueType()
+	integrationState := objectValue(t, integration, map[string]tftypes.Value{
+		"id":                tftypes.NewValue(tftypes.String, "7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f"),
+		"name":              tftypes.NewValue(tftypes.String, "OKTA Integration"),
+		"identity_provider": tftypes.NewValue(tftypes.String, "okta"),
+	})
+	var got []string
+	for range 2 {
+		resp, _ := readGroup(ctx, t, srv, schemas, false)
+		for _, d := range resp.Diagnostics {
+			got = append(got, d.Summary)
+		}
+		aresp, err := srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
+			TypeName:     "secureaccess_directory_integration",
+			CurrentState: dynamicValue(t, integration, integrationState),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := aresp.NewState.Unmarshal(integration); err != nil || !st.Equal(integrationState) {
+			t.Errorf("the directory integration's state changed: %v %v", st, err)
+		}
+		for _, d := range aresp.Diagnostics {
+			got = append(got, d.Summary)
+		}
+	}
+	want := []string{"SCIM Objects Not Refreshed", "Secure Access Objects Not Refreshed"}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics over two rounds = %q, want %q", got, want)
 	}
 }
