@@ -12,13 +12,11 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-demo.XXXXXX")"
-mock_pid=""
+# shellcheck source=scripts/mock.sh
+. "$root/scripts/mock.sh"
 
 cleanup() {
-  if [ -n "$mock_pid" ] && kill -0 "$mock_pid" 2>/dev/null; then
-    kill -TERM "$mock_pid" 2>/dev/null || true
-    wait "$mock_pid" 2>/dev/null || true
-  fi
+  mock_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,24 +40,12 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 step "Building the provider into a local mirror"
 mirror="$work/mirror"
 "$root/scripts/build-mirror.sh" "$mirror"
-(cd "$root" && go build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock)
 
 step "Starting the mock Secure Access service"
 client_id="demo-client-id"
 client_secret="demo-client-secret-$RANDOM$RANDOM"
-mkfifo "$work/mock.out"
-"$work/secureaccess-mock" -listen 127.0.0.1:0 -client-id "$client_id" -client-secret "$client_secret" \
-  >"$work/mock.out" 2>"$work/mock.log" &
-mock_pid=$!
-exec 3<"$work/mock.out"
-if ! IFS= read -r -t 30 first <&3; then
-  echo "demo: the mock did not start; its log:" >&2
-  cat "$work/mock.log" >&2
-  exit 1
-fi
-# Keep draining the mock's stdout so it never blocks on a full pipe.
-cat <&3 >/dev/null &
-url="${first#listening on }"
+mock_start demo -client-id "$client_id" -client-secret "$client_secret"
+url="$mock_url"
 echo "mock listening on $url"
 
 export SECUREACCESS_BASE_URL="$url"

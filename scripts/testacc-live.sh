@@ -13,45 +13,25 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-testacc-live.XXXXXX")"
-mock_pid=""
+# shellcheck source=scripts/mock.sh
+. "$root/scripts/mock.sh"
 
 cleanup() {
-  if [ -n "$mock_pid" ] && kill -0 "$mock_pid" 2>/dev/null; then
-    kill -TERM "$mock_pid" 2>/dev/null || true
-    wait "$mock_pid" 2>/dev/null || true
-  fi
+  mock_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 go="${GO:-go}"
-(cd "$root" && "$go" build -o "$work/secureaccess-mock" ./cmd/secureaccess-mock)
 
 # The API key is random per run and reaches the mock through its
 # environment, not its command line.
 client_id="tfacc-client-id"
 client_secret="tfacc-client-secret-$RANDOM$RANDOM$RANDOM"
-mkfifo "$work/mock.out"
-SECUREACCESS_MOCK_CLIENT_ID="$client_id" SECUREACCESS_MOCK_CLIENT_SECRET="$client_secret" \
-  "$work/secureaccess-mock" -listen 127.0.0.1:0 -bootstrap "Acceptance" \
-  >"$work/mock.out" 2>"$work/mock.log" &
-mock_pid=$!
-exec 3<"$work/mock.out"
-
-url="" token=""
-while IFS= read -r -t 30 line <&3; do
-  case "$line" in
-    "listening on "*) url="${line#listening on }" ;;
-    "SCIM token: "*) token="${line#SCIM token: }"; break ;;
-  esac
-done
-if [ -z "$url" ] || [ -z "$token" ]; then
-  echo "testacc-live: the mock did not start and bootstrap; its log:" >&2
-  cat "$work/mock.log" >&2
-  exit 1
-fi
-# Keep draining the mock's stdout so it never blocks on a full pipe.
-cat <&3 >/dev/null &
+export SECUREACCESS_MOCK_CLIENT_ID="$client_id" SECUREACCESS_MOCK_CLIENT_SECRET="$client_secret"
+mock_start testacc-live -bootstrap "Acceptance"
+unset SECUREACCESS_MOCK_CLIENT_ID SECUREACCESS_MOCK_CLIENT_SECRET
+url="$mock_url" token="$mock_scim_token"
 echo "testacc-live: mock (pid $mock_pid) listening on $url, directory integration \"Acceptance\" bootstrapped"
 
 export SECUREACCESS_BASE_URL="$url"
