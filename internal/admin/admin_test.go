@@ -677,3 +677,20 @@ func TestListStopsAtPageCap(t *testing.T) {
 		})
 	}
 }
+
+func TestOwnsPath(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]bool{
+		tokenPath:                       true,
+		identitiesPath:                  true,
+		directoriesPath:                 true,
+		tokenPathOf("7f0c"):             true,
+		"/identity/v2/scim/Users":       false,
+		"/identity/v2/scim/Groups/g1":   false,
+		"/custom/scim/Users/admin/v2/x": false,
+	} {
+		if got := OwnsPath(path); got != want {
+			t.Errorf("OwnsPath(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package admin
 
-import "net/url"
+import (
+	"net/url"
+	"strings"
+)
 
 // The paths this client calls, relative to the base URL: the one place to
 // change when Cisco publishes an endpoint that is modelled here.
@@ -29,4 +32,16 @@ func directoryPath(id string) string {
 // tokenPathOf is the provisioning token of directory dirID. Modelled.
 func tokenPathOf(dirID string) string {
 	return directoryPath(dirID) + provisioningTokenSuffix
+}
+
+// OwnsPath reports whether an API path (as in transport.APIError.Path) is
+// one of the endpoints above, rather than the SCIM endpoint's: a 401 there
+// means the API key, not a SCIM token, was rejected.
+func OwnsPath(path string) bool {
+	for _, p := range []string{tokenPath, identitiesPath, directoriesPath} {
+		if strings.Contains(path, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -35,10 +36,6 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix
 	diags.AddError(summary, detail)
 }
 
-// adminAPIPaths are the URL path parts of the admin API family (token
-// endpoint, admin and reports APIs); every other path is SCIM's.
-var adminAPIPaths = []string{"/auth/v2/", "/admin/v2/", "/reports/v2/"}
-
 // credentialsFix is the fix text of a 401: the SCIM provisioning token or
 // the admin API key was rejected, told apart by the request's path. It is
 // empty for any other error.
@@ -47,13 +44,11 @@ func credentialsFix(err error) string {
 	if !errors.As(err, &apiErr) || !errors.Is(apiErr, transport.ErrUnauthorized) {
 		return ""
 	}
-	for _, p := range adminAPIPaths {
-		if strings.Contains(apiErr.Path, p) {
-			return "Check client_id and client_secret in the provider block, " +
-				"or the " + envClientID + " and " + envClientSecret + " environment variables: " +
-				"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
-				"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
-		}
+	if admin.OwnsPath(apiErr.Path) {
+		return "Check client_id and client_secret in the provider block, " +
+			"or the " + envClientID + " and " + envClientSecret + " environment variables: " +
+			"Secure Access does not accept this admin API key (wrong, deleted or expired). " +
+			"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
 	}
 	return "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
 		"(generating a new token for a directory integration revokes the previous one at once). " +
