@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -67,6 +68,7 @@ type secureAccessProviderModel struct {
 	RequestTimeout types.Int64   `tfsdk:"request_timeout"`
 	RateLimit      types.Float64 `tfsdk:"rate_limit"`
 	InsecureHTTP   types.Bool    `tfsdk:"insecure_http"`
+	BatchRefresh   types.Bool    `tfsdk:"batch_refresh"`
 }
 
 // New returns a constructor of the provider at the given version.
@@ -128,6 +130,18 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Optional:            true,
 				Validators:          []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
+			"batch_refresh": schema.BoolAttribute{
+				MarkdownDescription: fmt.Sprintf("Refresh many `secureaccess_scim_*` resources in few requests. Defaults to `true`. "+
+					"The first %[1]d users, the first %[1]d groups and the first %[1]d groups' member lists that one Terraform command reads are read one by one, "+
+					"as without batching; a group's member list is read once for all its `secureaccess_scim_group_member` resources. Beyond that, once the reads one by one "+
+					"have cost as many requests as listing the rest of the collection page by page (`startIndex` and `count`, which every SCIM service answers) would, "+
+					"the provider lists it and serves the remaining reads from the listing. So a few resources in a large directory never list it, "+
+					"and at worst (a refresh that ends just after a listing starts) a kind costs twice the requests of reading its resources one by one, plus one. "+
+					"What was read lives for one Terraform command only and every write through the provider invalidates it: a change made outside Terraform shows in the next plan as before. "+
+					"The trade: within one plan an object is as it was when its page was read, and the provider holds up to one page of objects per resource it refreshes. "+
+					"Set to `false` to read every resource with its own request, as fresh as that request, at one request per resource.", scim.RefreshThreshold),
+				Optional: true,
+			},
 			"insecure_http": schema.BoolAttribute{
 				MarkdownDescription: "Allow a plain `http` `base_url` or `scim_url` on a host that is not a loopback address. Credentials then travel unencrypted: use it only on a trusted test network. Defaults to `false`.",
 				Optional:            true,
@@ -157,6 +171,7 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 		data.rateLimit = cfg.RateLimit.ValueFloat64()
 	}
 	insecure := cfg.InsecureHTTP.ValueBool()
+	data.unbatchedRefresh = !cfg.BatchRefresh.IsNull() && !cfg.BatchRefresh.IsUnknown() && !cfg.BatchRefresh.ValueBool()
 
 	// Values that come from resources of the same configuration are unknown
 	// while Terraform plans; nothing talks to the API then, so only remember

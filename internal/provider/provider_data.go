@@ -28,6 +28,7 @@ type providerData struct {
 	maxRetries             int
 	requestTimeout         time.Duration
 	rateLimit              float64
+	unbatchedRefresh       bool
 	baseURLUnknown         bool
 	scimURLUnknown         bool
 	adminUnknown           bool
@@ -134,9 +135,10 @@ func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 	}
 	d.scimOnce.Do(func() {
 		d.scimClient, d.scimErr = scim.NewClient(scim.Config{
-			URL:    d.scimURL,
-			Token:  d.scimToken,
-			Config: d.transportConfig(),
+			URL:              d.scimURL,
+			Token:            d.scimToken,
+			UnbatchedRefresh: d.unbatchedRefresh,
+			Config:           d.transportConfig(),
 		})
 	})
 	if d.scimErr != nil {

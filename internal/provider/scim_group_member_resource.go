@@ -137,8 +137,9 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read asks whether the user is still a member, with one GET of the
-// group's members; a group that is gone takes the membership with it.
+// Read asks whether the user is still a member, from the group's member
+// list, which one refresh reads once for every membership of the group (see
+// scim.RefreshService); a group that is gone takes the membership with it.
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -148,7 +149,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return // SCIM settings unknown while planning: the prior state stays
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
-	ok, err := client.Groups.HasMember(ctx, groupID, userID)
+	ok, err := client.Refresh.HasMember(ctx, groupID, userID)
 	if isNotFound(err) {
 		ok, err = false, nil
 	}

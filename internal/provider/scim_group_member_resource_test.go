@@ -205,10 +205,11 @@ func TestAccSCIMGroupMemberResource_groupDisappears(t *testing.T) {
 }
 
 // TestAccSCIMGroupMemberResource_concurrent adds 30 members to one group at
-// once, then checks that refreshing them costs 30 reads of the group's
-// member list only (GET /Groups/{id}?attributes=members) and no query with
-// a filter, which Secure Access may refuse (in mock mode: a live run
-// checks the members and the empty plan only).
+// once, then checks that refreshing them costs one read of the group's
+// member list for all 30 (GET /Groups/{id}?attributes=members; before
+// batched refresh it cost 30) and no query with a filter, which Secure
+// Access may refuse (in mock mode: a live run checks the members and the
+// empty plan only).
 func TestAccSCIMGroupMemberResource_concurrent(t *testing.T) {
 	m := newTestTarget(t)
 	log := recordSCIMRequests(t, m)
@@ -246,7 +247,7 @@ resource "secureaccess_scim_group_member" "all" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					m.mockCheck(checkRequestCounts(m, map[string]int{statsGetGroup: 30, statsListGroups: 0, statsPatchGroup: 0})),
+					m.mockCheck(checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsListGroups: 0, statsPatchGroup: 0})),
 					m.mockCheck(func(*terraform.State) error {
 						for _, line := range log.matching("GET /Groups") {
 							if line != "GET /Groups/"+groupID+"?attributes=members" {

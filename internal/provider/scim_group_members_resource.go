@@ -160,7 +160,7 @@ func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRe
 		return // SCIM settings unknown while planning: the prior state stays
 	}
 	id := state.GroupID.ValueString()
-	g, err := client.Groups.Get(ctx, id, groupOnlyMembers)
+	g, err := client.Refresh.GroupMembers(ctx, id)
 	if isNotFound(err) {
 		tflog.Warn(ctx, "SCIM group is gone; removing its members from state", map[string]any{"group_id": id})
 		resp.State.RemoveResource(ctx)

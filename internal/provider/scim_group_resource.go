@@ -151,7 +151,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
 	}
-	g, err := client.Groups.Get(ctx, state.ID.ValueString(), groupWithoutMembers)
+	g, err := client.Refresh.Group(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		tflog.Warn(ctx, "SCIM group is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -312,7 +312,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
 	}
-	u, err := client.Users.Get(ctx, state.ID.ValueString(), nil)
+	u, err := client.Refresh.User(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		tflog.Warn(ctx, "SCIM user is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -37,6 +37,9 @@ type Config struct {
 	URL string
 	// Token is the directory integration's provisioning token.
 	Token string
+	// UnbatchedRefresh makes every read of Client.Refresh a GET of its
+	// own, as the services' Get does.
+	UnbatchedRefresh bool
 	// Config holds the transport settings. The SCIM endpoint has no
 	// documented rate limit, so a zero RateLimit means no client-side limit.
 	transport.Config
@@ -49,6 +52,9 @@ type Client struct {
 	Users *UsersService
 	// Groups manages groups and their members.
 	Groups *GroupsService
+	// Refresh serves the many concurrent reads of a refresh in few
+	// requests; writes through Users and Groups invalidate what it read.
+	Refresh *RefreshService
 }
 
 // NewClient returns a Client.
@@ -64,9 +70,12 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("scim: %w", err)
 	}
 	c := &Client{
-		Users:  &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", keyOf: func(u *User) string { return u.UserName }}},
-		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", keyOf: func(g *Group) string { return g.DisplayName }}},
+		Users: &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName",
+			keyOf: func(u *User) string { return u.UserName }, idOf: func(u *User) string { return u.ID }}},
+		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName",
+			keyOf: func(g *Group) string { return g.DisplayName }, idOf: func(g *Group) string { return g.ID }}},
 	}
+	c.Refresh = newRefreshService(c.Users, c.Groups, cfg.UnbatchedRefresh)
 	return c, nil
 }
 
@@ -139,6 +148,17 @@ type resources[T any] struct {
 	kind  string          // "user", for messages
 	key   string          // the unique attribute, "userName"
 	keyOf func(*T) string // reads the unique attribute
+	idOf  func(*T) string // reads the id
+	// written, when set, is told of every write (applied or not: a failed
+	// request may have been applied).
+	written func()
+}
+
+// wrote tells written of a write.
+func (r *resources[T]) wrote() {
+	if r.written != nil {
+		r.written()
+	}
 }
 
 // itemPath is the path of one resource.
@@ -151,6 +171,7 @@ func (r *resources[T]) itemPath(id string) string {
 // call was applied and its response lost: then the resource that attempt
 // created is looked up by its key and returned.
 func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
+	defer r.wrote()
 	var out T
 	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
 	if transport.IsLostCreate(err) {
@@ -174,6 +195,7 @@ func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T
 // Replace replaces a resource (PUT). A non-empty ifMatch is sent as If-Match;
 // a stale version gets transport.ErrPreconditionFailed.
 func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch string) (*T, error) {
+	defer r.wrote()
 	var out T
 	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v, IfMatch: ifMatch}
 	if _, err := r.tc.Do(ctx, req, &out); err != nil {
@@ -192,6 +214,7 @@ func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperatio
 // by opts (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members" so that
 // renaming a large group does not transfer its member list; opts may be nil.
 func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []PatchOperation, ifMatch string, opts *GetOptions) (*T, error) {
+	defer r.wrote()
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
 	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body, IfMatch: ifMatch}
@@ -207,6 +230,7 @@ func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []Pa
 
 // Delete deletes a resource.
 func (r *resources[T]) Delete(ctx context.Context, id string) error {
+	defer r.wrote()
 	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: r.itemPath(id)}, nil)
 	return err
 }
