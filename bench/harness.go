@@ -58,30 +58,36 @@ func (h *harness) runAll(ctx context.Context) *report {
 	rep := newReport(h.s)
 	rep.terraform, _ = h.tf.version(ctx)
 	for _, id := range h.s.scenarios {
-		if ctx.Err() != nil {
-			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: not run: %v", id, context.Cause(ctx)))
-			continue
-		}
-		rows, err := h.runScenario(ctx, id)
-		rep.rows = append(rep.rows, rows...)
-		if err != nil {
-			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: %v", id, err))
-			h.logf("scenario %s FAILED: %v", id, err)
+		for _, latency := range h.s.latencies {
+			name := id
+			if latency > 0 {
+				name = fmt.Sprintf("%s at %v latency", id, latency)
+			}
+			if ctx.Err() != nil {
+				rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: not run: %v", name, context.Cause(ctx)))
+				continue
+			}
+			rows, err := h.runScenario(ctx, id, latency)
+			rep.rows = append(rep.rows, rows...)
+			if err != nil {
+				rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: %v", name, err))
+				h.logf("scenario %s FAILED: %v", name, err)
+			}
 		}
 	}
 	rep.loadAfter = loadAverage()
 	return rep
 }
 
-// runScenario starts a fresh mock, seeds it, and times every operation of
-// scenario id on both sides, repeat times.
-func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
+// runScenario starts a fresh mock, seeds it, sets its latency, and times
+// every operation of scenario id on both sides, repeat times.
+func (h *harness) runScenario(ctx context.Context, id string, latency time.Duration) ([]row, error) {
 	sc, err := buildScenario(id, h.s.scale.of(id))
 	if err != nil {
 		return nil, err
 	}
-	h.logf("scenario %s: %s", sc.id, sc.title)
-	dir := filepath.Join(h.s.workDir, "scenario-"+sc.id)
+	h.logf("scenario %s: %s, mock latency %v", sc.id, sc.title, latency)
+	dir := filepath.Join(h.s.workDir, fmt.Sprintf("scenario-%s-latency-%dms", sc.id, latency.Milliseconds()))
 	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // G703: the scratch dir comes from run.sh's -work flag.
 		return nil, fmt.Errorf("create scenario dir: %w", err)
 	}
@@ -93,6 +99,11 @@ func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 	varSets, err := h.seed(ctx, sc, mock)
 	if err != nil {
 		return nil, err
+	}
+	if latency > 0 {
+		if err := mock.setLatency(ctx, latency); err != nil {
+			return nil, err
+		}
 	}
 	tf := h.tf.with("SECUREACCESS_BASE_URL="+mock.url, "SECUREACCESS_SCIM_TOKEN="+mock.scimToken)
 	sds := sidesOf(sc, h.s.frameworkFloor)
@@ -119,6 +130,7 @@ func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 	rows := make([]row, len(sc.ops))
 	for i, op := range sc.ops {
 		rows[i] = newRow(sc, op, samples[i])
+		rows[i].latency = latency
 	}
 	return rows, nil
 }

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -45,6 +46,9 @@ type settings struct {
 	// frameworkFloor adds the third side, sideNull: the null provider,
 	// which run.sh builds into the same mirror when FRAMEWORK_FLOOR=1.
 	frameworkFloor bool
+	// latencies are the mock latencies every scenario runs at, in order:
+	// the mock delays each request by that much (its latency fault).
+	latencies []time.Duration
 }
 
 // run parses args, runs the selected scenarios and writes the report to
@@ -71,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // parseFlags parses and validates the command line.
 func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	var s settings
-	var scenarios, scale string
+	var scenarios, scale, latency string
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&scale, "scale", "1", "size `factor` of every scenario (e.g. 0.1 for a smoke run), optionally followed by per-scenario factors: \"0.2,3=1,4=1\"")
@@ -82,6 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.pluginDir, "plugin-dir", "", "filesystem mirror holding the provider `dir` (required)")
 	fs.StringVar(&s.workDir, "work", "", "scratch `dir` for configurations, state and logs (required)")
 	fs.StringVar(&s.outPath, "out", "bench/results/latest.md", "report `file`")
+	fs.StringVar(&latency, "latency", "0", "comma-separated mock `latencies` to run every scenario at, e.g. \"0,50ms,150ms\"; the first is the baseline of the latency table")
 	fs.BoolVar(&s.frameworkFloor, "framework-floor", false, "also time the null provider (bench/nullprovider) on the same configuration as ours, in the scenarios with resources")
 	err := fs.Parse(args)
 	if err != nil {
@@ -102,7 +107,26 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	if s.scenarios, err = parseScenarios(scenarios); err != nil {
 		return settings{}, err
 	}
+	if s.latencies, err = parseLatencies(latency); err != nil {
+		return settings{}, err
+	}
 	return s, nil
+}
+
+// parseLatencies reads "0,50ms,150ms": distinct durations, none negative.
+func parseLatencies(list string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, part := range strings.Split(list, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("invalid -latency %q: want durations such as 0,50ms,150ms", list)
+		}
+		if slices.Contains(out, d) {
+			return nil, fmt.Errorf("invalid -latency %q: %v is listed twice", list, d)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // scales is the size factor of each scenario: def unless per overrides it.

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -51,16 +52,19 @@ func TestParseFlags(t *testing.T) {
 			name: "defaults",
 			args: required,
 			want: settings{scale: scales{def: 1, per: map[string]float64{}}, repeat: 3, scenarios: []string{"1", "2", "3", "4"}, terraformBin: cliFromEnv(),
-				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "bench/results/latest.md"},
+				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "bench/results/latest.md", latencies: []time.Duration{0}},
 		},
 		{
 			name: "all set",
-			args: append([]string{"-scale", "0.1,3=1", "-repeat", "1", "-scenarios", "2,3", "-terraform", "/t", "-out", "/o.md"}, required...),
+			args: append([]string{"-scale", "0.1,3=1", "-repeat", "1", "-scenarios", "2,3", "-terraform", "/t", "-out", "/o.md", "-latency", "0,50ms,150ms"}, required...),
 			want: settings{scale: scales{def: 0.1, per: map[string]float64{"3": 1}}, repeat: 1, scenarios: []string{"2", "3"}, terraformBin: "/t",
-				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "/o.md"},
+				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "/o.md", latencies: []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond}},
 		},
 		{name: "missing mock", args: []string{"-plugin-dir", "/p", "-work", "/w"}, wantErr: true},
 		{name: "zero scale", args: append([]string{"-scale", "0"}, required...), wantErr: true},
+		{name: "negative latency", args: append([]string{"-latency", "0,-50ms"}, required...), wantErr: true},
+		{name: "latency twice", args: append([]string{"-latency", "50ms,50ms"}, required...), wantErr: true},
+		{name: "latency not a duration", args: append([]string{"-latency", "50"}, required...), wantErr: true},
 		{name: "zero repeat", args: append([]string{"-repeat", "0"}, required...), wantErr: true},
 		{name: "bad scenario", args: append([]string{"-scenarios", "9"}, required...), wantErr: true},
 		{name: "extra argument", args: append(required, "extra"), wantErr: true},

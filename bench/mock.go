@@ -184,3 +184,23 @@ func (s mockStats) since(before mockStats) mockStats {
 	}
 	return d
 }
+
+// setLatency makes the mock delay every request by d, with its latency
+// fault (POST /_mock/faults).
+func (m *mockProcess) setLatency(ctx context.Context, d time.Duration) error {
+	body := strings.NewReader(fmt.Sprintf(`{"latency":%q}`, d.String()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.url+"/_mock/faults", body) //nolint:gosec // G704: the loopback mock this harness started.
+	if err != nil {
+		return fmt.Errorf("mock latency: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := m.client.Do(req) //nolint:gosec // G704: the loopback mock this harness started.
+	if err != nil {
+		return fmt.Errorf("mock latency: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("mock latency: status %s", resp.Status)
+	}
+	return nil
+}

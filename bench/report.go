@@ -19,6 +19,7 @@ type row struct {
 	scenario  string
 	title     string
 	op        string
+	latency   time.Duration // the mock's latency
 	resources int
 	ours      time.Duration
 	floor     time.Duration
@@ -132,6 +133,7 @@ func newReport(s settings) *report {
 func (r *report) write(path string, stdout io.Writer) error {
 	var table strings.Builder
 	r.writeTable(&table)
+	r.writeLatencyTable(&table)
 	r.writeFailures(&table)
 	if _, err := io.WriteString(stdout, table.String()); err != nil {
 		return fmt.Errorf("write stdout: %w", err)
@@ -155,7 +157,15 @@ func (r *report) command() string {
 	if r.s.frameworkFloor {
 		floor = "FRAMEWORK_FLOOR=1 "
 	}
-	return fmt.Sprintf("%sSCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", floor, r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
+	latency := ""
+	if len(r.s.latencies) > 1 || len(r.s.latencies) == 1 && r.s.latencies[0] > 0 {
+		ls := make([]string, len(r.s.latencies))
+		for i, l := range r.s.latencies {
+			ls[i] = l.String()
+		}
+		latency = "LATENCY=" + strings.Join(ls, ",") + " "
+	}
+	return fmt.Sprintf("%s%sSCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", floor, latency, r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
 }
 
 // writeHeader writes what was run, where and when.
@@ -193,7 +203,7 @@ func (r *report) writeTable(w io.StringWriter) {
 		"|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, row := range r.rows {
 		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %.2f | %.2f | %+.2f | %.2f | %d | %.2f | %s |\n",
-			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), row.floor.Seconds(),
+			row.scenario, row.titleWithLatency(), row.op, row.resources, row.ours.Seconds(), row.floor.Seconds(),
 			row.ratio(), row.cost().Seconds(), row.mockCPU.Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
 	}
 }
@@ -212,7 +222,7 @@ func (r *report) writeNullTable(w io.StringWriter) {
 			nullOverFloor = fmt.Sprintf("%.2f", row.null.Seconds()/row.floor.Seconds())
 		}
 		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %s | %d | %.2f | %s | %.2f | %.2f | %s | %s | %+.2f | %.2f | %d | %.2f | %s |\n",
-			row.scenario, row.title, row.op, row.resources, row.ours.Seconds(), null, row.floor.Seconds(),
+			row.scenario, row.titleWithLatency(), row.op, row.resources, row.ours.Seconds(), null, row.floor.Seconds(),
 			row.ratio(), oursOverNull, nullOverFloor, row.cost().Seconds(), row.mockCPU.Seconds(), row.requests, row.perResource(), formatTargets(row.targets)))
 	}
 }
@@ -249,7 +259,7 @@ func (r *report) writeRoutes(w io.StringWriter) {
 			return cmp.Or(cmp.Compare(row.routes[b], row.routes[a]), cmp.Compare(a, b))
 		})
 		for _, route := range routes {
-			_, _ = w.WriteString(fmt.Sprintf("| %s | %s | `%s` | %d |\n", row.scenario, row.op, route, row.routes[route]))
+			_, _ = w.WriteString(fmt.Sprintf("| %s | %s | `%s` | %d |\n", row.scenarioWithLatency(), row.op, route, row.routes[route]))
 		}
 	}
 }
@@ -265,4 +275,55 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// titleWithLatency is the scenario's title, with the mock's latency when
+// it has one.
+func (r row) titleWithLatency() string {
+	if r.latency > 0 {
+		return fmt.Sprintf("%s, %v latency", r.title, r.latency)
+	}
+	return r.title
+}
+
+// scenarioWithLatency is the scenario's number, with the mock's latency
+// when it has one.
+func (r row) scenarioWithLatency() string {
+	if r.latency > 0 {
+		return fmt.Sprintf("%s @%v", r.scenario, r.latency)
+	}
+	return r.scenario
+}
+
+// maxLatencyRatio is issue 14's goal: a plan at 50 or 150 ms of latency
+// takes at most this much longer than at none.
+const maxLatencyRatio = 1.3
+
+// writeLatencyTable writes, when the scenarios ran at several latencies,
+// ours' time at each latency over its time at the first (the baseline),
+// with issue 14's goal on the refresh plans.
+func (r *report) writeLatencyTable(w io.StringWriter) {
+	if len(r.s.latencies) < 2 {
+		return
+	}
+	base := map[[2]string]row{}
+	for _, row := range r.rows {
+		if row.latency == r.s.latencies[0] {
+			base[[2]string{row.scenario, row.op}] = row
+		}
+	}
+	_, _ = w.WriteString(fmt.Sprintf("\n| # | operation | latency | ours (s) | ours at %v (s) | ratio | requests | target |\n|---|---|--:|--:|--:|--:|--:|---|\n", r.s.latencies[0]))
+	for _, row := range r.rows {
+		b, ok := base[[2]string{row.scenario, row.op}]
+		if row.latency == r.s.latencies[0] || !ok || b.ours <= 0 {
+			continue
+		}
+		ratio := row.ours.Seconds() / b.ours.Seconds()
+		target := ""
+		if strings.HasPrefix(row.op, "plan") {
+			target = formatTargets([]targetResult{{desc: fmt.Sprintf("ratio ≤ %.1f", maxLatencyRatio), met: ratio <= maxLatencyRatio}})
+		}
+		_, _ = w.WriteString(fmt.Sprintf("| %s | %s | %v | %.2f | %.2f | %.2f | %d | %s |\n",
+			row.scenario, row.op, row.latency, row.ours.Seconds(), b.ours.Seconds(), ratio, row.requests, target))
+	}
 }

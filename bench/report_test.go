@@ -133,3 +133,41 @@ func TestReportWrite_frameworkFloor(t *testing.T) {
 		t.Errorf("command() = %q", got)
 	}
 }
+
+// The latency table divides each latency's time by the first latency's,
+// judges the plans against issue 14's 1.3, and the command names LATENCY.
+func TestReportLatencyTable(t *testing.T) {
+	t.Parallel()
+	r := &report{
+		s: settings{scale: scales{def: 1, per: map[string]float64{}}, repeat: 1, scenarios: []string{"1"},
+			latencies: []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond}},
+		rows: []row{
+			{scenario: "1", title: "t", op: "apply", ours: 10 * time.Second, requests: 2050},
+			{scenario: "1", title: "t", op: "plan (refresh)", ours: 4 * time.Second, requests: 33},
+			{scenario: "1", title: "t", op: "apply", latency: 50 * time.Millisecond, ours: 20 * time.Second, requests: 2050},
+			{scenario: "1", title: "t", op: "plan (refresh)", latency: 50 * time.Millisecond, ours: 5 * time.Second, requests: 33},
+			{scenario: "1", title: "t", op: "plan (refresh)", latency: 150 * time.Millisecond, ours: 6 * time.Second, requests: 33},
+		},
+	}
+	var b strings.Builder
+	r.writeLatencyTable(&b)
+	want := []string{
+		"| 1 | apply | 50ms | 20.00 | 10.00 | 2.00 | 2050 |  |",
+		"| 1 | plan (refresh) | 50ms | 5.00 | 4.00 | 1.25 | 33 | ratio ≤ 1.3 ✓ |",
+		"| 1 | plan (refresh) | 150ms | 6.00 | 4.00 | 1.50 | 33 | ratio ≤ 1.3 ✗ |",
+	}
+	for _, line := range want {
+		if !strings.Contains(b.String(), line+"\n") {
+			t.Errorf("latency table lacks %q:\n%s", line, b.String())
+		}
+	}
+	if got := r.command(); !strings.HasPrefix(got, "LATENCY=0s,50ms,150ms ") {
+		t.Errorf("command() = %q, want it to start with LATENCY=0s,50ms,150ms", got)
+	}
+	r.s.latencies = []time.Duration{0}
+	b.Reset()
+	r.writeLatencyTable(&b)
+	if b.Len() != 0 || strings.Contains(r.command(), "LATENCY") {
+		t.Errorf("one latency: want no table and no LATENCY, got %q and %q", b.String(), r.command())
+	}
+}

@@ -12,6 +12,9 @@
 #   SCENARIOS  comma-separated scenario numbers (default: all, 1,2,3,4)
 #   TF_ACC_TERRAFORM_PATH  the CLI, Terraform or OpenTofu (default:
 #              terraform on PATH); the variable every test harness here reads
+#   LATENCY    comma-separated mock latencies to run every scenario at
+#              (default 0), e.g. LATENCY=0,50ms,150ms; the report adds a
+#              table of each latency's times over the first's
 #   OUT        report file (default bench/results/latest.md)
 #   KEEP_WORK  set to 1 to keep the scratch directory (configs, logs, state)
 #   FRAMEWORK_FLOOR  set to 1 to also time bench/nullprovider (this
@@ -61,6 +64,7 @@ fi
   -scale "${SCALE:-1}" \
   -repeat "${REPEAT:-3}" \
   -scenarios "${SCENARIOS:-}" \
+  -latency "${LATENCY:-0}" \
   -terraform "$(command -v "$terraform_bin")" \
   -mock "$work/secureaccess-mock" \
   -plugin-dir "$mirror" \

@@ -23,9 +23,10 @@ const (
 
 // Targets of issue 6.
 const (
-	maxRatio          = 1.15 // scenario 1: ours / floor for apply, plan, destroy
-	maxChangePatches  = 5    // scenario 3: PATCHes of the 500-member change
-	maxRefreshSeconds = 1.0  // scenario 3: provider cost (ours − floor) of the refresh
+	maxRatio           = 1.15 // scenario 1: ours / floor for apply, plan, destroy
+	maxChangePatches   = 5    // scenario 3: PATCHes of the 500-member change
+	maxRefreshSeconds  = 1.0  // scenario 3: provider cost (ours − floor) of the refresh
+	maxRefreshRequests = 60   // scenario 1: requests of a refresh of its 2050 resources (issue 14)
 )
 
 // patchGroupRoute is the mock's Stats key of a group PATCH.
@@ -155,10 +156,12 @@ type membershipsParams struct {
 // withTargets, issue 6's scenario 1 targets apply.
 func membershipsScenario(id string, users, groups int, withTargets bool) scenario {
 	resources := 2*users + groups
-	var perResource, timed []target
+	var created, refreshed, destroyed, noop []target
 	if withTargets {
-		perResource = []target{requestsPerResourceTarget()}
-		timed = []target{ratioTarget(), requestsPerResourceTarget()}
+		created = []target{ratioTarget(), requestsPerResourceTarget()}
+		refreshed = []target{ratioTarget(), refreshRequestsTarget(0)}
+		noop = []target{refreshRequestsTarget(0)}
+		destroyed = []target{ratioTarget(), refreshRequestsTarget(resources)}
 	}
 	return scenario{
 		id:        id,
@@ -167,10 +170,10 @@ func membershipsScenario(id string, users, groups int, withTargets bool) scenari
 		template:  "memberships",
 		params:    membershipsParams{Users: users, Groups: groups},
 		ops: []operation{
-			{name: "apply", args: cmdApply, check: expectApplied(resources), targets: timed},
-			{name: "plan (refresh)", args: cmdPlan, check: expectEmptyPlan, targets: timed},
-			{name: "no-op apply", args: cmdApply, check: expectApplied(0), targets: perResource},
-			{name: "destroy", args: cmdDestroy, check: expectDestroyed(resources), targets: timed},
+			{name: "apply", args: cmdApply, check: expectApplied(resources), targets: created},
+			{name: "plan (refresh)", args: cmdPlan, check: expectEmptyPlan, targets: refreshed},
+			{name: "no-op apply", args: cmdApply, check: expectApplied(0), targets: noop},
+			{name: "destroy", args: cmdDestroy, check: expectDestroyed(resources), targets: destroyed},
 		},
 	}
 }
@@ -234,6 +237,17 @@ func ratioTarget() target {
 // requestsPerResourceTarget is "exactly one request per resource".
 func requestsPerResourceTarget() target {
 	return target{desc: "1 request/resource", met: func(r row) bool { return r.requests == r.resources }}
+}
+
+// refreshRequestsTarget is issue 14's "a refresh costs at most
+// maxRefreshRequests requests", on top of the writes one request per
+// resource that the operation also sends.
+func refreshRequestsTarget(writes int) target {
+	desc := fmt.Sprintf("≤ %d requests", maxRefreshRequests)
+	if writes > 0 {
+		desc = fmt.Sprintf("≤ %d + %d requests", writes, maxRefreshRequests)
+	}
+	return target{desc: desc, met: func(r row) bool { return r.requests <= writes+maxRefreshRequests }}
 }
 
 // requestsTarget is "exactly n requests".

@@ -57,7 +57,6 @@ func shapeOf(sc scenario) scenarioShape {
 
 func TestBuildScenario(t *testing.T) {
 	t.Parallel()
-	ratioAndRequests := []string{"ratio ≤ 1.15", "1 request/resource"}
 	tests := []struct {
 		id    string
 		scale float64
@@ -65,8 +64,13 @@ func TestBuildScenario(t *testing.T) {
 	}{
 		{id: "1", scale: 1, want: scenarioShape{
 			Title: "1000 users + 50 groups + 1000 memberships", Resources: 2050, Template: "memberships",
-			Ops:     []string{"apply", "plan (refresh)", "no-op apply", "destroy"},
-			Targets: [][]string{ratioAndRequests, ratioAndRequests, {"1 request/resource"}, ratioAndRequests},
+			Ops: []string{"apply", "plan (refresh)", "no-op apply", "destroy"},
+			Targets: [][]string{
+				{"ratio ≤ 1.15", "1 request/resource"},
+				{"ratio ≤ 1.15", "≤ 60 requests"},
+				{"≤ 60 requests"},
+				{"ratio ≤ 1.15", "≤ 2050 + 60 requests"},
+			},
 		}},
 		{id: "2", scale: 1, want: scenarioShape{
 			Title: "100 users + 5 groups + 100 memberships", Resources: 205, Template: "memberships",
@@ -192,6 +196,10 @@ func TestTargets(t *testing.T) {
 		{name: "per resource met", target: requestsPerResourceTarget(), row: row{requests: 2050, resources: 2050}, want: true},
 		{name: "per resource above", target: requestsPerResourceTarget(), row: row{requests: 4100, resources: 2050}, want: false},
 		{name: "per resource below", target: requestsPerResourceTarget(), row: row{requests: 0, resources: 2050}, want: false},
+		{name: "refresh requests met", target: refreshRequestsTarget(0), row: row{requests: 60}, want: true},
+		{name: "refresh requests missed", target: refreshRequestsTarget(0), row: row{requests: 61}, want: false},
+		{name: "refresh and writes met", target: refreshRequestsTarget(2050), row: row{requests: 2110}, want: true},
+		{name: "refresh and writes missed", target: refreshRequestsTarget(2050), row: row{requests: 2111}, want: false},
 		{name: "requests met", target: requestsTarget(10), row: row{requests: 10}, want: true},
 		{name: "requests missed", target: requestsTarget(10), row: row{requests: 100}, want: false},
 		{name: "patches met", target: changeTarget(t), row: row{routes: patches(5)}, want: true},
