@@ -107,7 +107,7 @@ func (h *harness) runScenario(ctx context.Context, id string, latency time.Durat
 	}
 	tf := h.tf.with("SECUREACCESS_BASE_URL="+mock.url, "SECUREACCESS_SCIM_TOKEN="+mock.scimToken)
 	sds := sidesOf(sc, h.s.frameworkFloor)
-	dirs, err := prepareDirs(ctx, tf, dir, sc, sds)
+	dirs, err := prepareDirs(ctx, tf, dir, sc, sds, h.s.unbatched)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (h *harness) seed(ctx context.Context, sc scenario, mock *mockProcess) (map
 
 // prepareDirs writes each side's configuration into its own directory
 // under dir and initializes it.
-func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario, sds []side) (map[side]string, error) {
+func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario, sds []side, unbatched bool) (map[side]string, error) {
 	dirs := map[side]string{}
 	for _, sd := range sds {
 		d := filepath.Join(dir, string(sd))
@@ -167,6 +167,12 @@ func prepareDirs(ctx context.Context, tf terraform, dir string, sc scenario, sds
 		}
 		if err := renderConfig(filepath.Join(d, "main.tf"), sc, sd); err != nil {
 			return nil, err
+		}
+		if unbatched && sd == sideOurs {
+			override := "provider \"secureaccess\" {\n  batch_refresh = false\n}\n"
+			if err := os.WriteFile(filepath.Join(d, "batch_override.tf"), []byte(override), 0o600); err != nil { //nolint:gosec // G703: under the -work scratch dir.
+				return nil, fmt.Errorf("write override: %w", err)
+			}
 		}
 		if err := tf.init(ctx, d); err != nil {
 			return nil, err

@@ -49,6 +49,9 @@ type settings struct {
 	// latencies are the mock latencies every scenario runs at, in order:
 	// the mock delays each request by that much (its latency fault).
 	latencies []time.Duration
+	// unbatched sets batch_refresh = false in ours' provider block (with an
+	// override file), for the before side of a batching comparison.
+	unbatched bool
 }
 
 // run parses args, runs the selected scenarios and writes the report to
@@ -87,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.workDir, "work", "", "scratch `dir` for configurations, state and logs (required)")
 	fs.StringVar(&s.outPath, "out", "bench/results/latest.md", "report `file`")
 	fs.StringVar(&latency, "latency", "0", "comma-separated mock `latencies` to run every scenario at, e.g. \"0,50ms,150ms\"; the first is the baseline of the latency table")
+	batch := fs.Bool("batch-refresh", true, "the provider's batch_refresh; false reads every resource with its own request")
 	fs.BoolVar(&s.frameworkFloor, "framework-floor", false, "also time the null provider (bench/nullprovider) on the same configuration as ours, in the scenarios with resources")
 	err := fs.Parse(args)
 	if err != nil {
@@ -110,6 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	if s.latencies, err = parseLatencies(latency); err != nil {
 		return settings{}, err
 	}
+	s.unbatched = !*batch
 	return s, nil
 }
 

@@ -56,9 +56,9 @@ func TestParseFlags(t *testing.T) {
 		},
 		{
 			name: "all set",
-			args: append([]string{"-scale", "0.1,3=1", "-repeat", "1", "-scenarios", "2,3", "-terraform", "/t", "-out", "/o.md", "-latency", "0,50ms,150ms"}, required...),
+			args: append([]string{"-scale", "0.1,3=1", "-repeat", "1", "-scenarios", "2,3", "-terraform", "/t", "-out", "/o.md", "-latency", "0,50ms,150ms", "-batch-refresh=false"}, required...),
 			want: settings{scale: scales{def: 0.1, per: map[string]float64{"3": 1}}, repeat: 1, scenarios: []string{"2", "3"}, terraformBin: "/t",
-				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "/o.md", latencies: []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond}},
+				mockBin: "/m", pluginDir: "/p", workDir: "/w", outPath: "/o.md", latencies: []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond}, unbatched: true},
 		},
 		{name: "missing mock", args: []string{"-plugin-dir", "/p", "-work", "/w"}, wantErr: true},
 		{name: "zero scale", args: append([]string{"-scale", "0"}, required...), wantErr: true},

@@ -165,6 +165,9 @@ func (r *report) command() string {
 		}
 		latency = "LATENCY=" + strings.Join(ls, ",") + " "
 	}
+	if r.s.unbatched {
+		latency += "BATCH_REFRESH=false "
+	}
 	return fmt.Sprintf("%s%sSCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", floor, latency, r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
 }
 

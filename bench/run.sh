@@ -15,6 +15,8 @@
 #   LATENCY    comma-separated mock latencies to run every scenario at
 #              (default 0), e.g. LATENCY=0,50ms,150ms; the report adds a
 #              table of each latency's times over the first's
+#   BATCH_REFRESH  set to false to run ours with batch_refresh = false (an
+#              override file), the before side of a batching comparison
 #   OUT        report file (default bench/results/latest.md)
 #   KEEP_WORK  set to 1 to keep the scratch directory (configs, logs, state)
 #   FRAMEWORK_FLOOR  set to 1 to also time bench/nullprovider (this
@@ -65,6 +67,7 @@ fi
   -repeat "${REPEAT:-3}" \
   -scenarios "${SCENARIOS:-}" \
   -latency "${LATENCY:-0}" \
+  -batch-refresh="${BATCH_REFRESH:-true}" \
   -terraform "$(command -v "$terraform_bin")" \
   -mock "$work/secureaccess-mock" \
   -plugin-dir "$mirror" \
