@@ -158,8 +158,8 @@ func ids(users []scimsp.User) []string {
 func TestRefresh_fewObjectsAreReadByID(t *testing.T) {
 	t.Parallel()
 	f := newRefreshFixture(t, Config{})
-	users := f.seedUsers(t, 3000)
-	managed := users[1000 : 1000+RefreshThreshold] // at the threshold: no listing
+	users := f.seedUsers(t, 100000)                  // issue 14: 10 users of 100,000 in at most 12 requests
+	managed := users[50000 : 50000+RefreshThreshold] // at the threshold: no listing
 	if diff := cmp.Diff(want(managed), readUsers(t, f.c, ids(managed))); diff != "" {
 		t.Fatalf("users (-want +got):\n%s", diff)
 	}
