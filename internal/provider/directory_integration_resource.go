@@ -19,10 +19,6 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 )
 
-// directoryIntegrationImportKey is the natural key of an import ID
-// ("name=OKTA Integration").
-const directoryIntegrationImportKey = "name"
-
 var (
 	_ resource.Resource                = &directoryIntegrationResource{}
 	_ resource.ResourceWithConfigure   = &directoryIntegrationResource{}

@@ -25,10 +25,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = &scimGroupResource{}
 )
 
-// groupImportKey is the natural key of the group import ID form
-// "display_name=<displayName>".
-const groupImportKey = "display_name"
-
 // groupWithoutMembers is the read option that keeps a group's member list
 // off the wire.
 var groupWithoutMembers = &scim.GetOptions{ExcludedAttributes: []string{"members"}}

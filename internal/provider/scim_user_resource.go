@@ -31,10 +31,6 @@ var (
 	_ resource.ResourceWithValidateConfig = &scimUserResource{}
 )
 
-// userImportKey is the natural key of the user import ID form
-// "user_name=<userName>".
-const userImportKey = "user_name"
-
 // on_destroy values.
 const (
 	onDestroyDelete     = "delete"
