@@ -40,38 +40,6 @@ func missingGroupFix(err error) string {
 	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
 }
 
-// memberValues returns the sorted user IDs of a group's members.
-func memberValues(members []scim.Member) []string {
-	ids := make([]string, len(members))
-	for i, m := range members {
-		ids[i] = m.Value
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// stringElements returns the values of a list of strings; unknown and null
-// elements are skipped.
-func stringElements(l types.List) []string {
-	elems := l.Elements()
-	out := make([]string, 0, len(elems))
-	for _, e := range elems {
-		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			out = append(out, s.ValueString())
-		}
-	}
-	return out
-}
-
-// stringList returns a list of strings.
-func stringList(values []string) types.List {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.ListValueMust(types.StringType, elems)
-}
-
 // orderLike returns the values of current in the order of prior: values
 // that prior holds keep prior's order, and values prior does not hold
 // follow, sorted. A refresh that finds the members prior lists, in whatever

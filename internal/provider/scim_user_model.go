@@ -197,14 +197,6 @@ func recoverConversion(diags *diag.Diagnostics) {
 	}
 }
 
-// optionalString is null for "" (SCIM's unassigned) and s otherwise.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // Descriptions shared by the resource and the data sources.
 const (
 	descUserID       = "The user's SCIM ID, assigned by Secure Access."
