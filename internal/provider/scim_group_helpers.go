@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -66,57 +62,6 @@ func orderLike(current, prior []string) []string {
 	}
 	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-// sameStrings reports whether two lists of known strings hold the same
-// values, each as often, in any order.
-func sameStrings(a, b []attr.Value) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	count := make(map[string]int, len(a))
-	for _, e := range a {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			return false
-		}
-		count[s.ValueString()]++
-	}
-	for _, e := range b {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() || count[s.ValueString()] == 0 {
-			return false
-		}
-		count[s.ValueString()]--
-	}
-	return true
-}
-
-// ignoreListOrder is a plan modifier for a list of strings that stands for
-// a set: when the configuration holds the same values as the state in
-// another order, it plans the state's value, so reordering plans no change.
-// Terraform accepts a planned value equal to the prior state for a
-// configured attribute.
-type ignoreListOrder struct{}
-
-var _ planmodifier.List = ignoreListOrder{}
-
-func (ignoreListOrder) Description(context.Context) string {
-	return "The order of the values does not matter: the same values in another order plan no change."
-}
-
-func (m ignoreListOrder) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (ignoreListOrder) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	if req.PlanValue.Equal(req.StateValue) || !sameStrings(req.PlanValue.Elements(), req.StateValue.Elements()) {
-		return
-	}
-	resp.PlanValue = req.StateValue
 }
 
 // memberDelta is what turns one member set into another: the user IDs to
