@@ -71,6 +71,23 @@ func invalidFilterFix(err error, example string) string {
 		"or leave filter unset and select in Terraform, for example with a for expression over the list."
 }
 
+// userLookupFix is the fix text of a lookup that found no user.
+func userLookupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "No such user in the directory integration that the provider's scim_token belongs to. " +
+		"Check the ID or the user_name (letter case does not matter)."
+}
+
+// missingGroupFix is the fix text of a membership change that found no group.
+func missingGroupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
+}
+
 // importFix is the fix text of a 409 on create: existing names the object
 // that exists ("A group with this display name"). The most likely cause
 // comes first: another resource of the same configuration with the same

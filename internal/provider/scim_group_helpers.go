@@ -28,14 +28,6 @@ func findGroupByDisplayName(ctx context.Context, c *scim.Client, name string, wi
 	return &resp.Resources[0], nil
 }
 
-// missingGroupFix is the fix text of a membership change that found no group.
-func missingGroupFix(err error) string {
-	if !isNotFound(err) {
-		return ""
-	}
-	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
-}
-
 // orderLike returns the values of current in the order of prior: values
 // that prior holds keep prior's order, and values prior does not hold
 // follow, sorted. A refresh that finds the members prior lists, in whatever
