@@ -1,32 +1,6 @@
 package provider
 
-import (
-	"context"
-	"fmt"
-	"slices"
-
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
-)
-
-// findGroupByDisplayName looks a group up by its display name (compared
-// without regard to letter case by the service) with one list request; the
-// member list is transferred only when withMembers is set. It returns an
-// error wrapping transport.ErrNotFound when no group has that name.
-func findGroupByDisplayName(ctx context.Context, c *scim.Client, name string, withMembers bool) (*scim.Group, error) {
-	opts := &scim.ListOptions{Filter: scim.Eq("displayName", name)}
-	if !withMembers {
-		opts.ExcludedAttributes = groupWithoutMembers.ExcludedAttributes
-	}
-	resp, err := c.Groups.List(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	if len(resp.Resources) == 0 {
-		return nil, fmt.Errorf("no group has this display name: %w", transport.ErrNotFound)
-	}
-	return &resp.Resources[0], nil
-}
+import "slices"
 
 // orderLike returns the values of current in the order of prior: values
 // that prior holds keep prior's order, and values prior does not hold

@@ -220,7 +220,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := findGroupByDisplayName(ctx, client, name, false)
+	g, err := client.Groups.GetByDisplayName(ctx, name, groupWithoutMembers)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
 			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")

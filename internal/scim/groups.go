@@ -14,10 +14,13 @@ type GroupsService struct {
 	resources[Group]
 }
 
-// GetByDisplayName returns the group named displayName;
-// transport.ErrNotFound if none.
-func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string) (*Group, error) {
-	return s.getByKey(ctx, displayName)
+// GetByDisplayName returns the group named displayName (compared
+// case-insensitively by the service), with one list request filtered on
+// displayName; transport.ErrNotFound if none. opts, which may be nil,
+// selects the attributes returned: ExcludedAttributes "members" keeps a
+// large group's member list off the wire.
+func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string, opts *GetOptions) (*Group, error) {
+	return s.getByKey(ctx, displayName, opts)
 }
 
 // AddMembers adds users to a group, MaxMembersPerPatch per PATCH. Adding a

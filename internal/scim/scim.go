@@ -64,8 +64,8 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("scim: %w", err)
 	}
 	c := &Client{
-		Users:  &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", keyOf: func(u *User) string { return u.UserName }}},
-		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", keyOf: func(g *Group) string { return g.DisplayName }}},
+		Users:  &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", label: "userName", keyOf: func(u *User) string { return u.UserName }}},
+		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", label: "display name", keyOf: func(g *Group) string { return g.DisplayName }}},
 	}
 	return c, nil
 }
@@ -138,6 +138,7 @@ type resources[T any] struct {
 	path  string          // "/Users"
 	kind  string          // "user", for messages
 	key   string          // the unique attribute, "userName"
+	label string          // the unique attribute in messages, "userName", "display name"
 	keyOf func(*T) string // reads the unique attribute
 }
 
@@ -154,7 +155,7 @@ func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 	var out T
 	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
 	if transport.IsLostCreate(err) {
-		return r.getByKey(ctx, r.keyOf(v))
+		return r.getByKey(ctx, r.keyOf(v), nil)
 	}
 	if err != nil {
 		return nil, err
@@ -254,14 +255,19 @@ func (r *resources[T]) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T,
 }
 
 // getByKey finds the resource whose unique key equals value (the service
-// compares case-insensitively); transport.ErrNotFound if none.
-func (r *resources[T]) getByKey(ctx context.Context, value string) (*T, error) {
-	resp, err := r.List(ctx, &ListOptions{Filter: Eq(r.key, value)})
+// compares case-insensitively) with one list request; opts, which may be
+// nil, selects the attributes returned. transport.ErrNotFound if none.
+func (r *resources[T]) getByKey(ctx context.Context, value string, opts *GetOptions) (*T, error) {
+	list := &ListOptions{Filter: Eq(r.key, value)}
+	if opts != nil {
+		list.Attributes, list.ExcludedAttributes = opts.Attributes, opts.ExcludedAttributes
+	}
+	resp, err := r.List(ctx, list)
 	if err != nil {
 		return nil, err
 	}
 	if len(resp.Resources) == 0 {
-		return nil, fmt.Errorf("no %s has this %s: %w", r.kind, r.key, transport.ErrNotFound)
+		return nil, fmt.Errorf("no %s has this %s: %w", r.kind, r.label, transport.ErrNotFound)
 	}
 	return &resp.Resources[0], nil
 }

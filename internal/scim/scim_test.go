@@ -364,7 +364,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	if g.ID == "" || len(g.Members) != 1 || g.Members[0].Value != userIDs[0] || *g.ExternalID != "ext-1" {
 		t.Errorf("Create = %+v", g)
 	}
-	byName, err := f.c.Groups.GetByDisplayName(ctx, "engineering")
+	byName, err := f.c.Groups.GetByDisplayName(ctx, "engineering", nil)
 	if err != nil || byName.ID != g.ID {
 		t.Errorf("GetByDisplayName = %+v, %v", byName, err)
 	}

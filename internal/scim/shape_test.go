@@ -214,7 +214,7 @@ func TestQueryShape(t *testing.T) {
 			want: map[string]string{"filter": `userName eq "a\" or userName pr or \""`},
 		},
 		"GetByDisplayName": {
-			call: func(c *Client) error { return second(c.Groups.GetByDisplayName(t.Context(), `R&D \ Ops`)) },
+			call: func(c *Client) error { return second(c.Groups.GetByDisplayName(t.Context(), `R&D \ Ops`, nil)) },
 			want: map[string]string{"filter": `displayName eq "R&D \\ Ops"`},
 		},
 		"HasMember": {
