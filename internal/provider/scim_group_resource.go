@@ -170,7 +170,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	id := plan.ID.ValueString()
-	g, err := client.Groups.PatchWithOptions(ctx, id, groupAttributeOps(plan.toAPI()), "", groupWithoutMembers)
+	g, err := client.Groups.Patch(ctx, id, groupAttributeOps(plan.toAPI()), groupWithoutMembers)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
 		return

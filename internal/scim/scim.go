@@ -172,30 +172,25 @@ func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T
 	return &out, nil
 }
 
-// Replace replaces a resource (PUT). A non-empty ifMatch is sent as If-Match;
-// a stale version gets transport.ErrPreconditionFailed.
-func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch string) (*T, error) {
+// Replace replaces a resource (PUT).
+func (r *resources[T]) Replace(ctx context.Context, id string, v *T) (*T, error) {
 	var out T
-	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v, IfMatch: ifMatch}
+	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v}
 	if _, err := r.tc.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Patch applies operations. It returns the resource, or nil and no error
-// when the service answers 204 No Content.
-func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, ifMatch string) (*T, error) {
-	return r.PatchWithOptions(ctx, id, ops, ifMatch, nil)
-}
-
-// PatchWithOptions is Patch with the attributes the answer carries selected
-// by opts (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members" so that
-// renaming a large group does not transfer its member list; opts may be nil.
-func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []PatchOperation, ifMatch string, opts *GetOptions) (*T, error) {
+// Patch applies operations. opts, which may be nil, selects the attributes
+// the answer carries (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members"
+// so that renaming a large group does not transfer its member list. It
+// returns the resource, or nil and no error when the service answers 204 No
+// Content.
+func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, opts *GetOptions) (*T, error) {
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body, IfMatch: ifMatch}
+	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body}
 	resp, err := r.tc.Do(ctx, req, &out)
 	if err != nil {
 		return nil, err

@@ -288,7 +288,7 @@ func TestAllFollowsServerPageSize(t *testing.T) {
 func TestPatchNoContent(t *testing.T) {
 	t.Parallel()
 	_, c := newRecording(t, fastRetries, answerJSON(http.StatusNoContent, ""))
-	g, err := c.Groups.Patch(t.Context(), "g1", []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "X"}}, `W/"3"`)
+	g, err := c.Groups.Patch(t.Context(), "g1", []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "X"}}, nil)
 	if g != nil || err != nil {
 		t.Errorf("Patch on 204 = %+v, %v; want nil, nil", g, err)
 	}
