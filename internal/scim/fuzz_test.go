@@ -49,12 +49,11 @@ func (c cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // wantSentinel is the sentinel error each error status must match.
 var wantSentinel = map[int]error{
-	http.StatusNotFound:           transport.ErrNotFound,
-	http.StatusConflict:           transport.ErrConflict,
-	http.StatusUnauthorized:       transport.ErrUnauthorized,
-	http.StatusForbidden:          transport.ErrForbidden,
-	http.StatusPreconditionFailed: transport.ErrPreconditionFailed,
-	http.StatusTooManyRequests:    transport.ErrRateLimited,
+	http.StatusNotFound:        transport.ErrNotFound,
+	http.StatusConflict:        transport.ErrConflict,
+	http.StatusUnauthorized:    transport.ErrUnauthorized,
+	http.StatusForbidden:       transport.ErrForbidden,
+	http.StatusTooManyRequests: transport.ErrRateLimited,
 }
 
 // fuzzCall is one client operation; lookup marks those that report an empty

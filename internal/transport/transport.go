@@ -187,8 +187,6 @@ type Request struct {
 	Query url.Values
 	// Body is encoded as JSON; nil sends no body.
 	Body any
-	// IfMatch, if set, is sent as the If-Match header.
-	IfMatch string
 	// Retry says when the request may be repeated; the zero value decides
 	// by method (see RetryPolicy).
 	Retry RetryPolicy
@@ -265,9 +263,6 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*retryablehttp.Requ
 		if body != nil {
 			req.Header.Set("Content-Type", c.mediaType)
 		}
-	}
-	if r.IfMatch != "" {
-		req.Header.Set("If-Match", r.IfMatch)
 	}
 	return req, nil
 }
