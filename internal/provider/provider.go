@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -38,7 +39,7 @@ const (
 )
 
 // scimPath is the SCIM provisioning endpoint's path under base_url.
-const scimPath = "/identity/v2/scim"
+const scimPath = scim.BasePath
 
 var _ provider.Provider = &secureAccessProvider{}
 

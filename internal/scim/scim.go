@@ -21,8 +21,12 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
+// BasePath is the path of the SCIM provisioning endpoint under the Secure
+// Access API's base URL.
+const BasePath = "/identity/v2/scim"
+
 // DefaultURL is the Secure Access SCIM base URL.
-const DefaultURL = "https://api.sse.cisco.com/identity/v2/scim"
+const DefaultURL = "https://api.sse.cisco.com" + BasePath
 
 // MediaType is the SCIM media type, sent as Content-Type and Accept.
 const MediaType = "application/scim+json"
