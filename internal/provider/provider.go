@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -242,7 +241,7 @@ func checkEndpoint(raw string, insecure bool) error {
 	case "https":
 		return nil
 	case "http":
-		if insecure || isLoopback(u.Hostname()) {
+		if insecure || transport.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return errors.New("plain http on a host that is not a loopback address, so credentials would travel unencrypted. " +
@@ -250,12 +249,4 @@ func checkEndpoint(raw string, insecure bool) error {
 	default:
 		return errors.New("not an https URL: the https scheme is required, as in https://api.sse.cisco.com")
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

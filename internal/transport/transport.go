@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -352,4 +353,16 @@ func decodeBody(r io.Reader, out any) error {
 // drain reads what is left of a body, so that its connection can be reused.
 func drain(body io.Reader) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBody))
+}
+
+// IsLoopback reports whether host, a host name or IP address without a
+// port, is "localhost" or a loopback IP address: traffic to it does not
+// leave the machine. The provider allows plain http to such a host; the
+// mock listens only on one unless told otherwise.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
