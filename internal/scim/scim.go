@@ -6,6 +6,8 @@
 // service's message, and matches the sentinel errors of package transport;
 // it does not repeat the caller's arguments, which the caller names in its
 // own message once.
+//
+// It imports no terraform-plugin-* package, so any Go program can use it.
 package scim
 
 import (

@@ -62,8 +62,12 @@ type Config struct {
 }
 
 // Logger is the logging hook; the provider routes it to tflog. It receives
-// the method, URL path, status, attempt and duration of every attempt, never
-// headers, bodies or query strings, so never a credential.
+// one entry per attempt, message "secureaccess API request", with the fields
+// method, path (the URL path), status, attempt (1-based), duration_ms and,
+// on failure, error: never headers, bodies or query strings, so never a
+// credential. ctx is the context of the call the attempt belongs to (for an
+// admin token request, of the call that needed the token), so its values,
+// such as tflog's logger, reach the hook.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
