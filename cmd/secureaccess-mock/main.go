@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // Environment variables read for the flag defaults.
@@ -242,20 +243,11 @@ func checkListen(addr string, allowRemote bool) error {
 	if err != nil {
 		return fmt.Errorf("invalid -listen %q: %w", addr, err)
 	}
-	if allowRemote || isLoopback(host) {
+	if allowRemote || transport.IsLoopback(host) {
 		return nil
 	}
 	return fmt.Errorf("refusing to listen on %q, which is not a loopback address: "+
 		"the mock accepts fixed credentials, so pass -allow-remote only if that is what you want", addr)
-}
-
-// isLoopback reports whether host is "localhost" or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // newLogger logs to stderr: faults always, every request when verbose.

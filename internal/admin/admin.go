@@ -7,6 +7,8 @@
 // service's message, and matches the sentinel errors of package transport;
 // it does not repeat the caller's arguments, which the caller names in its
 // own message once.
+//
+// It imports no terraform-plugin-* package, so any Go program can use it.
 package admin
 
 import (
@@ -58,7 +60,14 @@ type Client struct {
 }
 
 // NewClient returns a Client. No request is sent until the first call; an
-// access token is fetched then and cached until shortly before it expires.
+// access token is fetched then (POST /auth/v2/token, client credentials in
+// Basic auth) and cached until shortly before it expires: a tenth of its
+// lifetime early, at most a minute. Concurrent calls share one token
+// request, which is not cancelled with the call that started it. A 401 from
+// an API call fetches a new token once and repeats the call once. Rejected
+// credentials cost one token request and give an error that matches
+// transport.ErrUnauthorized and says "the API key was rejected: check the
+// client ID and client secret", never the secret.
 func NewClient(cfg Config) (*Client, error) {
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
 		return nil, errors.New("admin: client ID and client secret are required")

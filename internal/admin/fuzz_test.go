@@ -225,12 +225,11 @@ func checkAdminError(t *testing.T, fc adminFuzzCall, rt *cannedAdmin, err error)
 
 // statusSentinels maps error statuses to the sentinel they must match.
 var statusSentinels = map[int]error{
-	http.StatusNotFound:           transport.ErrNotFound,
-	http.StatusConflict:           transport.ErrConflict,
-	http.StatusUnauthorized:       transport.ErrUnauthorized,
-	http.StatusForbidden:          transport.ErrForbidden,
-	http.StatusPreconditionFailed: transport.ErrPreconditionFailed,
-	http.StatusTooManyRequests:    transport.ErrRateLimited,
+	http.StatusNotFound:        transport.ErrNotFound,
+	http.StatusConflict:        transport.ErrConflict,
+	http.StatusUnauthorized:    transport.ErrUnauthorized,
+	http.StatusForbidden:       transport.ErrForbidden,
+	http.StatusTooManyRequests: transport.ErrRateLimited,
 }
 
 // checkStatusError checks that err is an *APIError of status matching

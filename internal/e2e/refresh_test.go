@@ -89,7 +89,7 @@ func TestRefresh_batched(t *testing.T) {
 		byName[r.Values["user_name"].(string)] = r.ID()
 	}
 	renamed, removed, deleted := byName["refresh-42@example.com"], byName["refresh-50@example.com"], byName["refresh-55@example.com"]
-	if _, err := client.Users.Patch(t.Context(), renamed, []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: "Renamed In Okta"}}, ""); err != nil {
+	if _, err := client.Users.Patch(t.Context(), renamed, []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: "Renamed In Okta"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var groupOf50 string

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -18,10 +16,6 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 )
-
-// directoryIntegrationImportKey is the natural key of an import ID
-// ("name=OKTA Integration").
-const directoryIntegrationImportKey = "name"
 
 var (
 	_ resource.Resource                = &directoryIntegrationResource{}
@@ -227,25 +221,4 @@ func (m *directoryIntegrationResourceModel) fromAPI(d *admin.DirectoryIntegratio
 	m.ProvisioningMethod = types.StringValue(d.ProvisioningMethod)
 	m.ProvisioningURL = types.StringValue(d.ProvisioningURL)
 	m.CreatedAt = timeValue(d.CreatedAt)
-}
-
-// timeValue is t in RFC 3339 (UTC), or null for the zero time.
-func timeValue(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
-// optionalTimeValue is timeValue of *t, null when t is nil.
-func optionalTimeValue(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return timeValue(*t)
-}
-
-// codeList renders values as "`a`, `b`, `c`" for descriptions.
-func codeList(values []string) string {
-	return "`" + strings.Join(values, "`, `") + "`"
 }

@@ -3,8 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -73,6 +71,23 @@ func invalidFilterFix(err error, example string) string {
 		"or leave filter unset and select in Terraform, for example with a for expression over the list."
 }
 
+// userLookupFix is the fix text of a lookup that found no user.
+func userLookupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "No such user in the directory integration that the provider's scim_token belongs to. " +
+		"Check the ID or the user_name (letter case does not matter)."
+}
+
+// missingGroupFix is the fix text of a membership change that found no group.
+func missingGroupFix(err error) string {
+	if !isNotFound(err) {
+		return ""
+	}
+	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
+}
+
 // importFix is the fix text of a 409 on create: existing names the object
 // that exists ("A group with this display name"). The most likely cause
 // comes first: another resource of the same configuration with the same
@@ -96,37 +111,4 @@ func importFix(err error, existing, resourceType, importID, alternative string) 
 		fix += "\nor " + alternative + "."
 	}
 	return fix
-}
-
-// splitImportID parses an import ID that is either an object ID or
-// "<key>=<value>" (for example "user_name=jane@example.com"). It returns the
-// value and whether the natural key form was used.
-func splitImportID(id, key string) (value string, byKey bool) {
-	if v, ok := strings.CutPrefix(id, key+"="); ok {
-		return v, true
-	}
-	return id, false
-}
-
-// importKeyForm matches an import ID in a "<key>=<value>" form: a word,
-// then "=", then a value that does not start with another "=" (so that an
-// ID ending in "==" is not mistaken for one).
-var importKeyForm = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.-]*)=(?:[^=]|$)`)
-
-// validImportID reports whether id can be an import ID of a resource whose
-// natural key forms are keys ("user_name" for "user_name=<value>"): an
-// object ID, or one of those forms. An ID in another "<key>=<value>" form,
-// such as "displayName=Jane" or "userName=jane", is not: passed on as an
-// object ID it would end in Terraform's "Cannot import non-existent remote
-// object", which does not say what is wrong.
-func validImportID(id string, keys ...string) bool {
-	m := importKeyForm.FindStringSubmatch(id)
-	return m == nil || slices.Contains(keys, m[1])
-}
-
-// addImportIDError adds the error of an import ID that is in none of the
-// forms the resource accepts, listing forms.
-func addImportIDError(diags *diag.Diagnostics, resourceType, id string, forms ...string) {
-	diags.AddError("Invalid Import ID",
-		fmt.Sprintf("%q is not an import ID of %s. Use one of these forms:\n  - %s", id, resourceType, strings.Join(forms, "\n  - ")))
 }

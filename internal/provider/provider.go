@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -39,16 +38,7 @@ const (
 )
 
 // scimPath is the SCIM provisioning endpoint's path under base_url.
-const scimPath = "/identity/v2/scim"
-
-// modelledNotice opens the page of every resource and data source on the
-// admin API endpoints that Cisco does not publish (internal/admin/endpoints.go).
-func modelledNotice(what string) string {
-	return "~> **Not available on Cisco's public API yet.** Cisco publishes no API for directory integrations and provisioning tokens today: " +
-		"the dashboard manages them. " + what + " works against the bundled mock service (and any service that implements the project's modelled contract), " +
-		"not against `api.sse.cisco.com`. Against a real tenant, create the directory integration and generate its token in the dashboard, " +
-		"pass the token as `SECUREACCESS_SCIM_TOKEN`, and manage users, groups and memberships with the `secureaccess_scim_*` resources.\n\n"
-}
+const scimPath = scim.BasePath
 
 var _ provider.Provider = &secureAccessProvider{}
 
@@ -265,7 +255,7 @@ func checkEndpoint(raw string, insecure bool) error {
 	case "https":
 		return nil
 	case "http":
-		if insecure || isLoopback(u.Hostname()) {
+		if insecure || transport.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return errors.New("plain http on a host that is not a loopback address, so credentials would travel unencrypted. " +
@@ -273,12 +263,4 @@ func checkEndpoint(raw string, insecure bool) error {
 	default:
 		return errors.New("not an https URL: the https scheme is required, as in https://api.sse.cisco.com")
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -479,7 +479,7 @@ func checkSCIMGroupsDestroyed(t *testing.T, m *testMock, names ...string) resour
 			return err
 		}
 		for _, name := range names {
-			g, err := c.Groups.GetByDisplayName(t.Context(), m.name(name))
+			g, err := c.Groups.GetByDisplayName(t.Context(), m.name(name), nil)
 			switch {
 			case errors.Is(err, transport.ErrNotFound):
 			case err != nil:

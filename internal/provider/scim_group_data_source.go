@@ -119,16 +119,15 @@ func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 // lookup reads the group the configuration selects, with its members only
 // when asked to, and names it for diagnostics.
 func (d *scimGroupDataSource) lookup(ctx context.Context, c *scim.Client, config scimGroupDataSourceModel) (*scim.Group, string, error) {
-	withMembers := config.IncludeMembers.ValueBool()
+	opts := groupWithoutMembers
+	if config.IncludeMembers.ValueBool() {
+		opts = nil
+	}
 	if name := config.DisplayName.ValueString(); name != "" {
-		g, err := findGroupByDisplayName(ctx, c, name, withMembers)
+		g, err := c.Groups.GetByDisplayName(ctx, name, opts)
 		return g, fmt.Sprintf("SCIM group with display name %q", name), err
 	}
 	id := config.ID.ValueString()
-	opts := groupWithoutMembers
-	if withMembers {
-		opts = nil
-	}
 	g, err := c.Groups.Get(ctx, id, opts)
 	return g, fmt.Sprintf("SCIM group %q", id), err
 }

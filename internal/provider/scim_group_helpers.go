@@ -1,76 +1,6 @@
 package provider
 
-import (
-	"context"
-	"fmt"
-	"slices"
-
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
-)
-
-// findGroupByDisplayName looks a group up by its display name (compared
-// without regard to letter case by the service) with one list request; the
-// member list is transferred only when withMembers is set. It returns an
-// error wrapping transport.ErrNotFound when no group has that name.
-func findGroupByDisplayName(ctx context.Context, c *scim.Client, name string, withMembers bool) (*scim.Group, error) {
-	opts := &scim.ListOptions{Filter: scim.Eq("displayName", name)}
-	if !withMembers {
-		opts.ExcludedAttributes = groupWithoutMembers.ExcludedAttributes
-	}
-	resp, err := c.Groups.List(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	if len(resp.Resources) == 0 {
-		return nil, fmt.Errorf("no group has this display name: %w", transport.ErrNotFound)
-	}
-	return &resp.Resources[0], nil
-}
-
-// missingGroupFix is the fix text of a membership change that found no group.
-func missingGroupFix(err error) string {
-	if !isNotFound(err) {
-		return ""
-	}
-	return "Check group_id: it must be the SCIM ID of a group of the directory integration whose provisioning token the provider uses."
-}
-
-// memberValues returns the sorted user IDs of a group's members.
-func memberValues(members []scim.Member) []string {
-	ids := make([]string, len(members))
-	for i, m := range members {
-		ids[i] = m.Value
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// stringElements returns the values of a list of strings; unknown and null
-// elements are skipped.
-func stringElements(l types.List) []string {
-	elems := l.Elements()
-	out := make([]string, 0, len(elems))
-	for _, e := range elems {
-		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			out = append(out, s.ValueString())
-		}
-	}
-	return out
-}
-
-// stringList returns a list of strings.
-func stringList(values []string) types.List {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.ListValueMust(types.StringType, elems)
-}
+import "slices"
 
 // orderLike returns the values of current in the order of prior: values
 // that prior holds keep prior's order, and values prior does not hold
@@ -98,57 +28,6 @@ func orderLike(current, prior []string) []string {
 	}
 	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-// sameStrings reports whether two lists of known strings hold the same
-// values, each as often, in any order.
-func sameStrings(a, b []attr.Value) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	count := make(map[string]int, len(a))
-	for _, e := range a {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			return false
-		}
-		count[s.ValueString()]++
-	}
-	for _, e := range b {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() || count[s.ValueString()] == 0 {
-			return false
-		}
-		count[s.ValueString()]--
-	}
-	return true
-}
-
-// ignoreListOrder is a plan modifier for a list of strings that stands for
-// a set: when the configuration holds the same values as the state in
-// another order, it plans the state's value, so reordering plans no change.
-// Terraform accepts a planned value equal to the prior state for a
-// configured attribute.
-type ignoreListOrder struct{}
-
-var _ planmodifier.List = ignoreListOrder{}
-
-func (ignoreListOrder) Description(context.Context) string {
-	return "The order of the values does not matter: the same values in another order plan no change."
-}
-
-func (m ignoreListOrder) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (ignoreListOrder) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	if req.PlanValue.Equal(req.StateValue) || !sameStrings(req.PlanValue.Elements(), req.StateValue.Elements()) {
-		return
-	}
-	resp.PlanValue = req.StateValue
 }
 
 // memberDelta is what turns one member set into another: the user IDs to

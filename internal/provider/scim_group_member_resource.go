@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,9 +21,6 @@ var (
 	_ resource.ResourceWithImportState = &scimGroupMemberResource{}
 	_ resource.ResourceWithModifyPlan  = &scimGroupMemberResource{}
 )
-
-// memberIDSeparator separates the group and user IDs in a membership ID.
-const memberIDSeparator = "/"
 
 // memberPartRegexp matches a group or user ID that can be part of a
 // membership ID.
@@ -47,22 +43,6 @@ type scimGroupMemberResourceModel struct {
 	ID      types.String `tfsdk:"id"`
 	GroupID types.String `tfsdk:"group_id"`
 	UserID  types.String `tfsdk:"user_id"`
-}
-
-// fromAPI sets the model from a membership ID; false if the ID is not of
-// the form "<group_id>/<user_id>".
-func (m *scimGroupMemberResourceModel) fromAPI(id string) bool {
-	groupID, userID, ok := strings.Cut(id, memberIDSeparator)
-	if !ok || groupID == "" || userID == "" || strings.Contains(userID, memberIDSeparator) {
-		return false
-	}
-	m.ID, m.GroupID, m.UserID = types.StringValue(id), types.StringValue(groupID), types.StringValue(userID)
-	return true
-}
-
-// toAPI returns the membership ID "<group_id>/<user_id>".
-func (m scimGroupMemberResourceModel) toAPI() string {
-	return m.GroupID.ValueString() + memberIDSeparator + m.UserID.ValueString()
 }
 
 func (r *scimGroupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -132,7 +112,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, missingGroupFix(err))
 		return
 	}
-	plan.ID = types.StringValue(plan.toAPI())
+	plan.ID = types.StringValue(formatMemberID(plan.GroupID.ValueString(), plan.UserID.ValueString()))
 	tflog.Debug(ctx, "added SCIM group member", map[string]any{"group_id": groupID, "user_id": userID})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -162,7 +142,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.ID = types.StringValue(state.toAPI())
+	state.ID = types.StringValue(formatMemberID(state.GroupID.ValueString(), state.UserID.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -196,13 +176,14 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var m scimGroupMemberResourceModel
-	if !m.fromAPI(req.ID) || !validImportID(req.ID) {
+	groupID, userID, ok := parseMemberID(req.ID)
+	if !ok || !validImportID(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import ID of the form <group_id>/<user_id>, such as "+
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
 		return
 	}
+	m := scimGroupMemberResourceModel{ID: types.StringValue(req.ID), GroupID: types.StringValue(groupID), UserID: types.StringValue(userID)}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 

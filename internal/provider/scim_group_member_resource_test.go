@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,61 +16,6 @@ import (
 )
 
 const scimGroupMemberAddr = "secureaccess_scim_group_member.jane"
-
-func TestSCIMGroupMemberResourceModelFromAPI(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		id     string
-		want   scimGroupMemberResourceModel
-		wantOK bool
-	}{
-		{
-			name:   "group and user",
-			id:     "g1/u1",
-			want:   scimGroupMemberResourceModel{ID: types.StringValue("g1/u1"), GroupID: types.StringValue("g1"), UserID: types.StringValue("u1")},
-			wantOK: true,
-		},
-		{name: "no separator", id: "g1"},
-		{name: "empty group", id: "/u1"},
-		{name: "empty user", id: "g1/"},
-		{name: "three parts", id: "g1/u1/x"},
-		{name: "empty", id: ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var got scimGroupMemberResourceModel
-			ok := got.fromAPI(tt.id)
-			if ok != tt.wantOK {
-				t.Fatalf("fromAPI(%q) ok = %t, want %t", tt.id, ok, tt.wantOK)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("fromAPI(%q) mismatch (-want +got):\n%s", tt.id, diff)
-			}
-		})
-	}
-}
-
-func TestSCIMGroupMemberResourceModelToAPI(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		in   scimGroupMemberResourceModel
-		want string
-	}{
-		{name: "planned", in: scimGroupMemberResourceModel{ID: types.StringUnknown(), GroupID: types.StringValue("g1"), UserID: types.StringValue("u1")}, want: "g1/u1"},
-		{name: "UUIDs", in: scimGroupMemberResourceModel{GroupID: types.StringValue("6c1f0b2e-1"), UserID: types.StringValue("0d9e6a4c-2")}, want: "6c1f0b2e-1/0d9e6a4c-2"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if diff := cmp.Diff(tt.want, tt.in.toAPI()); diff != "" {
-				t.Errorf("toAPI() mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
 
 // scimGroupMemberConfig makes user userID a member of group groupID.
 func scimGroupMemberConfig(m *testMock, groupID, userID string) string {

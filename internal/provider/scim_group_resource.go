@@ -25,10 +25,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = &scimGroupResource{}
 )
 
-// groupImportKey is the natural key of the group import ID form
-// "display_name=<displayName>".
-const groupImportKey = "display_name"
-
 // groupWithoutMembers is the read option that keeps a group's member list
 // off the wire.
 var groupWithoutMembers = &scim.GetOptions{ExcludedAttributes: []string{"members"}}
@@ -174,7 +170,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	id := plan.ID.ValueString()
-	g, err := client.Groups.PatchWithOptions(ctx, id, groupAttributeOps(plan.toAPI()), "", groupWithoutMembers)
+	g, err := client.Groups.Patch(ctx, id, groupAttributeOps(plan.toAPI()), groupWithoutMembers)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
 		return
@@ -224,7 +220,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := findGroupByDisplayName(ctx, client, name, false)
+	g, err := client.Groups.GetByDisplayName(ctx, name, groupWithoutMembers)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
 			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")

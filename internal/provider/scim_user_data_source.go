@@ -130,12 +130,3 @@ func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 	cfg.fromAPI(u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
-
-// userLookupFix is the fix text of a lookup that found no user.
-func userLookupFix(err error) string {
-	if !isNotFound(err) {
-		return ""
-	}
-	return "No such user in the directory integration that the provider's scim_token belongs to. " +
-		"Check the ID or the user_name (letter case does not matter)."
-}

@@ -1,13 +1,7 @@
 package provider
 
 import (
-	"fmt"
-
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -105,104 +99,6 @@ func (m scimUserModel) toAPI() *scim.User {
 		}
 	}
 	return u
-}
-
-// Conversion of users to Terraform values without reflection, for the
-// secureaccess_scim_users data source only. tfsdk's Set walks the model
-// with reflection, and in framework v1.19 it compiles a regular expression
-// for every struct field of every element it visits
-// (hashicorp/terraform-plugin-framework#725): setting 10,000 users that way
-// cost more than the rest of the read. putTerraform converts the same
-// values by hand, in the types of the schema the framework hands over (the
-// state's Raw value), so the schema stays the one source of the types, and
-// TestSetUsersStateMatchesReflection checks it against tfsdk. Everything
-// else uses tfsdk's Get and Set.
-
-// putTerraform stores m's attributes in attrs as values of objType, the
-// object type of a user in some schema (the resource, a data source, an
-// element of users).
-func (m *scimUserModel) putTerraform(attrs map[string]tftypes.Value, objType tftypes.Object) error {
-	nameType, ok := objType.AttributeTypes["name"].(tftypes.Object)
-	if !ok {
-		return fmt.Errorf("name has type %s, want an object", objType.AttributeTypes["name"])
-	}
-	emailsType, ok := objType.AttributeTypes["emails"].(tftypes.List)
-	if !ok {
-		return fmt.Errorf("emails has type %s, want a list", objType.AttributeTypes["emails"])
-	}
-	attrs["id"] = stringToTerraform(m.ID)
-	attrs["user_name"] = stringToTerraform(m.UserName.StringValue)
-	attrs["display_name"] = stringToTerraform(m.DisplayName)
-	attrs["external_id"] = stringToTerraform(m.ExternalID)
-	attrs["active"] = boolToTerraform(m.Active)
-	attrs["native_object_id"] = stringToTerraform(m.NativeObjectID)
-	attrs["auth_name"] = stringToTerraform(m.AuthName)
-	attrs["name"] = tftypes.NewValue(nameType, nil)
-	if n := m.Name; n != nil {
-		attrs["name"] = tftypes.NewValue(nameType, map[string]tftypes.Value{
-			"given_name":  stringToTerraform(n.GivenName),
-			"family_name": stringToTerraform(n.FamilyName),
-			"formatted":   stringToTerraform(n.Formatted),
-		})
-	}
-	attrs["emails"] = tftypes.NewValue(emailsType, nil)
-	if m.Emails != nil {
-		emails := make([]tftypes.Value, len(m.Emails))
-		for i, e := range m.Emails {
-			emails[i] = tftypes.NewValue(emailsType.ElementType, map[string]tftypes.Value{
-				"value":   stringToTerraform(e.Value),
-				"type":    stringToTerraform(e.Type),
-				"primary": boolToTerraform(e.Primary),
-			})
-		}
-		attrs["emails"] = tftypes.NewValue(emailsType, emails)
-	}
-	return nil
-}
-
-// stringToTerraform converts a string value.
-func stringToTerraform(v basetypes.StringValue) tftypes.Value {
-	switch {
-	case v.IsNull():
-		return tftypes.NewValue(tftypes.String, nil)
-	case v.IsUnknown():
-		return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	}
-	return tftypes.NewValue(tftypes.String, v.ValueString())
-}
-
-// boolToTerraform converts a bool value.
-func boolToTerraform(v basetypes.BoolValue) tftypes.Value {
-	switch {
-	case v.IsNull():
-		return tftypes.NewValue(tftypes.Bool, nil)
-	case v.IsUnknown():
-		return tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
-	}
-	return tftypes.NewValue(tftypes.Bool, v.ValueBool())
-}
-
-// setRaw sets state to the object of attrs, in state's own type.
-func setRaw(state *tfsdk.State, attrs map[string]tftypes.Value) {
-	state.Raw = tftypes.NewValue(state.Raw.Type(), attrs)
-}
-
-// recoverConversion turns a panic of tftypes.NewValue, its way of reporting
-// a value that does not fit its type (a provider bug), into an error
-// diagnostic. Defer it in functions that build a state.
-func recoverConversion(diags *diag.Diagnostics) {
-	if r := recover(); r != nil {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Could not build the state: %v. This is a bug in the provider; please report it.", r))
-	}
-}
-
-// optionalString is null for "" (SCIM's unassigned) and s otherwise.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 // Descriptions shared by the resource and the data sources.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -17,14 +16,13 @@ import (
 // change where the service sees none:
 //   - userNameValue has semantic equality, so a userName that the service
 //     (or an IdP) returns in another letter case keeps the value in state;
-//   - keepUserNameCase keeps the prior state value in the plan when the
+//   - keepUserNameCase (planmodifiers.go) keeps the prior state value in the plan when the
 //     configuration differs from it only in letter case (semantic equality
 //     is not consulted at plan time).
 
 var (
 	_ basetypes.StringTypable                    = userNameType{}
 	_ basetypes.StringValuableWithSemanticEquals = userNameValue{}
-	_ planmodifier.String                        = keepUserNameCase{}
 )
 
 // userNameType is the type of user_name: a string compared case-insensitively.
@@ -93,29 +91,4 @@ func (v userNameValue) StringSemanticEquals(_ context.Context, o basetypes.Strin
 		return false, diags
 	}
 	return strings.EqualFold(v.ValueString(), other.ValueString()), diags
-}
-
-// keepUserNameCase plans the prior user_name when the configuration differs
-// from it only in letter case, so that such a change plans nothing.
-type keepUserNameCase struct{}
-
-// Description describes the plan modifier.
-func (keepUserNameCase) Description(context.Context) string {
-	return "A change of letter case alone is not a change: the prior value is kept."
-}
-
-// MarkdownDescription describes the plan modifier.
-func (m keepUserNameCase) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-// PlanModifyString keeps the state value when it equals the planned one
-// apart from letter case.
-func (keepUserNameCase) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	if strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
-	}
 }

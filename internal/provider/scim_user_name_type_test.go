@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -62,32 +61,6 @@ func TestUserNameTypeValueFromTerraform(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ValueFromTerraform mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestKeepUserNameCase(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		state, plan types.String
-		want        types.String
-	}{
-		"create":           {state: types.StringNull(), plan: types.StringValue("Jane"), want: types.StringValue("Jane")},
-		"unchanged":        {state: types.StringValue("Jane"), plan: types.StringValue("Jane"), want: types.StringValue("Jane")},
-		"letter case only": {state: types.StringValue("Jane.Doe"), plan: types.StringValue("jane.doe"), want: types.StringValue("Jane.Doe")},
-		"renamed":          {state: types.StringValue("jane.doe"), plan: types.StringValue("jane.smith"), want: types.StringValue("jane.smith")},
-		"unknown plan":     {state: types.StringValue("Jane"), plan: types.StringUnknown(), want: types.StringUnknown()},
-		"destroy":          {state: types.StringValue("Jane"), plan: types.StringNull(), want: types.StringNull()},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			req := planmodifier.StringRequest{StateValue: tt.state, PlanValue: tt.plan, ConfigValue: tt.plan}
-			resp := &planmodifier.StringResponse{PlanValue: tt.plan}
-			keepUserNameCase{}.PlanModifyString(t.Context(), req, resp)
-			if diff := cmp.Diff(tt.want, resp.PlanValue); diff != "" {
-				t.Errorf("planned value mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -31,10 +31,6 @@ var (
 	_ resource.ResourceWithValidateConfig = &scimUserResource{}
 )
 
-// userImportKey is the natural key of the user import ID form
-// "user_name=<userName>".
-const userImportKey = "user_name"
-
 // on_destroy values.
 const (
 	onDestroyDelete     = "delete"
@@ -297,7 +293,7 @@ func adoptUser(ctx context.Context, client *scim.Client, want *scim.User) (*scim
 		return nil, fmt.Errorf("adopting the existing user: %w", err)
 	}
 	tflog.Info(ctx, "adopting existing SCIM user", map[string]any{"id": existing.ID, "user_name": existing.UserName})
-	u, err := client.Users.Replace(ctx, existing.ID, want, "")
+	u, err := client.Users.Replace(ctx, existing.ID, want)
 	if err != nil {
 		return nil, fmt.Errorf("adopting the existing user: %w", err)
 	}
@@ -346,7 +342,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, err := client.Users.Replace(ctx, state.ID.ValueString(), want, "")
+	u, err := client.Users.Replace(ctx, state.ID.ValueString(), want)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM User", fmt.Sprintf("SCIM user %q (%s)", want.UserName, state.ID.ValueString()), err, userUpdateFix(err))
 		return
@@ -390,7 +386,7 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // returns the diagnostic summary to use if that fails.
 func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string) (summary string, err error) {
 	if onDestroy == onDestroyDeactivate {
-		_, err = client.Users.Patch(ctx, id, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}}, "")
+		_, err = client.Users.Patch(ctx, id, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}}, nil)
 		return "Error Deactivating SCIM User", err
 	}
 	return "Error Deleting SCIM User", client.Users.Delete(ctx, id)

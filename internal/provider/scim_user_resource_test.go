@@ -324,7 +324,7 @@ func removeActive(t *testing.T, m *testMock, id string) {
 	if err != nil {
 		t.Fatalf("creating the SCIM client: %v", err)
 	}
-	if _, err := c.Users.Patch(t.Context(), id, []scim.PatchOperation{{Op: scim.OpRemove, Path: "active"}}, ""); err != nil {
+	if _, err := c.Users.Patch(t.Context(), id, []scim.PatchOperation{{Op: scim.OpRemove, Path: "active"}}, nil); err != nil {
 		t.Fatalf("removing active of user %s: %v", id, err)
 	}
 }
@@ -363,7 +363,7 @@ func renameUser(t *testing.T, m *testMock, id, userName string) {
 	if err != nil {
 		t.Fatalf("creating the SCIM client: %v", err)
 	}
-	if _, err := c.Users.Replace(t.Context(), id, &scim.User{UserName: userName}, ""); err != nil {
+	if _, err := c.Users.Replace(t.Context(), id, &scim.User{UserName: userName}); err != nil {
 		t.Fatalf("renaming user %s: %v", id, err)
 	}
 }

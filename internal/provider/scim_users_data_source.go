@@ -2,16 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -35,38 +31,6 @@ type scimUsersDataSource struct {
 type scimUsersDataSourceModel struct {
 	Filter types.String    `tfsdk:"filter"`
 	Users  []scimUserModel `tfsdk:"users"`
-}
-
-// setUsersState sets state to filter and users; no user is an empty list,
-// not null. It builds the Terraform value directly, in the types of state's
-// schema: tfsdk's reflection (State.Set of scimUsersDataSourceModel) took
-// most of the read's time at 10,000 users (see putTerraform).
-func setUsersState(state *tfsdk.State, filter types.String, users []*scim.User) (diags diag.Diagnostics) {
-	defer recoverConversion(&diags)
-	objType, ok := state.Raw.Type().(tftypes.Object)
-	usersType, okList := objType.AttributeTypes["users"].(tftypes.List)
-	userType, okUser := usersType.ElementType.(tftypes.Object)
-	if !ok || !okList || !okUser {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", state.Raw.Type()))
-		return diags
-	}
-	elems := make([]tftypes.Value, len(users))
-	var m scimUserModel
-	for i, u := range users {
-		m.fromAPI(u)
-		attrs := make(map[string]tftypes.Value, len(userType.AttributeTypes))
-		if err := m.putTerraform(attrs, userType); err != nil {
-			diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the state: %v. This is a bug in the provider; please report it.", err))
-			return diags
-		}
-		elems[i] = tftypes.NewValue(userType, attrs)
-	}
-	setRaw(state, map[string]tftypes.Value{
-		"filter": stringToTerraform(filter),
-		"users":  tftypes.NewValue(usersType, elems),
-	})
-	return diags
 }
 
 func (d *scimUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

@@ -5,8 +5,8 @@ import "context"
 // MaxMembersPerPatch is the most member values one PATCH carries.
 const MaxMembersPerPatch = 100
 
-// GroupsService manages groups. Create, Get, Replace, Patch,
-// PatchWithOptions, Delete, List and All (with T = Group) are the shared
+// GroupsService manages groups. Create, Get, Replace, Patch, Delete, List
+// and All (with T = Group) are the shared
 // resource operations documented in scim.go; a lost-response create is
 // resolved by displayName. The service may answer a group PATCH with 204, in
 // which case Patch returns nil, nil.
@@ -14,10 +14,13 @@ type GroupsService struct {
 	resources[Group]
 }
 
-// GetByDisplayName returns the group named displayName;
-// transport.ErrNotFound if none.
-func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string) (*Group, error) {
-	return s.getByKey(ctx, displayName)
+// GetByDisplayName returns the group named displayName (compared
+// case-insensitively by the service), with one list request filtered on
+// displayName; transport.ErrNotFound if none. opts, which may be nil,
+// selects the attributes returned: ExcludedAttributes "members" keeps a
+// large group's member list off the wire.
+func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string, opts *GetOptions) (*Group, error) {
+	return s.getByKey(ctx, displayName, opts)
 }
 
 // AddMembers adds users to a group, MaxMembersPerPatch per PATCH. Adding a
@@ -42,7 +45,7 @@ func (s *GroupsService) RemoveMembers(ctx context.Context, groupID string, userI
 func (s *GroupsService) UpdateMembers(ctx context.Context, groupID string, add, remove []string) error {
 	withoutMembers := &GetOptions{ExcludedAttributes: []string{"members"}}
 	for _, ops := range memberPatches(add, remove) {
-		if _, err := s.PatchWithOptions(ctx, groupID, ops, "", withoutMembers); err != nil {
+		if _, err := s.Patch(ctx, groupID, ops, withoutMembers); err != nil {
 			return err
 		}
 	}

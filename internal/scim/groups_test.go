@@ -125,7 +125,7 @@ func TestUpdateMembersAgainstMock(t *testing.T) {
 	}
 }
 
-func TestPatchWithOptionsAgainstMock(t *testing.T) {
+func TestPatchOptionsAgainstMock(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		opts        *GetOptions
@@ -152,12 +152,12 @@ func TestPatchWithOptionsAgainstMock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := f.c.Groups.PatchWithOptions(ctx, g.ID, []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "New"}}, "", tc.opts)
+			got, err := f.c.Groups.Patch(ctx, g.ID, []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "New"}}, tc.opts)
 			if err != nil {
-				t.Fatalf("PatchWithOptions: %v", err)
+				t.Fatalf("Patch: %v", err)
 			}
 			if got.ID != g.ID || got.DisplayName != "New" || len(got.Members) != tc.wantMembers {
-				t.Errorf("PatchWithOptions = id %q, displayName %q, %d members; want %q, New, %d", got.ID, got.DisplayName, len(got.Members), g.ID, tc.wantMembers)
+				t.Errorf("Patch = id %q, displayName %q, %d members; want %q, New, %d", got.ID, got.DisplayName, len(got.Members), g.ID, tc.wantMembers)
 			}
 			if n := len(f.store.GroupMembers(g.ID)); n != 3 {
 				t.Errorf("the group has %d members after the rename, want 3", n)

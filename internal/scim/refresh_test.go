@@ -277,7 +277,7 @@ func TestRefresh_writeForgets(t *testing.T) {
 	readUsers(t, f.c, ids(users))
 	u := users[7]
 	renamed := &User{UserName: "renamed@example.com", Active: new(true)}
-	if _, err := f.c.Users.Replace(t.Context(), u.ID, renamed, ""); err != nil {
+	if _, err := f.c.Users.Replace(t.Context(), u.ID, renamed); err != nil {
 		t.Fatal(err)
 	}
 	f.counts()

@@ -6,6 +6,8 @@
 // service's message, and matches the sentinel errors of package transport;
 // it does not repeat the caller's arguments, which the caller names in its
 // own message once.
+//
+// It imports no terraform-plugin-* package, so any Go program can use it.
 package scim
 
 import (
@@ -21,8 +23,12 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
+// BasePath is the path of the SCIM provisioning endpoint under the Secure
+// Access API's base URL.
+const BasePath = "/identity/v2/scim"
+
 // DefaultURL is the Secure Access SCIM base URL.
-const DefaultURL = "https://api.sse.cisco.com/identity/v2/scim"
+const DefaultURL = "https://api.sse.cisco.com" + BasePath
 
 // MediaType is the SCIM media type, sent as Content-Type and Accept.
 const MediaType = "application/scim+json"
@@ -70,9 +76,9 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("scim: %w", err)
 	}
 	c := &Client{
-		Users: &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName",
+		Users: &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", label: "userName",
 			keyOf: func(u *User) string { return u.UserName }, idOf: func(u *User) string { return u.ID }}},
-		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName",
+		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", label: "display name",
 			keyOf: func(g *Group) string { return g.DisplayName }, idOf: func(g *Group) string { return g.ID }}},
 	}
 	c.Refresh = newRefreshService(c.Users, c.Groups, cfg.UnbatchedRefresh)
@@ -147,6 +153,7 @@ type resources[T any] struct {
 	path  string          // "/Users"
 	kind  string          // "user", for messages
 	key   string          // the unique attribute, "userName"
+	label string          // the unique attribute in messages, "userName", "display name"
 	keyOf func(*T) string // reads the unique attribute
 	idOf  func(*T) string // reads the id
 	// written, when set, is told of every write (applied or not: a failed
@@ -175,7 +182,7 @@ func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 	var out T
 	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
 	if transport.IsLostCreate(err) {
-		return r.getByKey(ctx, r.keyOf(v))
+		return r.getByKey(ctx, r.keyOf(v), nil)
 	}
 	if err != nil {
 		return nil, err
@@ -192,32 +199,27 @@ func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T
 	return &out, nil
 }
 
-// Replace replaces a resource (PUT). A non-empty ifMatch is sent as If-Match;
-// a stale version gets transport.ErrPreconditionFailed.
-func (r *resources[T]) Replace(ctx context.Context, id string, v *T, ifMatch string) (*T, error) {
+// Replace replaces a resource (PUT).
+func (r *resources[T]) Replace(ctx context.Context, id string, v *T) (*T, error) {
 	defer r.wrote()
 	var out T
-	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v, IfMatch: ifMatch}
+	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v}
 	if _, err := r.tc.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Patch applies operations. It returns the resource, or nil and no error
-// when the service answers 204 No Content.
-func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, ifMatch string) (*T, error) {
-	return r.PatchWithOptions(ctx, id, ops, ifMatch, nil)
-}
-
-// PatchWithOptions is Patch with the attributes the answer carries selected
-// by opts (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members" so that
-// renaming a large group does not transfer its member list; opts may be nil.
-func (r *resources[T]) PatchWithOptions(ctx context.Context, id string, ops []PatchOperation, ifMatch string, opts *GetOptions) (*T, error) {
+// Patch applies operations. opts, which may be nil, selects the attributes
+// the answer carries (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members"
+// so that renaming a large group does not transfer its member list. It
+// returns the resource, or nil and no error when the service answers 204 No
+// Content.
+func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, opts *GetOptions) (*T, error) {
 	defer r.wrote()
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body, IfMatch: ifMatch}
+	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body}
 	resp, err := r.tc.Do(ctx, req, &out)
 	if err != nil {
 		return nil, err
@@ -278,14 +280,19 @@ func (r *resources[T]) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T,
 }
 
 // getByKey finds the resource whose unique key equals value (the service
-// compares case-insensitively); transport.ErrNotFound if none.
-func (r *resources[T]) getByKey(ctx context.Context, value string) (*T, error) {
-	resp, err := r.List(ctx, &ListOptions{Filter: Eq(r.key, value)})
+// compares case-insensitively) with one list request; opts, which may be
+// nil, selects the attributes returned. transport.ErrNotFound if none.
+func (r *resources[T]) getByKey(ctx context.Context, value string, opts *GetOptions) (*T, error) {
+	list := &ListOptions{Filter: Eq(r.key, value)}
+	if opts != nil {
+		list.Attributes, list.ExcludedAttributes = opts.Attributes, opts.ExcludedAttributes
+	}
+	resp, err := r.List(ctx, list)
 	if err != nil {
 		return nil, err
 	}
 	if len(resp.Resources) == 0 {
-		return nil, fmt.Errorf("no %s has this %s: %w", r.kind, r.key, transport.ErrNotFound)
+		return nil, fmt.Errorf("no %s has this %s: %w", r.kind, r.label, transport.ErrNotFound)
 	}
 	return &resp.Resources[0], nil
 }

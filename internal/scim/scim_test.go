@@ -116,18 +116,15 @@ func TestUsersLifecycle(t *testing.T) {
 	update := *created
 	update.DisplayName = ptr("Jane Smith")
 	update.Cisco = nil
-	replaced, err := f.c.Users.Replace(ctx, created.ID, &update, created.Meta.Version)
+	replaced, err := f.c.Users.Replace(ctx, created.ID, &update)
 	if err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
 	if *replaced.DisplayName != "Jane Smith" || replaced.Cisco != nil || replaced.Meta.Version == created.Meta.Version {
 		t.Errorf("Replace = %+v", replaced)
 	}
-	if _, err := f.c.Users.Replace(ctx, created.ID, &update, created.Meta.Version); !errors.Is(err, transport.ErrPreconditionFailed) {
-		t.Errorf("Replace with a stale version: %v, want ErrPreconditionFailed", err)
-	}
 
-	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"active": false}}}, "")
+	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"active": false}}}, nil)
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}
@@ -142,7 +139,7 @@ func TestUsersLifecycle(t *testing.T) {
 		"Get":           second(f.c.Users.Get(ctx, created.ID, nil)),
 		"GetByUserName": second(f.c.Users.GetByUserName(ctx, jane.UserName)),
 		"Delete":        f.c.Users.Delete(ctx, created.ID),
-		"Patch":         second(f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Path: "active", Value: true}}, "")),
+		"Patch":         second(f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Path: "active", Value: true}}, nil)),
 	} {
 		if !errors.Is(err, transport.ErrNotFound) {
 			t.Errorf("%s after delete: %v, want ErrNotFound", name, err)
@@ -364,7 +361,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	if g.ID == "" || len(g.Members) != 1 || g.Members[0].Value != userIDs[0] || *g.ExternalID != "ext-1" {
 		t.Errorf("Create = %+v", g)
 	}
-	byName, err := f.c.Groups.GetByDisplayName(ctx, "engineering")
+	byName, err := f.c.Groups.GetByDisplayName(ctx, "engineering", nil)
 	if err != nil || byName.ID != g.ID {
 		t.Errorf("GetByDisplayName = %+v, %v", byName, err)
 	}
@@ -401,14 +398,14 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	if err != nil || noMembers.Members != nil || noMembers.DisplayName != "Engineering" {
 		t.Errorf("Get without members = %+v, %v", noMembers, err)
 	}
-	renamed, err := f.c.Groups.Patch(ctx, g.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"id": g.ID, "displayName": "Eng"}}}, "")
+	renamed, err := f.c.Groups.Patch(ctx, g.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"id": g.ID, "displayName": "Eng"}}}, nil)
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}
 	if renamed != nil && renamed.DisplayName != "Eng" {
 		t.Errorf("Patch = %+v", renamed)
 	}
-	replaced, err := f.c.Groups.Replace(ctx, g.ID, &Group{DisplayName: "Platform", Members: []Member{{Value: userIDs[1]}}}, "")
+	replaced, err := f.c.Groups.Replace(ctx, g.ID, &Group{DisplayName: "Platform", Members: []Member{{Value: userIDs[1]}}})
 	if err != nil || replaced.DisplayName != "Platform" || len(replaced.Members) != 1 {
 		t.Errorf("Replace = %+v, %v", replaced, err)
 	}
@@ -508,9 +505,9 @@ func callRoute(t *testing.T, f *fixture, route, id string) error {
 	case "GET /identity/v2/scim/Users/{id}":
 		return second(f.c.Users.Get(ctx, id, nil))
 	case "PATCH /identity/v2/scim/Users/{id}":
-		return second(f.c.Users.Patch(ctx, id, []PatchOperation{{Op: OpReplace, Path: "active", Value: false}}, ""))
+		return second(f.c.Users.Patch(ctx, id, []PatchOperation{{Op: OpReplace, Path: "active", Value: false}}, nil))
 	case "PUT /identity/v2/scim/Users/{id}":
-		return second(f.c.Users.Replace(ctx, id, &User{UserName: "seed@example.com", DisplayName: ptr("Seed")}, ""))
+		return second(f.c.Users.Replace(ctx, id, &User{UserName: "seed@example.com", DisplayName: ptr("Seed")}))
 	}
 	t.Fatalf("no call for %s", route)
 	return nil
@@ -543,14 +540,14 @@ func TestUserActiveUnassigned(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
-	replaced, err := f.c.Users.Replace(ctx, created.ID, &User{UserName: "jane@example.com", DisplayName: ptr("Jane")}, "")
+	replaced, err := f.c.Users.Replace(ctx, created.ID, &User{UserName: "jane@example.com", DisplayName: ptr("Jane")})
 	if err != nil {
 		t.Fatalf("Replace: %v", err)
 	}
 	if diff := cmp.Diff(ptr(false), replaced.Active); diff != "" {
 		t.Errorf("Replace without active: active (-want +got):\n%s", diff)
 	}
-	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpRemove, Path: "active"}}, "")
+	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpRemove, Path: "active"}}, nil)
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}

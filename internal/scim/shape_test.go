@@ -214,7 +214,7 @@ func TestQueryShape(t *testing.T) {
 			want: map[string]string{"filter": `userName eq "a\" or userName pr or \""`},
 		},
 		"GetByDisplayName": {
-			call: func(c *Client) error { return second(c.Groups.GetByDisplayName(t.Context(), `R&D \ Ops`)) },
+			call: func(c *Client) error { return second(c.Groups.GetByDisplayName(t.Context(), `R&D \ Ops`, nil)) },
 			want: map[string]string{"filter": `displayName eq "R&D \\ Ops"`},
 		},
 		"HasMember": {
@@ -288,7 +288,7 @@ func TestAllFollowsServerPageSize(t *testing.T) {
 func TestPatchNoContent(t *testing.T) {
 	t.Parallel()
 	_, c := newRecording(t, fastRetries, answerJSON(http.StatusNoContent, ""))
-	g, err := c.Groups.Patch(t.Context(), "g1", []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "X"}}, `W/"3"`)
+	g, err := c.Groups.Patch(t.Context(), "g1", []PatchOperation{{Op: OpReplace, Path: "displayName", Value: "X"}}, nil)
 	if g != nil || err != nil {
 		t.Errorf("Patch on 204 = %+v, %v; want nil, nil", g, err)
 	}

@@ -76,7 +76,7 @@ type Meta struct {
 	Created      time.Time `json:"created,omitzero"`
 	LastModified time.Time `json:"lastModified,omitzero"`
 	Location     string    `json:"location,omitempty"`
-	// Version is the ETag to pass as ifMatch.
+	// Version is the resource version (its ETag) the service assigns.
 	Version string `json:"version,omitempty"`
 }
 

@@ -12,5 +12,5 @@ type UsersService struct {
 // GetByUserName returns the user with userName (compared case-insensitively
 // by the service); transport.ErrNotFound if none.
 func (s *UsersService) GetByUserName(ctx context.Context, userName string) (*User, error) {
-	return s.getByKey(ctx, userName)
+	return s.getByKey(ctx, userName, nil)
 }

@@ -18,20 +18,17 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden: 403.
 	ErrForbidden = errors.New("forbidden")
-	// ErrPreconditionFailed: 412, an If-Match version that is no longer current.
-	ErrPreconditionFailed = errors.New("precondition failed")
 	// ErrRateLimited: 429 after all retries were spent.
 	ErrRateLimited = errors.New("rate limited")
 )
 
 // sentinels maps HTTP statuses to the sentinel errors above.
 var sentinels = map[int]error{
-	http.StatusNotFound:           ErrNotFound,
-	http.StatusConflict:           ErrConflict,
-	http.StatusUnauthorized:       ErrUnauthorized,
-	http.StatusForbidden:          ErrForbidden,
-	http.StatusPreconditionFailed: ErrPreconditionFailed,
-	http.StatusTooManyRequests:    ErrRateLimited,
+	http.StatusNotFound:        ErrNotFound,
+	http.StatusConflict:        ErrConflict,
+	http.StatusUnauthorized:    ErrUnauthorized,
+	http.StatusForbidden:       ErrForbidden,
+	http.StatusTooManyRequests: ErrRateLimited,
 }
 
 // APIError is an error status returned by the service: a SCIM error

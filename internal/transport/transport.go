@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -61,8 +62,12 @@ type Config struct {
 }
 
 // Logger is the logging hook; the provider routes it to tflog. It receives
-// the method, URL path, status, attempt and duration of every attempt, never
-// headers, bodies or query strings, so never a credential.
+// one entry per attempt, message "secureaccess API request", with the fields
+// method, path (the URL path), status, attempt (1-based), duration_ms and,
+// on failure, error: never headers, bodies or query strings, so never a
+// credential. ctx is the context of the call the attempt belongs to (for an
+// admin token request, of the call that needed the token), so its values,
+// such as tflog's logger, reach the hook.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
@@ -187,8 +192,6 @@ type Request struct {
 	Query url.Values
 	// Body is encoded as JSON; nil sends no body.
 	Body any
-	// IfMatch, if set, is sent as the If-Match header.
-	IfMatch string
 	// Retry says when the request may be repeated; the zero value decides
 	// by method (see RetryPolicy).
 	Retry RetryPolicy
@@ -265,9 +268,6 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*retryablehttp.Requ
 		if body != nil {
 			req.Header.Set("Content-Type", c.mediaType)
 		}
-	}
-	if r.IfMatch != "" {
-		req.Header.Set("If-Match", r.IfMatch)
 	}
 	return req, nil
 }
@@ -357,4 +357,16 @@ func decodeBody(r io.Reader, out any) error {
 // drain reads what is left of a body, so that its connection can be reused.
 func drain(body io.Reader) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBody))
+}
+
+// IsLoopback reports whether host, a host name or IP address without a
+// port, is "localhost" or a loopback IP address: traffic to it does not
+// leave the machine. The provider allows plain http to such a host; the
+// mock listens only on one unless told otherwise.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

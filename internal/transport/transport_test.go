@@ -138,7 +138,7 @@ func TestDoSendsHeadersAndLogsNoSecrets(t *testing.T) {
 	var out struct{ ID string }
 	resp, err := c.Do(t.Context(), Request{
 		Method: http.MethodPut, Path: "/Users/1", Query: map[string][]string{"attributes": {"id"}},
-		Body: map[string]string{"userName": "jane"}, IfMatch: `W/"1"`,
+		Body: map[string]string{"userName": "jane"},
 	}, &out)
 	if err != nil {
 		t.Fatalf("Do: %v", err)
@@ -149,11 +149,11 @@ func TestDoSendsHeadersAndLogsNoSecrets(t *testing.T) {
 	got := rec.recorded()[0]
 	want := map[string]string{
 		"Method": "PUT", "Path": "/base/Users/1", "Query": "attributes=id", "Body": `{"userName":"jane"}`,
-		"User-Agent": cfg.UserAgent, "Authorization": "Bearer t1", "If-Match": `W/"1"`,
+		"User-Agent": cfg.UserAgent, "Authorization": "Bearer t1",
 		"Content-Type": "application/scim+json", "Accept": "application/scim+json",
 	}
 	gotMap := map[string]string{"Method": got.Method, "Path": got.Path, "Query": got.Query, "Body": got.Body}
-	for _, h := range []string{"User-Agent", "Authorization", "If-Match", "Content-Type", "Accept"} {
+	for _, h := range []string{"User-Agent", "Authorization", "Content-Type", "Accept"} {
 		gotMap[h] = got.Header.Get(h)
 	}
 	if diff := cmp.Diff(want, gotMap); diff != "" {
@@ -200,7 +200,7 @@ func TestDoMapsErrors(t *testing.T) {
 		},
 		"unauthorized":        {code: 401, body: `{"message":"bad token"}`, sentinel: ErrUnauthorized, want: APIError{StatusCode: 401, Message: "bad token"}},
 		"forbidden":           {code: 403, body: `{}`, sentinel: ErrForbidden, want: APIError{StatusCode: 403}},
-		"precondition failed": {code: 412, body: `{"detail":"stale"}`, sentinel: ErrPreconditionFailed, want: APIError{StatusCode: 412, Message: "stale"}},
+		"precondition failed": {code: 412, body: `{"detail":"stale"}`, want: APIError{StatusCode: 412, Message: "stale"}},
 		"plain text":          {code: 400, body: "bad request\nmore", want: APIError{StatusCode: 400, Message: "bad request"}},
 		"server error":        {code: 500, body: `{"detail":"boom"}`, want: APIError{StatusCode: 500, Message: "boom"}},
 	}
@@ -218,7 +218,7 @@ func TestDoMapsErrors(t *testing.T) {
 			if diff := cmp.Diff(tc.want, *apiErr); diff != "" {
 				t.Errorf("APIError (-want +got):\n%s", diff)
 			}
-			for _, s := range []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrPreconditionFailed, ErrRateLimited} {
+			for _, s := range []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrRateLimited} {
 				if got := errors.Is(err, s); got != errors.Is(s, tc.sentinel) {
 					t.Errorf("errors.Is(err, %v) = %v", s, got)
 				}
@@ -657,7 +657,7 @@ func TestDoUnfollowedRedirectIsError(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.wantText) {
 				t.Errorf("message %q lacks %q", err, tc.wantText)
 			}
-			for _, s := range []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrPreconditionFailed, ErrRateLimited} {
+			for _, s := range []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrForbidden, ErrRateLimited} {
 				if errors.Is(err, s) {
 					t.Errorf("errors.Is(err, %v) = true", s)
 				}

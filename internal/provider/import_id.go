@@ -1,0 +1,77 @@
+package provider
+
+// Import IDs: the natural key forms "<key>=<value>" the resources accept
+// next to an object ID, and the membership ID of
+// secureaccess_scim_group_member.
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// Natural keys of the import ID forms "<key>=<value>", one a resource.
+const (
+	// userImportKey: "user_name=<userName>" (secureaccess_scim_user).
+	userImportKey = "user_name"
+	// groupImportKey: "display_name=<displayName>" (secureaccess_scim_group).
+	groupImportKey = "display_name"
+	// directoryIntegrationImportKey: "name=<name>", such as "name=OKTA Integration"
+	// (secureaccess_directory_integration).
+	directoryIntegrationImportKey = "name"
+)
+
+// splitImportID parses an import ID that is either an object ID or
+// "<key>=<value>" (for example "user_name=jane@example.com"). It returns the
+// value and whether the natural key form was used.
+func splitImportID(id, key string) (value string, byKey bool) {
+	if v, ok := strings.CutPrefix(id, key+"="); ok {
+		return v, true
+	}
+	return id, false
+}
+
+// importKeyForm matches an import ID in a "<key>=<value>" form: a word,
+// then "=", then a value that does not start with another "=" (so that an
+// ID ending in "==" is not mistaken for one).
+var importKeyForm = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.-]*)=(?:[^=]|$)`)
+
+// validImportID reports whether id can be an import ID of a resource whose
+// natural key forms are keys ("user_name" for "user_name=<value>"): an
+// object ID, or one of those forms. An ID in another "<key>=<value>" form,
+// such as "displayName=Jane" or "userName=jane", is not: passed on as an
+// object ID it would end in Terraform's "Cannot import non-existent remote
+// object", which does not say what is wrong.
+func validImportID(id string, keys ...string) bool {
+	m := importKeyForm.FindStringSubmatch(id)
+	return m == nil || slices.Contains(keys, m[1])
+}
+
+// addImportIDError adds the error of an import ID that is in none of the
+// forms the resource accepts, listing forms.
+func addImportIDError(diags *diag.Diagnostics, resourceType, id string, forms ...string) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("%q is not an import ID of %s. Use one of these forms:\n  - %s", id, resourceType, strings.Join(forms, "\n  - ")))
+}
+
+// memberIDSeparator separates the group and user IDs in a membership ID.
+const memberIDSeparator = "/"
+
+// formatMemberID returns the ID of secureaccess_scim_group_member, which has
+// no API object of its own: "<group_id>/<user_id>".
+func formatMemberID(groupID, userID string) string {
+	return groupID + memberIDSeparator + userID
+}
+
+// parseMemberID splits a membership ID "<group_id>/<user_id>"; ok is false
+// if id is not of that form.
+func parseMemberID(id string) (groupID, userID string, ok bool) {
+	groupID, userID, ok = strings.Cut(id, memberIDSeparator)
+	if !ok || groupID == "" || userID == "" || strings.Contains(userID, memberIDSeparator) {
+		return "", "", false
+	}
+	return groupID, userID, true
+}
