@@ -23,7 +23,7 @@ import (
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Credentials of the mock's admin API key.
@@ -138,7 +138,7 @@ func NewMock(t *testing.T, opts mockserver.Options) *Mock {
 }
 
 // SCIM returns the SCIM store of the bootstrapped directory.
-func (m *Mock) SCIM(t *testing.T) *scimsp.Store {
+func (m *Mock) SCIM(t *testing.T) *scimserver.Store {
 	t.Helper()
 	st, ok := m.Store().DirectorySCIM(m.DirectoryID)
 	if !ok {

@@ -1,6 +1,6 @@
 // Package mockserver is an in-memory stand-in for Cisco Secure Access: the
 // management API token endpoint, directory integrations with their SCIM
-// provisioning tokens, the SCIM 2.0 service provider (package scimsp) and the
+// provisioning tokens, the SCIM 2.0 service provider (package scimserver) and the
 // Reports identities, all behind one http.Handler. A test-only control plane
 // under /_mock/ exposes request counters, fault injection, a reset, the
 // service's clock and strict filter mode.
@@ -29,7 +29,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Defaults applied by New to zero Options fields.
@@ -177,7 +177,7 @@ func (s *Server) routes() {
 		s.handle(pattern, s.requireAdmin(h))
 	}
 
-	for _, rt := range scimsp.Routes() {
+	for _, rt := range scimserver.Routes() {
 		s.handle(rt.Method+" "+scimBase+rt.Pattern, s.requireSCIM(rt.Handle))
 	}
 
@@ -312,7 +312,7 @@ func isSCIM(r *http.Request) bool {
 // request's API family: RFC 7644 for SCIM, {"message":…} for the others.
 func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if isSCIM(r) {
-		scimsp.WriteError(w, status, "", msg)
+		scimserver.WriteError(w, status, "", msg)
 		return
 	}
 	writeMessage(w, status, msg)

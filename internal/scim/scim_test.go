@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -25,7 +25,7 @@ var fastRetries = transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond
 // client for it.
 type fixture struct {
 	srv   *mockserver.Server
-	store *scimsp.Store // the directory's users and groups
+	store *scimserver.Store // the directory's users and groups
 	c     *Client
 	url   string // SCIM base URL
 	token string
@@ -156,7 +156,7 @@ func second[T any](_ T, err error) error { return err }
 func TestUsersCreateConflictOnFirstAttempt(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	if _, err := f.store.CreateUser(scimsp.User{UserName: "taken@example.com"}); err != nil {
+	if _, err := f.store.CreateUser(scimserver.User{UserName: "taken@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.c.Users.Create(t.Context(), &User{UserName: "TAKEN@example.com"})
@@ -272,7 +272,7 @@ func TestAllPages(t *testing.T) {
 	const n = 250
 	var want []string
 	for i := range n {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("user%03d@example.com", i)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("user%03d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestAllStopsEarlyAndReportsErrors(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	for i := range 5 {
-		if _, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("u%d", i)}); err != nil {
+		if _, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("u%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -351,7 +351,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	ctx := t.Context()
 	var userIDs []string
 	for i := range 250 {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("m%03d@example.com", i)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("m%03d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -476,7 +476,7 @@ func TestRetriesAgainstFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			seeded, err := f.store.CreateUser(scimsp.User{UserName: "seed@example.com"})
+			seeded, err := f.store.CreateUser(scimserver.User{UserName: "seed@example.com"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package scimsp
+package scimserver
 
 import (
 	"crypto/rand"
@@ -72,7 +72,7 @@ func (g Group) ETag() string { return etag(g.Version) }
 func etag(v int64) string { return fmt.Sprintf("W/%q", fmt.Sprint(v)) }
 
 // userRec is a stored user. Records are replaced, never mutated, on update.
-// Documents (see doc.go) are built on demand rather than kept, which keeps
+// Documents (see document.go) are built on demand rather than kept, which keeps
 // a directory of 100,000 users small and cheap for the garbage collector.
 type userRec struct {
 	seq  int64

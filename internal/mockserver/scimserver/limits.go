@@ -1,4 +1,4 @@
-package scimsp
+package scimserver
 
 import (
 	"fmt"
