@@ -42,8 +42,8 @@ const (
 	DefaultMaxGroupsPerDirectory = 1000
 )
 
-// scimBase is the path prefix of the SCIM service provider.
-const scimBase = "/identity/v2/scim"
+// SCIMPath is the path of the SCIM service provider under the base URL.
+const SCIMPath = "/identity/v2/scim"
 
 // Options configures a Server. The zero value is usable: every zero field
 // takes the default documented on it.
@@ -178,7 +178,7 @@ func (s *Server) routes() {
 	}
 
 	for _, rt := range scimserver.Routes() {
-		s.handle(rt.Method+" "+scimBase+rt.Pattern, s.requireSCIM(rt.Handle))
+		s.handle(rt.Method+" "+SCIMPath+rt.Pattern, s.requireSCIM(rt.Handle))
 	}
 
 	s.mux.HandleFunc("GET /_mock/stats", s.handleStats)
@@ -285,7 +285,7 @@ func (s *Server) serveMatched(w http.ResponseWriter, r *http.Request, pattern st
 // of the path without the slash.
 func trimSCIMSlash(r *http.Request) *http.Request {
 	p := r.URL.Path
-	if len(p) <= len(scimBase)+2 || !strings.HasPrefix(p, scimBase+"/") || !strings.HasSuffix(p, "/") {
+	if len(p) <= len(SCIMPath)+2 || !strings.HasPrefix(p, SCIMPath+"/") || !strings.HasSuffix(p, "/") {
 		return r
 	}
 	u := *r.URL
@@ -305,7 +305,7 @@ func (s *Server) tooLargeMessage() string {
 // isSCIM reports whether the request is for the SCIM service provider,
 // whose errors use the RFC 7644 schema.
 func isSCIM(r *http.Request) bool {
-	return r.URL.Path == scimBase || strings.HasPrefix(r.URL.Path, scimBase+"/")
+	return r.URL.Path == SCIMPath || strings.HasPrefix(r.URL.Path, SCIMPath+"/")
 }
 
 // writeError answers with status and msg in the error format of the

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +24,7 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -67,44 +66,13 @@ type testMock struct {
 	live      bool
 }
 
-// envMockStrict, set to 1 (make testacc-strict), starts every test's mock in
-// strict filter mode.
-const envMockStrict = "SECUREACCESS_MOCK_STRICT"
-
-// mockStrict reports whether SECUREACCESS_MOCK_STRICT asks for strict
-// filter mode; a value that is not a boolean fails the test.
-func mockStrict(t *testing.T) bool {
-	t.Helper()
-	v := os.Getenv(envMockStrict)
-	if v == "" {
-		return false
-	}
-	on, err := strconv.ParseBool(v)
-	if err != nil {
-		t.Fatalf("%s=%q: want 1 or 0", envMockStrict, v)
-	}
-	return on
-}
-
 // newTestMock starts a mock for the test and stops it when the test ends,
 // in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
 	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults or clock)")
-	strict := mockStrict(t)
-	srv := mockserver.New(mockserver.Options{
-		ClientID:      testClientID,
-		ClientSecret:  testClientSecret,
-		Seed:          1,
-		StrictFilters: strict,
-	})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	dir, token, err := srv.Bootstrap("Acceptance", "okta")
-	if err != nil {
-		t.Fatalf("bootstrapping the mock: %v", err)
-	}
-	return &testMock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token, Strict: strict}
+	mock := mocktest.Start(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1})
+	return &testMock{Server: mock.Server, URL: mock.URL, DirectoryID: mock.DirectoryID, SCIMToken: mock.SCIMToken, Strict: mock.StrictFilters()}
 }
 
 // refusedFilterError matches the one error of a filter the service refused:

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -40,23 +40,17 @@ func newFixture(t testing.TB) *fixture {
 }
 
 // newFixtureWith starts a fresh mock with opts, for the tests of filters
-// that only the mock's default mode answers.
+// that only the mock's default mode answers. Its filter mode is the one
+// opts gives, whatever SECUREACCESS_MOCK_STRICT says.
 func newFixtureWith(t testing.TB, opts mockserver.Options) *fixture {
 	t.Helper()
-	srv := mockserver.New(opts)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	dir, token, err := srv.Bootstrap("OKTA Integration", "okta")
+	m := mocktest.Start(t, "OKTA Integration", opts)
+	m.SetStrictFilters(opts.StrictFilters)
+	c, err := NewClient(Config{URL: m.SCIMURL(), Token: m.SCIMToken, Config: fastRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, _ := srv.Store().DirectorySCIM(dir.ID)
-	url := ts.URL + "/identity/v2/scim"
-	c, err := NewClient(Config{URL: url, Token: token, Config: fastRetries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{srv: srv, store: store, c: c, url: url, token: token}
+	return &fixture{srv: m.Server, store: m.SCIM(t), c: c, url: m.SCIMURL(), token: m.SCIMToken}
 }
 
 // ptr returns a pointer to v.
