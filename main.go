@@ -12,6 +12,10 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/provider"
 )
 
+// Generate docs/ from the schema, templates/ and examples/ with tfplugindocs,
+// pinned in the tools/ module (make docs, make generate).
+//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name secureaccess
+
 // version is set by goreleaser at release time.
 var version = "dev"
 

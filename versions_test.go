@@ -10,10 +10,11 @@ import (
 
 // TestVersionClaimsAgree keeps the minimum Go, Terraform and OpenTofu
 // versions the same everywhere they are stated: README.md's Requirements
-// (the one place people read), go.mod, the messages of .ci/run, the
-// acceptance-test guide, the examples' required_version (versions.tf for
-// Terraform, versions.tofu for OpenTofu) and the OpenTofu version that
-// scripts/build-tofu.sh builds for make test-tofu. No Terraform needed.
+// (the one place people read), go.mod, the messages of .ci/run,
+// CONTRIBUTING.md (how to run the acceptance tests), the examples'
+// required_version (versions.tf for Terraform, versions.tofu for OpenTofu)
+// and the OpenTofu version that scripts/build-tofu.sh builds for make
+// test-tofu. No Terraform needed.
 func TestVersionClaimsAgree(t *testing.T) {
 	t.Parallel()
 	read := func(name string) string {
@@ -41,9 +42,9 @@ func TestVersionClaimsAgree(t *testing.T) {
 	// Every "Go X or newer", "Terraform X or newer/later" and "OpenTofu X or
 	// newer" in the prose people read says the same.
 	prose := map[string]string{
-		"README.md": readme,
-		".ci/run":   read(".ci/run"),
-		"templates/guides/acceptance-tests.md.tmpl": read("templates/guides/acceptance-tests.md.tmpl"),
+		"README.md":       readme,
+		".ci/run":         read(".ci/run"),
+		"CONTRIBUTING.md": read("CONTRIBUTING.md"),
 	}
 	claims := []struct {
 		what, re, want string

@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"net/http/httptest"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -70,15 +71,9 @@ func TestMockStatsSince(t *testing.T) {
 // returns it as a mockProcess without a child process, and its SCIM client.
 func startInProcessMock(t testing.TB) (*mockProcess, *scim.Client) {
 	t.Helper()
-	srv := mockserver.New(mockserver.Options{})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	_, token, err := srv.Bootstrap(mockDirectoryName, "okta")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &mockProcess{url: ts.URL, scimToken: token, client: ts.Client()}
-	c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: token})
+	mock := mocktest.Start(t, mockDirectoryName, mockserver.Options{})
+	m := &mockProcess{url: mock.URL, scimToken: mock.SCIMToken, client: &http.Client{Timeout: time.Minute}}
+	c, err := scim.NewClient(scim.Config{URL: m.scimURL(), Token: m.scimToken})
 	if err != nil {
 		t.Fatal(err)
 	}

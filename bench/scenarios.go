@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"text/template"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Scenario sizes at scale 1, from issue 6.
@@ -213,7 +213,7 @@ func membersScenario(id string, members, change int) scenario {
 // usersDataSourceScenario is scenario 4: the secureaccess_scim_users data
 // source over pre-seeded users, read by an apply that outputs their count.
 func usersDataSourceScenario(id string, users int) scenario {
-	pages := (users + scimsp.MaxResults - 1) / scimsp.MaxResults
+	pages := (users + scimserver.MaxResults - 1) / scimserver.MaxResults
 	return scenario{
 		id:             id,
 		title:          fmt.Sprintf("scim_users data source over %d users", users),

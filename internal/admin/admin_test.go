@@ -19,7 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -474,16 +474,16 @@ func TestNewClientValidates(t *testing.T) {
 }
 
 // seedIdentities stores 150 users and the groups "Team A" and "Team B".
-func seedIdentities(t *testing.T, store *scimsp.Store) {
+func seedIdentities(t *testing.T, store *scimserver.Store) {
 	t.Helper()
 	for i := range 150 {
 		name := fmt.Sprintf("user%03d@example.com", i)
-		if _, err := store.CreateUser(scimsp.User{UserName: name, DisplayName: "User", Active: new(true)}); err != nil {
+		if _, err := store.CreateUser(scimserver.User{UserName: name, DisplayName: "User", Active: new(true)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, name := range []string{"Team A", "Team B"} {
-		if _, err := store.CreateGroup(scimsp.Group{DisplayName: name}); err != nil {
+		if _, err := store.CreateGroup(scimserver.Group{DisplayName: name}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -65,9 +65,9 @@ func TestConcurrency_groupMembers(t *testing.T) {
 }
 
 // seedGroup creates a group in the mock, as an IdP would have pushed it.
-func seedGroup(t *testing.T, st *scimsp.Store, name string) string {
+func seedGroup(t *testing.T, st *scimserver.Store, name string) string {
 	t.Helper()
-	g, err := st.CreateGroup(scimsp.Group{DisplayName: name})
+	g, err := st.CreateGroup(scimserver.Group{DisplayName: name})
 	if err != nil {
 		t.Fatalf("seeding group %q: %v", name, err)
 	}
@@ -76,11 +76,11 @@ func seedGroup(t *testing.T, st *scimsp.Store, name string) string {
 
 // seedUsers creates n active users named prefix-i in the mock and returns
 // their ids.
-func seedUsers(t *testing.T, st *scimsp.Store, prefix string, n int) []string {
+func seedUsers(t *testing.T, st *scimserver.Store, prefix string, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		u, err := st.CreateUser(scimsp.User{UserName: fmt.Sprintf("%s-%04d@example.com", prefix, i), Active: new(true)})
+		u, err := st.CreateUser(scimserver.User{UserName: fmt.Sprintf("%s-%04d@example.com", prefix, i), Active: new(true)})
 		if err != nil {
 			t.Fatalf("seeding user %d: %v", i, err)
 		}
@@ -109,7 +109,7 @@ resource "secureaccess_scim_group_member" "m" {
 }
 
 // requireMembers asserts that group has exactly the members want.
-func requireMembers(t *testing.T, st *scimsp.Store, group string, want []string) {
+func requireMembers(t *testing.T, st *scimserver.Store, group string, want []string) {
 	t.Helper()
 	if diff := cmp.Diff(sortedIDs(want), sortedIDs(st.GroupMembers(group))); diff != "" {
 		t.Errorf("members of the group (-want +mock):\n%s", diff)

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // oneLine is s with every run of white space, line breaks included, as one
@@ -89,7 +89,7 @@ data "secureaccess_scim_users" "all" {}
 func TestDiagnostics_adoptAndDeactivate(t *testing.T) {
 	t.Parallel()
 	m := NewMock(t, mockserver.Options{})
-	if _, err := m.SCIM(t).CreateUser(scimsp.User{UserName: "jane@example.com", Active: new(true)}); err != nil {
+	if _, err := m.SCIM(t).CreateUser(scimserver.User{UserName: "jane@example.com", Active: new(true)}); err != nil {
 		t.Fatal(err)
 	}
 	tf := NewTerraform(t)

@@ -13,17 +13,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 )
 
 // Credentials of the mock's admin API key.
@@ -90,34 +88,10 @@ func Sized(short, soak int) int {
 	return short
 }
 
-// Mock is an in-process mock service with one bootstrapped directory
-// integration ("E2E") and its SCIM token.
+// Mock is an in-process mock service (mocktest) with one bootstrapped
+// directory integration ("E2E") and its SCIM token.
 type Mock struct {
-	*mockserver.Server
-	// URL is the base URL of the service.
-	URL string
-	// DirectoryID and SCIMToken are the bootstrapped directory's.
-	DirectoryID, SCIMToken string
-}
-
-// EnvMockStrict, set to 1 (make testacc-strict), starts every mock in strict
-// filter mode: it refuses every SCIM filter but the ones Secure Access
-// documents, as the real endpoint may.
-const EnvMockStrict = "SECUREACCESS_MOCK_STRICT"
-
-// MockStrict reports whether SECUREACCESS_MOCK_STRICT asks for strict
-// filter mode; a value that is not a boolean fails the test.
-func MockStrict(t *testing.T) bool {
-	t.Helper()
-	v := os.Getenv(EnvMockStrict)
-	if v == "" {
-		return false
-	}
-	on, err := strconv.ParseBool(v)
-	if err != nil {
-		t.Fatalf("%s=%q: want 1 or 0", EnvMockStrict, v)
-	}
-	return on
+	*mocktest.Mock
 }
 
 // NewMock starts a mock with opts, the admin credentials TestClientID and
@@ -126,30 +100,7 @@ func MockStrict(t *testing.T) bool {
 func NewMock(t *testing.T, opts mockserver.Options) *Mock {
 	t.Helper()
 	opts.ClientID, opts.ClientSecret = TestClientID, TestClientSecret
-	opts.StrictFilters = opts.StrictFilters || MockStrict(t)
-	srv := mockserver.New(opts)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	dir, token, err := srv.Bootstrap("E2E", "okta")
-	if err != nil {
-		t.Fatalf("bootstrapping the mock: %v", err)
-	}
-	return &Mock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token}
-}
-
-// SCIM returns the SCIM store of the bootstrapped directory.
-func (m *Mock) SCIM(t *testing.T) *scimsp.Store {
-	t.Helper()
-	st, ok := m.Store().DirectorySCIM(m.DirectoryID)
-	if !ok {
-		t.Fatal("the bootstrapped directory is gone from the mock")
-	}
-	return st
-}
-
-// SCIMURL is the SCIM base URL of the mock.
-func (m *Mock) SCIMURL() string {
-	return m.URL + "/identity/v2/scim"
+	return &Mock{mocktest.Start(t, "E2E", opts)}
 }
 
 // ProviderBlock is the default provider block with every credential of the

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -55,7 +55,7 @@ func TestImport_oktaGroups(t *testing.T) {
 	nUsers, nOkta := Sized(120, 300), Sized(200, 500)
 	users := make([]string, nUsers)
 	for i := range users {
-		u, err := st.CreateUser(scimsp.User{UserName: fmt.Sprintf("user%04d@example.com", i), Active: new(true)})
+		u, err := st.CreateUser(scimserver.User{UserName: fmt.Sprintf("user%04d@example.com", i), Active: new(true)})
 		if err != nil {
 			t.Fatalf("seeding user %d: %v", i, err)
 		}
@@ -69,7 +69,7 @@ func TestImport_oktaGroups(t *testing.T) {
 		}
 		return out
 	}
-	seed := func(g scimsp.Group) scimsp.Group {
+	seed := func(g scimserver.Group) scimserver.Group {
 		t.Helper()
 		g, err := st.CreateGroup(g)
 		if err != nil {
@@ -83,14 +83,14 @@ func TestImport_oktaGroups(t *testing.T) {
 	var others []string
 	seedOther := func() {
 		i := len(others)
-		others = append(others, seed(scimsp.Group{DisplayName: otherNames[i], ExternalID: fmt.Sprintf("other%d", i), Members: members(i, 5+i)}).ID)
+		others = append(others, seed(scimserver.Group{DisplayName: otherNames[i], ExternalID: fmt.Sprintf("other%d", i), Members: members(i, 5+i)}).ID)
 	}
-	want := map[string]scimsp.Group{} // the groups to take over, by ID
+	want := map[string]scimserver.Group{} // the groups to take over, by ID
 	for i := range nOkta {
 		if i%29 == 3 && len(others) < len(otherNames) {
 			seedOther()
 		}
-		g := scimsp.Group{DisplayName: fmt.Sprintf("OKTA - Group %04d", i), Members: members(i, (i*37)%41)}
+		g := scimserver.Group{DisplayName: fmt.Sprintf("OKTA - Group %04d", i), Members: members(i, (i*37)%41)}
 		switch {
 		case i == 1:
 			g.Members = members(i, nUsers) // every user
@@ -201,7 +201,7 @@ func TestImport_oktaGroups(t *testing.T) {
 			t.Fatalf("renaming group %s: %v", id, err)
 		}
 	}
-	added := seed(scimsp.Group{DisplayName: "OKTA - Added later", Members: members(7, 3)})
+	added := seed(scimserver.Group{DisplayName: "OKTA - Added later", Members: members(7, 3)})
 	renamedWithin := seedID(t, st, "OKTA - Group 0005")
 	rename(renamedWithin, "OKTA - Group 0005 renamed")
 	renamedOut := seedID(t, st, "OKTA - Group 0006")
@@ -266,7 +266,7 @@ func applyPlan(t *testing.T, tf *Terraform, planFile string) Result {
 // checkImported compares the values a plan or state gives a group (typ
 // secureaccess_scim_group) or its member list (secureaccess_scim_group_members)
 // with the group in the service.
-func checkImported(t *testing.T, address, typ string, values map[string]any, g scimsp.Group) {
+func checkImported(t *testing.T, address, typ string, values map[string]any, g scimserver.Group) {
 	t.Helper()
 	if g.ID == "" {
 		t.Errorf("%s: not one of the OKTA groups", address)
@@ -295,7 +295,7 @@ func checkImported(t *testing.T, address, typ string, values map[string]any, g s
 }
 
 // seedID returns the ID of the group named name in st.
-func seedID(t *testing.T, st *scimsp.Store, name string) string {
+func seedID(t *testing.T, st *scimserver.Store, name string) string {
 	t.Helper()
 	g, ok := st.GroupByDisplayName(name)
 	if !ok {

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 )
 
 // secretsClientID is the admin API key's client ID in the secrets tests; the
@@ -118,7 +119,7 @@ func secretsMock(t *testing.T) (url, secret string, rec *secretRecorder) {
 	t.Helper()
 	secret = randomSecret("client-secret-")
 	rec = &secretRecorder{
-		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret, StrictFilters: MockStrict(t)}),
+		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret, StrictFilters: mocktest.StrictFromEnv(t)}),
 		secrets: map[string]string{},
 	}
 	rec.add("client secret", secret)

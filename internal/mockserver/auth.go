@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // tokenResponse is the 200 answer of POST /auth/v2/token.
@@ -212,7 +212,7 @@ func (s *Server) requireAdmin(next http.HandlerFunc) http.Handler {
 // requireSCIM admits requests carrying the active, unexpired provisioning
 // token of a directory integration and hands them to handle with that
 // directory's SCIM store.
-func (s *Server) requireSCIM(handle func(http.ResponseWriter, *http.Request, *scimsp.Store)) http.Handler {
+func (s *Server) requireSCIM(handle func(http.ResponseWriter, *http.Request, *scimserver.Store)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearerToken(r)
 		if !ok {
@@ -234,7 +234,7 @@ func (s *Server) requireSCIM(handle func(http.ResponseWriter, *http.Request, *sc
 			return
 		}
 		if s.StrictFilters() {
-			r = r.WithContext(scimsp.WithStrictFilters(r.Context()))
+			r = r.WithContext(scimserver.WithStrictFilters(r.Context()))
 		}
 		handle(w, r, dir)
 	})

@@ -72,13 +72,13 @@ func formatOptionalTime(t *time.Time) *string {
 // provisioningURL is the SCIM base URL the IdP must call.
 func (s *Server) provisioningURL(r *http.Request) string {
 	if s.opts.BaseURL != "" {
-		return s.opts.BaseURL + scimBase
+		return s.opts.BaseURL + SCIMPath
 	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + scimBase
+	return scheme + "://" + r.Host + SCIMPath
 }
 
 // toJSON renders a directory snapshot.

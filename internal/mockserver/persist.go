@@ -12,7 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // The data file (secureaccess-mock -data FILE) is a bbolt database. Every
@@ -25,9 +25,9 @@ import (
 //	directories/<dir id>/  one bucket per directory integration; its sequence is
 //	                       the directory's position in listings
 //	    "directory"        → dirRecord (JSON)
-//	    "scim"             → the SCIM store's counters, a scimsp.Change without resources (JSON)
-//	    users/<user id>    → scimsp.UserRecord (JSON)
-//	    groups/<group id>  → scimsp.GroupRecord (JSON), members included
+//	    "scim"             → the SCIM store's counters, a scimserver.Change without resources (JSON)
+//	    users/<user id>    → scimserver.UserRecord (JSON)
+//	    groups/<group id>  → scimserver.GroupRecord (JSON), members included
 //
 // Access tokens are not persisted.
 
@@ -119,24 +119,24 @@ func (s *Server) Close() error {
 
 // newSCIMStore returns the empty SCIM store of directory dirID, committing
 // its writes to the data file when the server has one.
-func (s *Server) newSCIMStore(dirID string) *scimsp.Store {
-	cfg := scimsp.Config{
+func (s *Server) newSCIMStore(dirID string) *scimserver.Store {
+	cfg := scimserver.Config{
 		MaxGroups:      s.opts.MaxGroupsPerDirectory,
 		Now:            s.opts.Now,
 		NextIdentityID: s.store.NextIdentityID,
 	}
 	if f := s.store.data; f != nil {
-		cfg.Journal = func(c scimsp.Change) error {
+		cfg.Journal = func(c scimserver.Change) error {
 			return f.update(func(tx *bolt.Tx) error { return s.store.putSCIM(tx, dirID, c) })
 		}
 	}
-	return scimsp.NewStore(cfg)
+	return scimserver.NewStore(cfg)
 }
 
 // putSCIM writes a SCIM change of directory dirID, unless the directory
 // is gone (a write may finish after its directory was deleted), with the
 // identity ID counter.
-func (st *Store) putSCIM(tx *bolt.Tx, dirID string, c scimsp.Change) error {
+func (st *Store) putSCIM(tx *bolt.Tx, dirID string, c scimserver.Change) error {
 	d := tx.Bucket(bucketDirectories).Bucket([]byte(dirID))
 	if d == nil {
 		return nil
@@ -162,7 +162,7 @@ func (st *Store) putSCIM(tx *bolt.Tx, dirID string, c scimsp.Change) error {
 			return err
 		}
 	}
-	if err := putJSON(d, keySCIM, scimsp.Change{Seq: c.Seq, Version: c.Version}); err != nil {
+	if err := putJSON(d, keySCIM, scimserver.Change{Seq: c.Seq, Version: c.Version}); err != nil {
 		return err
 	}
 	// The counter only grows and transactions run one at a time, so the
@@ -231,7 +231,7 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // load creates the buckets a new data file lacks and fills the store from
 // the data file. It runs before the server serves, so it takes no lock.
-func (st *Store) load(newSCIM func(dirID string) *scimsp.Store) error {
+func (st *Store) load(newSCIM func(dirID string) *scimserver.Store) error {
 	err := st.data.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketIdentity, bucketDirectories} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -269,22 +269,22 @@ func (st *Store) load(newSCIM func(dirID string) *scimsp.Store) error {
 }
 
 // loadDir reads one directory integration with its SCIM users and groups.
-func loadDir(b *bolt.Bucket, newSCIM func(dirID string) *scimsp.Store) (*Directory, error) {
+func loadDir(b *bolt.Bucket, newSCIM func(dirID string) *scimserver.Store) (*Directory, error) {
 	var r dirRecord
 	if err := json.Unmarshal(b.Get(keyDirectory), &r); err != nil {
 		return nil, err
 	}
-	var c scimsp.Change
+	var c scimserver.Change
 	if v := b.Get(keySCIM); v != nil {
 		if err := json.Unmarshal(v, &c); err != nil {
 			return nil, err
 		}
 	}
 	var err error
-	if c.Users, err = loadAll[scimsp.UserRecord](b.Bucket(bucketUsers)); err != nil {
+	if c.Users, err = loadAll[scimserver.UserRecord](b.Bucket(bucketUsers)); err != nil {
 		return nil, err
 	}
-	if c.Groups, err = loadAll[scimsp.GroupRecord](b.Bucket(bucketGroups)); err != nil {
+	if c.Groups, err = loadAll[scimserver.GroupRecord](b.Bucket(bucketGroups)); err != nil {
 		return nil, err
 	}
 	d := &Directory{

@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // openEnv starts a mock persisting in path, on the given clock, closed at
@@ -34,8 +34,8 @@ func openEnv(t *testing.T, path string, clock *fakeClock) *env {
 // dirState is everything the store holds about one directory integration.
 type dirState struct {
 	Directory mockserver.Directory
-	Users     []scimsp.User
-	Groups    []scimsp.Group
+	Users     []scimserver.User
+	Groups    []scimserver.Group
 }
 
 // state returns the whole store, comparable with cmp.Diff.

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // identityType is the type object of a Reports identity.
@@ -48,7 +48,7 @@ func (s *Server) handleIdentities(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	matches := identityFilter(q.Get("search"), q.Get("identitytypes"))
-	var found []scimsp.Identity
+	var found []scimserver.Identity
 	for _, d := range s.store.Directories() {
 		for _, id := range d.SCIM.Identities() {
 			if matches(id) {
@@ -56,7 +56,7 @@ func (s *Server) handleIdentities(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	slices.SortFunc(found, func(a, b scimsp.Identity) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(found, func(a, b scimserver.Identity) int { return cmp.Compare(a.ID, b.ID) })
 	found = found[min(offset, len(found)):min(offset+limit, len(found))]
 
 	resp := identitiesResponse{Data: make([]identityJSON, 0, len(found))}
@@ -68,7 +68,7 @@ func (s *Server) handleIdentities(w http.ResponseWriter, r *http.Request) {
 
 // identityFilter returns the predicate of the search and identitytypes
 // parameters; empty parameters match everything.
-func identityFilter(search, types string) func(scimsp.Identity) bool {
+func identityFilter(search, types string) func(scimserver.Identity) bool {
 	search = strings.ToLower(search)
 	var wanted []string
 	for t := range strings.SplitSeq(types, ",") {
@@ -76,7 +76,7 @@ func identityFilter(search, types string) func(scimsp.Identity) bool {
 			wanted = append(wanted, t)
 		}
 	}
-	return func(id scimsp.Identity) bool {
+	return func(id scimserver.Identity) bool {
 		return strings.Contains(strings.ToLower(id.Label), search) &&
 			(len(wanted) == 0 || slices.Contains(wanted, id.Type))
 	}

@@ -1,6 +1,6 @@
 // Package mockserver is an in-memory stand-in for Cisco Secure Access: the
 // management API token endpoint, directory integrations with their SCIM
-// provisioning tokens, the SCIM 2.0 service provider (package scimsp) and the
+// provisioning tokens, the SCIM 2.0 service provider (package scimserver) and the
 // Reports identities, all behind one http.Handler. A test-only control plane
 // under /_mock/ exposes request counters, fault injection, a reset, the
 // service's clock and strict filter mode.
@@ -29,7 +29,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Defaults applied by New to zero Options fields.
@@ -42,8 +42,8 @@ const (
 	DefaultMaxGroupsPerDirectory = 1000
 )
 
-// scimBase is the path prefix of the SCIM service provider.
-const scimBase = "/identity/v2/scim"
+// SCIMPath is the path of the SCIM service provider under the base URL.
+const SCIMPath = "/identity/v2/scim"
 
 // Options configures a Server. The zero value is usable: every zero field
 // takes the default documented on it.
@@ -177,8 +177,8 @@ func (s *Server) routes() {
 		s.handle(pattern, s.requireAdmin(h))
 	}
 
-	for _, rt := range scimsp.Routes() {
-		s.handle(rt.Method+" "+scimBase+rt.Pattern, s.requireSCIM(rt.Handle))
+	for _, rt := range scimserver.Routes() {
+		s.handle(rt.Method+" "+SCIMPath+rt.Pattern, s.requireSCIM(rt.Handle))
 	}
 
 	s.mux.HandleFunc("GET /_mock/stats", s.handleStats)
@@ -285,7 +285,7 @@ func (s *Server) serveMatched(w http.ResponseWriter, r *http.Request, pattern st
 // of the path without the slash.
 func trimSCIMSlash(r *http.Request) *http.Request {
 	p := r.URL.Path
-	if len(p) <= len(scimBase)+2 || !strings.HasPrefix(p, scimBase+"/") || !strings.HasSuffix(p, "/") {
+	if len(p) <= len(SCIMPath)+2 || !strings.HasPrefix(p, SCIMPath+"/") || !strings.HasSuffix(p, "/") {
 		return r
 	}
 	u := *r.URL
@@ -305,14 +305,14 @@ func (s *Server) tooLargeMessage() string {
 // isSCIM reports whether the request is for the SCIM service provider,
 // whose errors use the RFC 7644 schema.
 func isSCIM(r *http.Request) bool {
-	return r.URL.Path == scimBase || strings.HasPrefix(r.URL.Path, scimBase+"/")
+	return r.URL.Path == SCIMPath || strings.HasPrefix(r.URL.Path, SCIMPath+"/")
 }
 
 // writeError answers with status and msg in the error format of the
 // request's API family: RFC 7644 for SCIM, {"message":…} for the others.
 func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if isSCIM(r) {
-		scimsp.WriteError(w, status, "", msg)
+		scimserver.WriteError(w, status, "", msg)
 		return
 	}
 	writeMessage(w, status, msg)

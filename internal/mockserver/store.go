@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Store is the mock's in-memory state for one organization: its directory
@@ -15,7 +15,7 @@ import (
 //
 // Locking: Store.mu guards the directory map and every admin-side field of a
 // Directory (name, token, timestamps). Each Directory's SCIM data has its own
-// lock inside scimsp.Store, so SCIM traffic of one directory never waits on
+// lock inside scimserver.Store, so SCIM traffic of one directory never waits on
 // another's.
 type Store struct {
 	mu     sync.RWMutex
@@ -42,7 +42,7 @@ type Directory struct {
 	Token *ProvisioningToken
 
 	// SCIM holds the directory's users and groups; it has its own lock.
-	SCIM *scimsp.Store
+	SCIM *scimserver.Store
 }
 
 // ProvisioningToken is the metadata of a SCIM bearer token. The secret itself

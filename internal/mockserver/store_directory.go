@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Store errors, mapped to HTTP statuses by the admin handlers.
@@ -47,7 +47,7 @@ func (st *Store) DirectoryByName(name string) (Directory, bool) {
 
 // DirectorySCIM returns the live SCIM store (users and groups) of the
 // directory integration with the given id.
-func (st *Store) DirectorySCIM(id string) (*scimsp.Store, bool) {
+func (st *Store) DirectorySCIM(id string) (*scimserver.Store, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	d, ok := st.dirs[id]
@@ -228,7 +228,7 @@ const (
 // authenticate finds the directory whose active provisioning token hashes to
 // hash, comparing every candidate in constant time. A valid token's
 // LastUsedAt is set to now.
-func (st *Store) authenticate(hash [32]byte, now time.Time) (*scimsp.Store, tokenStatus) {
+func (st *Store) authenticate(hash [32]byte, now time.Time) (*scimserver.Store, tokenStatus) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	var found *Directory

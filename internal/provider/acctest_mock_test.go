@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // TestSweepPrefix checks the cleanup of live runs on a mock: what carries
@@ -14,9 +14,9 @@ func TestSweepPrefix(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	const prefix = testAccPrefix + "0123abcd-"
-	mine := seedUser(t, m, scimsp.User{UserName: prefix + "jane@example.com", Active: new(true)})
-	other := seedUser(t, m, scimsp.User{UserName: "tfacc-99999999-john@example.com", Active: new(true)})
-	keep := seedUser(t, m, scimsp.User{UserName: "jane@example.com", Active: new(true)})
+	mine := seedUser(t, m, scimserver.User{UserName: prefix + "jane@example.com", Active: new(true)})
+	other := seedUser(t, m, scimserver.User{UserName: "tfacc-99999999-john@example.com", Active: new(true)})
+	keep := seedUser(t, m, scimserver.User{UserName: "jane@example.com", Active: new(true)})
 	myGroup := seedGroup(t, m, prefix+"Group", mine.ID, keep.ID)
 	keepGroup := seedGroup(t, m, "Group", mine.ID, keep.ID)
 	ac := testAdminClient(t, m)

@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -120,7 +120,7 @@ func newTestPrefix(t *testing.T) string {
 func (m *testMock) name(s string) string { return m.Prefix + s }
 
 // user is u with the test's prefix on its non-empty UserName and ExternalID.
-func (m *testMock) user(u scimsp.User) scimsp.User {
+func (m *testMock) user(u scimserver.User) scimserver.User {
 	if u.UserName != "" {
 		u.UserName = m.name(u.UserName)
 	}
@@ -312,7 +312,7 @@ func sweepDirectories(ctx context.Context, m *testMock, prefix string) []error {
 }
 
 // userToSCIM is u as the SCIM client sends it.
-func userToSCIM(u scimsp.User) *scim.User {
+func userToSCIM(u scimserver.User) *scim.User {
 	out := &scim.User{UserName: u.UserName, Active: u.Active}
 	str := func(v string) *string {
 		if v == "" {
@@ -322,7 +322,7 @@ func userToSCIM(u scimsp.User) *scim.User {
 	}
 	out.ExternalID = str(u.ExternalID)
 	out.DisplayName = str(u.DisplayName)
-	if u.Name != (scimsp.Name{}) {
+	if u.Name != (scimserver.Name{}) {
 		out.Name = &scim.Name{GivenName: str(u.Name.GivenName), FamilyName: str(u.Name.FamilyName), Formatted: str(u.Name.Formatted)}
 	}
 	for _, e := range u.Emails {
@@ -336,22 +336,22 @@ func userToSCIM(u scimsp.User) *scim.User {
 
 // userFromSCIM is u in the mock store's shape, to compare with the
 // expectations the tests write that way.
-func userFromSCIM(u *scim.User) scimsp.User {
+func userFromSCIM(u *scim.User) scimserver.User {
 	deref := func(p *string) string {
 		if p == nil {
 			return ""
 		}
 		return *p
 	}
-	out := scimsp.User{
+	out := scimserver.User{
 		ID: u.ID, ExternalID: deref(u.ExternalID), UserName: u.UserName, Active: u.Active,
 		DisplayName: deref(u.DisplayName),
 	}
 	if u.Name != nil {
-		out.Name = scimsp.Name{GivenName: deref(u.Name.GivenName), FamilyName: deref(u.Name.FamilyName), Formatted: deref(u.Name.Formatted)}
+		out.Name = scimserver.Name{GivenName: deref(u.Name.GivenName), FamilyName: deref(u.Name.FamilyName), Formatted: deref(u.Name.Formatted)}
 	}
 	for _, e := range u.Emails {
-		out.Emails = append(out.Emails, scimsp.Email{Value: e.Value, Type: e.Type, Primary: e.Primary})
+		out.Emails = append(out.Emails, scimserver.Email{Value: e.Value, Type: e.Type, Primary: e.Primary})
 	}
 	if u.Cisco != nil {
 		out.NativeObjectID = deref(u.Cisco.NativeObjectID)

@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -223,7 +223,7 @@ func TestSCIMUserResource_adoptWarning(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	m := newTestMock(t)
-	existing := seedUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)})
+	existing := seedUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(true)})
 	sresp := scimUserResourceSchema(t)
 	r := &scimUserResource{data: &providerData{version: "test", scimURL: m.URL + scimPath, scimToken: m.SCIMToken, maxRetries: -1}}
 

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Acceptance tests that only the in-process mock can run: they skip in
@@ -24,11 +24,11 @@ func TestAccDirectoryIntegrationDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	store := m.scim(t)
 	for _, u := range []string{"jane.doe@example.com", "john.roe@example.com"} {
-		if _, err := store.CreateUser(scimsp.User{UserName: u, Active: new(true)}); err != nil {
+		if _, err := store.CreateUser(scimserver.User{UserName: u, Active: new(true)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := store.CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users"}); err != nil {
+	if _, err := store.CreateGroup(scimserver.Group{DisplayName: "OKTA - Secure Access Users"}); err != nil {
 		t.Fatal(err)
 	}
 	config := directoryIntegrationConfig(m, "Entra Integration", "entra_id") + `

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // Acceptance tests that only the in-process mock can run: they skip in
@@ -19,14 +19,14 @@ func TestAccIdentitiesDataSource_basic(t *testing.T) {
 	testAccMockOnly(t, "it asserts every identity of the tenant, which only a fresh mock has")
 	m := newTestMock(t)
 	store := m.scim(t)
-	jane, err := store.CreateUser(scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Jane Doe", Active: new(true)})
+	jane, err := store.CreateUser(scimserver.User{UserName: "jane.doe@example.com", DisplayName: "Jane Doe", Active: new(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateUser(scimsp.User{UserName: "john.roe@example.com", Active: new(true)}); err != nil {
+	if _, err := store.CreateUser(scimserver.User{UserName: "john.roe@example.com", Active: new(true)}); err != nil {
 		t.Fatal(err)
 	}
-	group, err := store.CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users"})
+	group, err := store.CreateGroup(scimserver.Group{DisplayName: "OKTA - Secure Access Users"})
 	if err != nil {
 		t.Fatal(err)
 	}

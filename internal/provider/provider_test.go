@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +23,8 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -67,44 +66,13 @@ type testMock struct {
 	live      bool
 }
 
-// envMockStrict, set to 1 (make testacc-strict), starts every test's mock in
-// strict filter mode.
-const envMockStrict = "SECUREACCESS_MOCK_STRICT"
-
-// mockStrict reports whether SECUREACCESS_MOCK_STRICT asks for strict
-// filter mode; a value that is not a boolean fails the test.
-func mockStrict(t *testing.T) bool {
-	t.Helper()
-	v := os.Getenv(envMockStrict)
-	if v == "" {
-		return false
-	}
-	on, err := strconv.ParseBool(v)
-	if err != nil {
-		t.Fatalf("%s=%q: want 1 or 0", envMockStrict, v)
-	}
-	return on
-}
-
 // newTestMock starts a mock for the test and stops it when the test ends,
 // in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
 	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults or clock)")
-	strict := mockStrict(t)
-	srv := mockserver.New(mockserver.Options{
-		ClientID:      testClientID,
-		ClientSecret:  testClientSecret,
-		Seed:          1,
-		StrictFilters: strict,
-	})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	dir, token, err := srv.Bootstrap("Acceptance", "okta")
-	if err != nil {
-		t.Fatalf("bootstrapping the mock: %v", err)
-	}
-	return &testMock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token, Strict: strict}
+	mock := mocktest.Start(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1})
+	return &testMock{Server: mock.Server, URL: mock.URL, DirectoryID: mock.DirectoryID, SCIMToken: mock.SCIMToken, Strict: mock.StrictFilters()}
 }
 
 // refusedFilterError matches the one error of a filter the service refused:
@@ -163,7 +131,7 @@ func (m *testMock) providerArgs(withSCIM bool) string {
 }
 
 // scim is the SCIM store of the bootstrapped directory, to assert on.
-func (m *testMock) scim(t *testing.T) *scimsp.Store {
+func (m *testMock) scim(t *testing.T) *scimserver.Store {
 	t.Helper()
 	s, ok := m.Server.Store().DirectorySCIM(m.DirectoryID)
 	if !ok {
@@ -389,7 +357,7 @@ func seedGroupUsers(t *testing.T, m *testMock, n int) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = seedUser(t, m, scimsp.User{UserName: m.name(fmt.Sprintf("member%03d@example.com", i)), Active: new(true)}).ID
+		ids[i] = seedUser(t, m, scimserver.User{UserName: m.name(fmt.Sprintf("member%03d@example.com", i)), Active: new(true)}).ID
 	}
 	slices.Sort(ids)
 	return ids
@@ -401,7 +369,7 @@ func seedGroup(t *testing.T, m *testMock, name string, members ...string) string
 	t.Helper()
 	name = m.name(name)
 	if !m.live {
-		g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, Members: members})
+		g, err := m.scim(t).CreateGroup(scimserver.Group{DisplayName: name, Members: members})
 		if err != nil {
 			t.Fatalf("seeding group %q: %v", name, err)
 		}
@@ -506,13 +474,13 @@ const (
 
 // fullStoreUser is a user with every attribute set, as the mock stores it
 // (fullUserBody in scim_user_resource_test.go is its configuration).
-var fullStoreUser = scimsp.User{
+var fullStoreUser = scimserver.User{
 	ExternalID:  "00u1abcd",
 	UserName:    "jane.doe@example.com",
 	Active:      new(true),
 	DisplayName: "Jane Doe",
-	Name:        scimsp.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
-	Emails: []scimsp.Email{
+	Name:        scimserver.Name{GivenName: "Jane", FamilyName: "Doe", Formatted: "Ms. Jane Doe"},
+	Emails: []scimserver.Email{
 		{Value: "jane.doe@example.com", Type: "work", Primary: true},
 		{Value: "jane@home.example"},
 	},
@@ -549,7 +517,7 @@ func checkSCIMUsersDestroyed(t *testing.T, m *testMock) resource.TestCheckFunc {
 // names must already carry the test's prefix. In mock mode it goes
 // straight into the store, so that seeding counts as no request; in live
 // mode through the SCIM API.
-func seedUser(t *testing.T, m *testMock, u scimsp.User) scimsp.User {
+func seedUser(t *testing.T, m *testMock, u scimserver.User) scimserver.User {
 	t.Helper()
 	if !m.live {
 		u, err := m.scim(t).CreateUser(u)

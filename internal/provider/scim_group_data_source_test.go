@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -121,11 +121,11 @@ data "secureaccess_scim_group" "by_name" {
 
 // seedGroupExternal is seedGroup with an external ID (which gets the
 // test's prefix too); it returns the group's ID and names.
-func seedGroupExternal(t *testing.T, m *testMock, name, externalID string, members []string) scimsp.Group {
+func seedGroupExternal(t *testing.T, m *testMock, name, externalID string, members []string) scimserver.Group {
 	t.Helper()
 	name, externalID = m.name(name), m.name(externalID)
 	if !m.live {
-		g, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: name, ExternalID: externalID, Members: members})
+		g, err := m.scim(t).CreateGroup(scimserver.Group{DisplayName: name, ExternalID: externalID, Members: members})
 		if err != nil {
 			t.Fatalf("seeding group %q: %v", name, err)
 		}
@@ -139,7 +139,7 @@ func seedGroupExternal(t *testing.T, m *testMock, name, externalID string, membe
 	if err != nil {
 		t.Fatalf("seeding group %q: %v", name, err)
 	}
-	return scimsp.Group{ID: g.ID, DisplayName: g.DisplayName, ExternalID: externalID}
+	return scimserver.Group{ID: g.ID, DisplayName: g.DisplayName, ExternalID: externalID}
 }
 
 // TestAccSCIMGroupDataSource_filterInjection looks a group up by a

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // groupObject is the knownvalue check of one element of groups listed
@@ -45,7 +45,7 @@ func TestAccSCIMGroupsDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	log := recordSCIMRequests(t, m)
 	users := seedGroupUsers(t, m, 1)
-	okta, err := m.scim(t).CreateGroup(scimsp.Group{DisplayName: "OKTA - Secure Access Users", ExternalID: "00g1okta", Members: users})
+	okta, err := m.scim(t).CreateGroup(scimserver.Group{DisplayName: "OKTA - Secure Access Users", ExternalID: "00g1okta", Members: users})
 	if err != nil {
 		t.Fatalf("seeding a group: %v", err)
 	}

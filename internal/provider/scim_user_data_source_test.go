@@ -11,12 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 func TestAccSCIMUserDataSource_basic(t *testing.T) {
 	m := newTestTarget(t)
-	seedUser(t, m, m.user(scimsp.User{UserName: "john.smith@example.com", Active: new(true)}))
+	seedUser(t, m, m.user(scimserver.User{UserName: "john.smith@example.com", Active: new(true)}))
 	jane := seedUser(t, m, m.user(fullStoreUser))
 	byID, byName := "data.secureaccess_scim_user.by_id", "data.secureaccess_scim_user.by_name"
 	resource.ParallelTest(t, resource.TestCase{
@@ -82,9 +82,9 @@ data "secureaccess_scim_user" "missing" {
 // data source and the import by user_name must find that user only.
 func TestAccSCIMUserDataSource_filterInjection(t *testing.T) {
 	m := newTestTarget(t)
-	seedUser(t, m, m.user(scimsp.User{UserName: "alice@example.com", Active: new(true)}))
+	seedUser(t, m, m.user(scimserver.User{UserName: "alice@example.com", Active: new(true)}))
 	evil := m.name(`a\b" or userName pr or userName eq "c`)
-	target := seedUser(t, m, scimsp.User{UserName: evil, Active: new(true)})
+	target := seedUser(t, m, scimserver.User{UserName: evil, Active: new(true)})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkSCIMUsersDestroyed(t, m),

@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -51,12 +51,12 @@ const fullUserBody = `
 `
 
 // ignoreServerFields leaves out what the service assigns itself.
-var ignoreServerFields = cmpopts.IgnoreFields(scimsp.User{}, "ID", "IdentityID", "Created", "LastModified", "Version")
+var ignoreServerFields = cmpopts.IgnoreFields(scimserver.User{}, "ID", "IdentityID", "Created", "LastModified", "Version")
 
 // checkStoreUser compares the user with the state's id, read through the
 // SCIM API, with want (whose user_name and external_id get the test's
 // prefix), apart from what the service assigns itself.
-func checkStoreUser(t *testing.T, m *testMock, want scimsp.User) resource.TestCheckFunc {
+func checkStoreUser(t *testing.T, m *testMock, want scimserver.User) resource.TestCheckFunc {
 	want = m.user(want)
 	return func(s *terraform.State) error {
 		id, err := stateAttr(s, scimUserAddr, "id")
@@ -149,7 +149,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					scimUserState("on_destroy", knownvalue.StringExact("delete")),
 					scimUserState("adopt_existing", knownvalue.Bool(false)),
 				},
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
+				Check: checkStoreUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(true)}),
 			},
 			{
 				// A new user_name is a rename in place: SCIM PUT may change it.
@@ -171,9 +171,9 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 						"formatted":   knownvalue.Null(),
 					})),
 				},
-				Check: checkStoreUser(t, m, scimsp.User{
+				Check: checkStoreUser(t, m, scimserver.User{
 					UserName: "jane.smith@example.com", Active: new(true), DisplayName: "Jane Smith",
-					Name: scimsp.Name{FamilyName: "Smith"}, Emails: []scimsp.Email{{Value: "jane.smith@example.com", Type: "work"}},
+					Name: scimserver.Name{FamilyName: "Smith"}, Emails: []scimserver.Email{{Value: "jane.smith@example.com", Type: "work"}},
 				}),
 			},
 			{
@@ -192,7 +192,7 @@ func TestAccSCIMUserResource_update(t *testing.T) {
 					scimUserState("name", knownvalue.Null()),
 					scimUserState("emails", knownvalue.Null()),
 				},
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.smith@example.com", Active: new(false)}),
+				Check: checkStoreUser(t, m, scimserver.User{UserName: "jane.smith@example.com", Active: new(false)}),
 			},
 			{
 				// The resource's own settings change without a request.
@@ -310,7 +310,7 @@ func TestAccSCIMUserResource_activeRemoved(t *testing.T) {
 			{
 				Config:            config,
 				ConfigStateChecks: []statecheck.StateCheck{scimUserState("active", knownvalue.Bool(true))},
-				Check:             checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
+				Check:             checkStoreUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(true)}),
 			},
 		},
 	})
@@ -370,7 +370,7 @@ func renameUser(t *testing.T, m *testMock, id, userName string) {
 
 func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 	m := newTestTarget(t)
-	existing := seedUser(t, m, m.user(scimsp.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)}))
+	existing := seedUser(t, m, m.user(scimserver.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)}))
 	body := `
   user_name    = "Jane.Doe@example.com"
   display_name = "Jane Doe"
@@ -397,7 +397,7 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					// The counts first: checkStoreUser sends a request.
 					m.mockCheck(checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1, statsListUsers: 1, statsReplaceUser: 1}))),
-					checkStoreUser(t, m, scimsp.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: new(true)}),
+					checkStoreUser(t, m, scimserver.User{UserName: "Jane.Doe@example.com", DisplayName: "Jane Doe", Active: new(true)}),
 				),
 			},
 		},
@@ -428,7 +428,7 @@ func TestAccSCIMUserResource_onDestroyDeactivate(t *testing.T) {
   user_name  = "jane.doe@example.com"
   on_destroy = "deactivate"
 `),
-				Check: checkStoreUser(t, m, scimsp.User{UserName: "jane.doe@example.com", Active: new(true)}),
+				Check: checkStoreUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(true)}),
 			},
 		},
 	})

@@ -16,17 +16,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
 func TestAccSCIMUsersDataSource_basic(t *testing.T) {
 	m := newTestMock(t)
 	seedUser(t, m, fullStoreUser)
-	seedUser(t, m, scimsp.User{UserName: "john.smith@example.com", Active: new(false)})
+	seedUser(t, m, scimserver.User{UserName: "john.smith@example.com", Active: new(false)})
 	// One more user than a page holds, so that listing them all takes two.
 	for i := range scim.DefaultPageSize - 1 {
-		seedUser(t, m, scimsp.User{UserName: fmt.Sprintf("bulk-%04d@example.com", i), Active: new(true)})
+		seedUser(t, m, scimserver.User{UserName: fmt.Sprintf("bulk-%04d@example.com", i), Active: new(true)})
 	}
 	userNames := func(names ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(names))

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // BenchmarkGetUser compares GET /Users/{id} through the client with the same
@@ -16,8 +16,8 @@ import (
 //	go test -run '^$' -bench BenchmarkGetUser -benchmem -count 5 ./internal/scim/
 func BenchmarkGetUser(b *testing.B) {
 	f := newFixture(b)
-	u, err := f.store.CreateUser(scimsp.User{UserName: "bench@example.com", DisplayName: "Bench", Active: new(true),
-		Emails: []scimsp.Email{{Value: "bench@example.com", Type: "work", Primary: true}}})
+	u, err := f.store.CreateUser(scimserver.User{UserName: "bench@example.com", DisplayName: "Bench", Active: new(true),
+		Emails: []scimserver.Email{{Value: "bench@example.com", Type: "work", Primary: true}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,13 +76,13 @@ func BenchmarkHasMember(b *testing.B) {
 			f := newFixture(b)
 			ids := make([]string, size)
 			for i := range ids {
-				u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
+				u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
 				if err != nil {
 					b.Fatal(err)
 				}
 				ids[i] = u.ID
 			}
-			g, err := f.store.CreateGroup(scimsp.Group{DisplayName: "Large"})
+			g, err := f.store.CreateGroup(scimserver.Group{DisplayName: "Large"})
 			if err != nil {
 				b.Fatal(err)
 			}

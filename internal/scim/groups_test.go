@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // numbered returns n ids prefix0, prefix1, ….
@@ -99,7 +99,7 @@ func TestUpdateMembersAgainstMock(t *testing.T) {
 	ctx := t.Context()
 	userIDs := make([]string, 220)
 	for i := range userIDs {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("d%03d@example.com", i)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("d%03d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestPatchOptionsAgainstMock(t *testing.T) {
 			ctx := t.Context()
 			var members []Member
 			for i := range 3 {
-				u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("p%d@example.com", i)})
+				u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("p%d@example.com", i)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -14,7 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -25,7 +25,7 @@ var fastRetries = transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond
 // client for it.
 type fixture struct {
 	srv   *mockserver.Server
-	store *scimsp.Store // the directory's users and groups
+	store *scimserver.Store // the directory's users and groups
 	c     *Client
 	url   string // SCIM base URL
 	token string
@@ -40,23 +40,17 @@ func newFixture(t testing.TB) *fixture {
 }
 
 // newFixtureWith starts a fresh mock with opts, for the tests of filters
-// that only the mock's default mode answers.
+// that only the mock's default mode answers. Its filter mode is the one
+// opts gives, whatever SECUREACCESS_MOCK_STRICT says.
 func newFixtureWith(t testing.TB, opts mockserver.Options) *fixture {
 	t.Helper()
-	srv := mockserver.New(opts)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	dir, token, err := srv.Bootstrap("OKTA Integration", "okta")
+	m := mocktest.Start(t, "OKTA Integration", opts)
+	m.SetStrictFilters(opts.StrictFilters)
+	c, err := NewClient(Config{URL: m.SCIMURL(), Token: m.SCIMToken, Config: fastRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, _ := srv.Store().DirectorySCIM(dir.ID)
-	url := ts.URL + "/identity/v2/scim"
-	c, err := NewClient(Config{URL: url, Token: token, Config: fastRetries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{srv: srv, store: store, c: c, url: url, token: token}
+	return &fixture{srv: m.Server, store: m.SCIM(t), c: c, url: m.SCIMURL(), token: m.SCIMToken}
 }
 
 // ptr returns a pointer to v.
@@ -153,7 +147,7 @@ func second[T any](_ T, err error) error { return err }
 func TestUsersCreateConflictOnFirstAttempt(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	if _, err := f.store.CreateUser(scimsp.User{UserName: "taken@example.com"}); err != nil {
+	if _, err := f.store.CreateUser(scimserver.User{UserName: "taken@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := f.c.Users.Create(t.Context(), &User{UserName: "TAKEN@example.com"})
@@ -269,7 +263,7 @@ func TestAllPages(t *testing.T) {
 	const n = 250
 	var want []string
 	for i := range n {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("user%03d@example.com", i)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("user%03d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +305,7 @@ func TestAllStopsEarlyAndReportsErrors(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	for i := range 5 {
-		if _, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("u%d", i)}); err != nil {
+		if _, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("u%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -348,7 +342,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	ctx := t.Context()
 	var userIDs []string
 	for i := range 250 {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("m%03d@example.com", i)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("m%03d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -473,7 +467,7 @@ func TestRetriesAgainstFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			seeded, err := f.store.CreateUser(scimsp.User{UserName: "seed@example.com"})
+			seeded, err := f.store.CreateUser(scimserver.User{UserName: "seed@example.com"})
 			if err != nil {
 				t.Fatal(err)
 			}

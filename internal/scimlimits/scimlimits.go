@@ -1,5 +1,5 @@
 // Package scimlimits holds the length limits of the SCIM string attributes
-// Secure Access keeps. The mock service (internal/mockserver/scimsp)
+// Secure Access keeps. The mock service (internal/mockserver/scimserver)
 // enforces them and the provider validates them at plan time, both from
 // these constants, so the two cannot drift. It imports only the standard
 // library, so any package may use it.

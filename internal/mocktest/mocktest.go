@@ -1,0 +1,84 @@
+// Package mocktest starts the in-process mock Secure Access service
+// (internal/mockserver) for tests: one fresh mock per test, served by
+// httptest, with one bootstrapped directory integration and its SCIM token,
+// in strict filter mode when SECUREACCESS_MOCK_STRICT asks for it, and
+// stopped when the test ends. The provider's acceptance tests, the
+// end-to-end tests, the SCIM client's tests and the benchmark harness's
+// tests all start their mock here.
+package mocktest
+
+import (
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+)
+
+// EnvStrict, set to 1 (make testacc-strict), starts every mock in strict
+// filter mode: it refuses every SCIM filter but the ones Secure Access
+// documents, as the real endpoint may.
+const EnvStrict = "SECUREACCESS_MOCK_STRICT"
+
+// Mock is a running in-process mock with one directory integration. The
+// embedded Server gives the test its memory, request counters (Stats,
+// ResetStats), faults, clock and filter mode.
+type Mock struct {
+	*mockserver.Server
+	// URL is the service's base URL.
+	URL string
+	// DirectoryID and SCIMToken are the bootstrapped directory
+	// integration's ID and provisioning token.
+	DirectoryID, SCIMToken string
+}
+
+// Start starts a fresh mock with opts and bootstraps a directory
+// integration named directory (identity provider Okta). The mock is in
+// strict filter mode when opts.StrictFilters is set or SECUREACCESS_MOCK_STRICT
+// is true; a test that needs one mode whatever the environment says sets it
+// with SetStrictFilters. The mock stops when the test ends.
+func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
+	t.Helper()
+	opts.StrictFilters = opts.StrictFilters || StrictFromEnv(t)
+	srv := mockserver.New(opts)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	dir, token, err := srv.Bootstrap(directory, "okta")
+	if err != nil {
+		t.Fatalf("bootstrapping the mock: %v", err)
+	}
+	return &Mock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token}
+}
+
+// StrictFromEnv reports whether SECUREACCESS_MOCK_STRICT asks for strict
+// filter mode; a value that is not a boolean fails the test.
+func StrictFromEnv(t testing.TB) bool {
+	t.Helper()
+	v := os.Getenv(EnvStrict)
+	if v == "" {
+		return false
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		t.Fatalf("%s=%q: want 1 or 0", EnvStrict, v)
+	}
+	return on
+}
+
+// SCIMURL is the mock's SCIM base URL.
+func (m *Mock) SCIMURL() string {
+	return m.URL + mockserver.SCIMPath
+}
+
+// SCIM returns the SCIM store of the bootstrapped directory integration,
+// failing the test when the directory is gone.
+func (m *Mock) SCIM(t testing.TB) *scimserver.Store {
+	t.Helper()
+	st, ok := m.Store().DirectorySCIM(m.DirectoryID)
+	if !ok {
+		t.Fatalf("directory %s is gone from the mock", m.DirectoryID)
+	}
+	return st
+}
