@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
 // BenchmarkRefresh is the SCIM side of a plan of issue 6's scenario 1
@@ -55,12 +55,12 @@ type refreshRead func(c *Client) error
 // scenarioOneReads seeds scenario 1 into st and returns the Read of each
 // of its 2050 resources, in the order Terraform's graph tends to visit
 // them: users, groups, then memberships.
-func scenarioOneReads(b *testing.B, st *scimsp.Store) []refreshRead {
+func scenarioOneReads(b *testing.B, st *scimserver.Store) []refreshRead {
 	b.Helper()
 	var reads []refreshRead
 	var groups []string
 	for i := range 50 {
-		g, err := st.CreateGroup(scimsp.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)})
+		g, err := st.CreateGroup(scimserver.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -69,8 +69,8 @@ func scenarioOneReads(b *testing.B, st *scimsp.Store) []refreshRead {
 	}
 	var members []refreshRead
 	for i := range 1000 {
-		u, err := st.CreateUser(scimsp.User{UserName: fmt.Sprintf("bench-user-%d@example.com", i), DisplayName: fmt.Sprintf("Bench User %d", i), Active: new(true),
-			Emails: []scimsp.Email{{Value: fmt.Sprintf("bench-user-%d@example.com", i), Type: "work", Primary: true}}})
+		u, err := st.CreateUser(scimserver.User{UserName: fmt.Sprintf("bench-user-%d@example.com", i), DisplayName: fmt.Sprintf("Bench User %d", i), Active: new(true),
+			Emails: []scimserver.Email{{Value: fmt.Sprintf("bench-user-%d@example.com", i), Type: "work", Primary: true}}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -13,14 +13,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
-// refreshFixture is a mock directory behind a proxy that counts the SCIM
-// requests by kind and can shape the pages the service answers.
+// refreshFixture is a mock directory (mocktest) behind a proxy that counts
+// the SCIM requests by kind and can shape the pages the service answers.
 type refreshFixture struct {
-	store *scimsp.Store
+	store *scimserver.Store
 	srv   *mockserver.Server
 	c     *Client
 
@@ -35,15 +36,12 @@ type refreshFixture struct {
 
 func newRefreshFixture(t *testing.T, cfg Config) *refreshFixture {
 	t.Helper()
-	f := &refreshFixture{srv: mockserver.New(mockserver.Options{Seed: 1, StrictFilters: true}), requests: map[string]int{}}
-	ts := httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(ts.Close)
-	dir, token, err := f.srv.Bootstrap("OKTA Integration", "okta")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.store, _ = f.srv.Store().DirectorySCIM(dir.ID)
-	cfg.URL, cfg.Token, cfg.Config = ts.URL+"/identity/v2/scim", token, fastRetries
+	m := mocktest.Start(t, "OKTA Integration", mockserver.Options{Seed: 1, StrictFilters: true})
+	f := &refreshFixture{srv: m.Server, store: m.SCIM(t), requests: map[string]int{}}
+	proxy := httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(proxy.Close)
+	cfg.URL, cfg.Token, cfg.Config = proxy.URL+mockserver.SCIMPath, m.SCIMToken, fastRetries
+	var err error
 	if f.c, err = NewClient(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +49,7 @@ func newRefreshFixture(t *testing.T, cfg Config) *refreshFixture {
 }
 
 func (f *refreshFixture) serve(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/identity/v2/scim/")
+	rest := strings.TrimPrefix(r.URL.Path, mockserver.SCIMPath+"/")
 	kind, id, _ := strings.Cut(rest, "/")
 	key := r.Method + " /" + kind
 	if id != "" {
@@ -89,11 +87,11 @@ func (f *refreshFixture) counts() map[string]int {
 }
 
 // seedUsers creates n users and returns them in order.
-func (f *refreshFixture) seedUsers(t testing.TB, n int) []scimsp.User {
+func (f *refreshFixture) seedUsers(t testing.TB, n int) []scimserver.User {
 	t.Helper()
-	users := make([]scimsp.User, n)
+	users := make([]scimserver.User, n)
 	for i := range users {
-		u, err := f.store.CreateUser(scimsp.User{UserName: fmt.Sprintf("user-%06d@example.com", i), DisplayName: fmt.Sprintf("User %d", i), Active: new(true)})
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("user-%06d@example.com", i), DisplayName: fmt.Sprintf("User %d", i), Active: new(true)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +137,7 @@ func readUsers(t *testing.T, c *Client, ids []string) map[string]string {
 }
 
 // want is the userNames of users by id.
-func want(users []scimsp.User) map[string]string {
+func want(users []scimserver.User) map[string]string {
 	m := make(map[string]string, len(users))
 	for _, u := range users {
 		m[u.ID] = u.UserName
@@ -147,7 +145,7 @@ func want(users []scimsp.User) map[string]string {
 	return m
 }
 
-func ids(users []scimsp.User) []string {
+func ids(users []scimserver.User) []string {
 	out := make([]string, len(users))
 	for i, u := range users {
 		out[i] = u.ID
@@ -252,7 +250,7 @@ func TestRefresh_absentFromListingIsReadByID(t *testing.T) {
 	f := newRefreshFixture(t, Config{})
 	users := f.seedUsers(t, 50)
 	readUsers(t, f.c, ids(users))
-	late, err := f.store.CreateUser(scimsp.User{UserName: "late@example.com", Active: new(true)}) // not in the listing
+	late, err := f.store.CreateUser(scimserver.User{UserName: "late@example.com", Active: new(true)}) // not in the listing
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +323,7 @@ func TestRefresh_groupsAndMembers(t *testing.T) {
 	var members []membership
 	var groupIDs []string
 	for i := range 40 {
-		g, err := f.store.CreateGroup(scimsp.Group{DisplayName: fmt.Sprintf("group-%02d", i)})
+		g, err := f.store.CreateGroup(scimserver.Group{DisplayName: fmt.Sprintf("group-%02d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
