@@ -58,36 +58,47 @@ func (h *harness) runAll(ctx context.Context) *report {
 	rep := newReport(h.s)
 	rep.terraform, _ = h.tf.version(ctx)
 	for _, id := range h.s.scenarios {
-		for _, latency := range h.s.latencies {
-			name := id
-			if latency > 0 {
-				name = fmt.Sprintf("%s at %v latency", id, latency)
-			}
-			if ctx.Err() != nil {
-				rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: not run: %v", name, context.Cause(ctx)))
-				continue
-			}
-			rows, err := h.runScenario(ctx, id, latency)
-			rep.rows = append(rep.rows, rows...)
-			if err != nil {
-				rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: %v", name, err))
-				h.logf("scenario %s FAILED: %v", name, err)
-			}
+		if ctx.Err() != nil {
+			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: not run: %v", id, context.Cause(ctx)))
+			continue
+		}
+		rows, err := h.runScenario(ctx, id)
+		rep.rows = append(rep.rows, rows...)
+		if err != nil {
+			rep.failures = append(rep.failures, fmt.Sprintf("scenario %s: %v", id, err))
+			h.logf("scenario %s FAILED: %v", id, err)
 		}
 	}
 	rep.loadAfter = loadAverage()
 	return rep
 }
 
-// runScenario starts a fresh mock, seeds it, sets its latency, and times
-// every operation of scenario id on both sides, repeat times.
-func (h *harness) runScenario(ctx context.Context, id string, latency time.Duration) ([]row, error) {
+// opAt is one operation at one mock latency.
+type opAt struct {
+	op      int
+	latency time.Duration
+}
+
+// latenciesOf returns the latencies operation op runs at: every one for a
+// read-only operation, interleaved within each repetition so that the
+// machine's load weighs on each alike; the first for the others.
+func (h *harness) latenciesOf(op operation) []time.Duration {
+	if op.readOnly {
+		return h.s.latencies
+	}
+	return h.s.latencies[:1]
+}
+
+// runScenario starts a fresh mock, seeds it, and times every operation of
+// scenario id on both sides, repeat times; read-only operations run once
+// at each latency in turn.
+func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 	sc, err := buildScenario(id, h.s.scale.of(id))
 	if err != nil {
 		return nil, err
 	}
-	h.logf("scenario %s: %s, mock latency %v", sc.id, sc.title, latency)
-	dir := filepath.Join(h.s.workDir, fmt.Sprintf("scenario-%s-latency-%dms", sc.id, latency.Milliseconds()))
+	h.logf("scenario %s: %s", sc.id, sc.title)
+	dir := filepath.Join(h.s.workDir, "scenario-"+sc.id)
 	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // G703: the scratch dir comes from run.sh's -work flag.
 		return nil, fmt.Errorf("create scenario dir: %w", err)
 	}
@@ -100,37 +111,41 @@ func (h *harness) runScenario(ctx context.Context, id string, latency time.Durat
 	if err != nil {
 		return nil, err
 	}
-	if latency > 0 {
-		if err := mock.setLatency(ctx, latency); err != nil {
-			return nil, err
-		}
-	}
 	tf := h.tf.with("SECUREACCESS_BASE_URL="+mock.url, "SECUREACCESS_SCIM_TOKEN="+mock.scimToken)
 	sds := sidesOf(sc, h.s.frameworkFloor)
 	dirs, err := prepareDirs(ctx, tf, dir, sc, sds, h.s.unbatched)
 	if err != nil {
 		return nil, err
 	}
-	samples := make([]map[side][]sample, len(sc.ops))
-	for i := range samples {
-		samples[i] = map[side][]sample{}
-	}
+	samples := map[opAt]map[side][]sample{}
 	for rep := 1; rep <= h.s.repeat; rep++ {
 		for _, sd := range sds {
 			for i, op := range sc.ops {
-				smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], rep)
-				if err != nil {
-					return nil, fmt.Errorf("%s %q, repetition %d: %w", sd, op.name, rep, err)
+				for _, latency := range h.latenciesOf(op) {
+					if err := mock.setLatency(ctx, latency); err != nil {
+						return nil, err
+					}
+					smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], fmt.Sprintf("%d-%dms", rep, latency.Milliseconds()))
+					if err != nil {
+						return nil, fmt.Errorf("%s %q at %v latency, repetition %d: %w", sd, op.name, latency, rep, err)
+					}
+					at := opAt{i, latency}
+					if samples[at] == nil {
+						samples[at] = map[side][]sample{}
+					}
+					samples[at][sd] = append(samples[at][sd], smp)
+					h.logf("  %d/%d %-5s %-20s %6v %7.2f s %6d requests", rep, h.s.repeat, sd, op.name, latency, smp.elapsed.Seconds(), smp.requests)
 				}
-				samples[i][sd] = append(samples[i][sd], smp)
-				h.logf("  %d/%d %-5s %-20s %7.2f s %6d requests", rep, h.s.repeat, sd, op.name, smp.elapsed.Seconds(), smp.requests)
 			}
 		}
 	}
-	rows := make([]row, len(sc.ops))
+	var rows []row
 	for i, op := range sc.ops {
-		rows[i] = newRow(sc, op, samples[i])
-		rows[i].latency = latency
+		for _, latency := range h.latenciesOf(op) {
+			r := newRow(sc, op, samples[opAt{i, latency}])
+			r.latency = latency
+			rows = append(rows, r)
+		}
 	}
 	return rows, nil
 }
@@ -211,7 +226,7 @@ func renderConfig(path string, sc scenario, sd side) error {
 
 // runOp runs one operation on one side, counting the mock's requests
 // around it, and checks the outcome.
-func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, dir string, sd side, op operation, vars map[string]any, rep int) (sample, error) {
+func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, dir string, sd side, op operation, vars map[string]any, run string) (sample, error) {
 	if vars != nil {
 		if err := writeVars(filepath.Join(dir, varsFile), vars); err != nil {
 			return sample{}, err
@@ -222,7 +237,7 @@ func (h *harness) runOp(ctx context.Context, tf terraform, mock *mockProcess, di
 		return sample{}, err
 	}
 	cpuBefore := mock.cpu()
-	out, err := tf.run(ctx, dir, fmt.Sprintf("%d-%s", rep, slug(op.name)), op.args...)
+	out, err := tf.run(ctx, dir, run+"-"+slug(op.name), op.args...)
 	if err != nil {
 		return sample{}, err
 	}

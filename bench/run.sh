@@ -12,9 +12,11 @@
 #   SCENARIOS  comma-separated scenario numbers (default: all, 1,2,3,4)
 #   TF_ACC_TERRAFORM_PATH  the CLI, Terraform or OpenTofu (default:
 #              terraform on PATH); the variable every test harness here reads
-#   LATENCY    comma-separated mock latencies to run every scenario at
-#              (default 0), e.g. LATENCY=0,50ms,150ms; the report adds a
-#              table of each latency's times over the first's
+#   LATENCY    comma-separated mock latencies (default 0), e.g.
+#              LATENCY=0,50ms,150ms: the read-only operations (plans, no-op
+#              applies, data source reads) run at each in turn within every
+#              repetition, the others at the first; the report adds a table
+#              of each latency's times over the first's
 #   BATCH_REFRESH  set to false to run ours with batch_refresh = false (an
 #              override file), the before side of a batching comparison
 #   OUT        report file (default bench/results/latest.md)
