@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
+)
+
+// queryMinMinor is the first Terraform 1.x with `terraform query` and list
+// resources: 1.14.
+const queryMinMinor = 14
+
+// RequireQuery skips the test unless the CLI under test is Terraform 1.14
+// or newer (OpenTofu has no `terraform query`).
+func RequireQuery(t *testing.T, tf *Terraform) {
+	t.Helper()
+	res := tf.MustRun(t, 0, "version", "-json")
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
+		t.Fatalf("decoding %s version -json: %v\n%s", CLI(), err, res.Stdout)
+	}
+	plain := tf.MustRun(t, 0, "version")
+	parts := strings.SplitN(v.Version, ".", 3)
+	if len(parts) < 2 {
+		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
+	}
+	if strings.HasPrefix(plain.Stdout, "OpenTofu") || (major == 1 && minor < queryMinMinor) || major < 1 {
+		t.Skipf("terraform query needs Terraform 1.%d or newer; %s is %s. "+
+			"Run it with TF_ACC_TERRAFORM_PATH set to a newer binary (make testacc-tf115).",
+			queryMinMinor, CLI(), strings.TrimSpace(strings.SplitN(plain.Stdout, "\n", 2)[0]))
+	}
+}
+
+// TestQuery_generateConfig takes over what "Okta" pushed with `terraform
+// query -generate-config-out` (Terraform 1.14+): a few hundred groups,
+// listed without a filter through a service that pages by 50 (itemsPerPage
+// below what the provider asks for), and one user selected with a
+// userName eq filter among others. The generated file plus `terraform
+// apply` must import exactly those objects with the service's values,
+// write nothing to the service, and leave an empty plan.
+func TestQuery_generateConfig(t *testing.T) {
+	t.Parallel()
+	m := NewMock(t, mockserver.Options{})
+	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+m.URL, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
+	RequireQuery(t, tf)
+	st := m.SCIM(t)
+	start := time.Now()
+
+	nGroups := Sized(250, 900) // at most 1000 groups per directory integration
+	want := map[string]map[string]any{}
+	for i := range nGroups {
+		g := scimsp.Group{DisplayName: fmt.Sprintf("OKTA - Group %04d", i)}
+		if i%3 == 0 {
+			g.ExternalID = fmt.Sprintf("00g%05d", i)
+		}
+		g, err := st.CreateGroup(g)
+		if err != nil {
+			t.Fatalf("seeding group %d: %v", i, err)
+		}
+		want["secureaccess_scim_group/"+g.ID] = map[string]any{"id": g.ID, "display_name": g.DisplayName, "external_id": nilIfEmpty(g.ExternalID)}
+	}
+	var jane scimsp.User
+	for i, name := range []string{"adam@example.com", "jane.doe@example.com", "zoe@example.com"} {
+		u := scimsp.User{UserName: name, Active: new(i != 2)}
+		if name == "jane.doe@example.com" {
+			u.ExternalID, u.DisplayName = "00u1jane", "Jane Doe"
+			u.Name = scimsp.Name{GivenName: "Jane", FamilyName: "Doe"}
+			u.Emails = []scimsp.Email{{Value: name, Type: "work", Primary: true}}
+		}
+		u, err := st.CreateUser(u)
+		if err != nil {
+			t.Fatalf("seeding user %s: %v", name, err)
+		}
+		if name == "jane.doe@example.com" {
+			jane = u
+		}
+	}
+	want["secureaccess_scim_user/"+jane.ID] = map[string]any{
+		"id": jane.ID, "user_name": jane.UserName, "display_name": "Jane Doe", "external_id": "00u1jane", "active": true,
+		"name":             map[string]any{"given_name": "Jane", "family_name": "Doe", "formatted": nil},
+		"emails":           []any{map[string]any{"value": jane.UserName, "type": "work", "primary": true}},
+		"native_object_id": nil, "auth_name": nil, "on_destroy": "delete", "adopt_existing": false,
+	}
+	groupsBefore, usersBefore := st.Groups(), st.Users()
+	t.Logf("seeded %d groups and 3 users in %s", nGroups, time.Since(start))
+
+	proxy := pageCapProxy(t, m, 50)
+	tf.WriteConfig(t, fmt.Sprintf("provider %q {\n  base_url = %q\n}\n", "secureaccess", proxy))
+	tf.WriteFile(t, "okta.tfquery.hcl", `
+list "secureaccess_scim_group" "okta" {
+  provider = secureaccess
+  limit    = 1000
+}
+
+list "secureaccess_scim_user" "jane" {
+  provider = secureaccess
+  config {
+    filter = "userName eq \"jane.doe@example.com\""
+  }
+}
+`)
+	tf.MustRun(t, 0, "init")
+
+	step := time.Now()
+	res := tf.MustRun(t, 0, "query", "-generate-config-out=generated.tf")
+	t.Logf("query: %s", time.Since(step))
+	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatalf("terraform query wrote no generated.tf: %v\n%s", err, lastLines(res.Output(), 20))
+	}
+	if n := len(regexp.MustCompile(`(?m)^import \{`).FindAll(generated, -1)); n != nGroups+1 {
+		t.Errorf("generated.tf has %d import blocks, want %d (every group and one user)", n, nGroups+1)
+	}
+	if strings.Contains(string(generated), m.SCIMToken) {
+		t.Error("generated.tf contains the SCIM token")
+	}
+
+	step = time.Now()
+	res = tf.Apply(t)
+	t.Logf("apply: %s", time.Since(step))
+	summary := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed.", nGroups+1)
+	if !strings.Contains(res.Stdout, summary) {
+		t.Errorf("apply output lacks %q:\n%s", summary, lastLines(res.Stdout, 5))
+	}
+	got := map[string]map[string]any{}
+	for _, r := range tf.State(t) {
+		got[r.Type+"/"+r.ID()] = r.Values
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("state mismatch (-service +terraform):\n%s", diff)
+	}
+	if diff := cmp.Diff(groupsBefore, st.Groups()); diff != "" {
+		t.Errorf("the takeover changed groups in the service (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff(usersBefore, st.Users()); diff != "" {
+		t.Errorf("the takeover changed users in the service (-before +after):\n%s", diff)
+	}
+
+	step = time.Now()
+	tf.RequireEmptyPlan(t)
+	t.Logf("empty plan: %s; whole test: %s", time.Since(step), time.Since(start))
+}
+
+// nilIfEmpty is nil for "" (an unset optional attribute in the state).
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// pageCapProxy starts a proxy in front of the mock that answers every SCIM
+// list request as a service whose pages hold at most size resources would
+// (a larger count is lowered to size), and returns its base URL.
+func pageCapProxy(t *testing.T, m *Mock, size int) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		list := strings.HasSuffix(r.URL.Path, "/Users") || strings.HasSuffix(r.URL.Path, "/Groups")
+		if n, err := strconv.Atoi(q.Get("count")); r.Method == http.MethodGet && list && (err != nil || n > size) {
+			q.Set("count", strconv.Itoa(size))
+			r.URL.RawQuery = q.Encode()
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
