@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +20,9 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimsp"
 )
+
+// queryExample is the shipped example TestQuery_generateConfig runs.
+const queryExample = "../../examples/query-okta-groups"
 
 // queryMinMinor is the first Terraform 1.x with `terraform query` and list
 // resources: 1.14.
@@ -53,15 +58,16 @@ func RequireQuery(t *testing.T, tf *Terraform) {
 
 // TestQuery_generateConfig takes over what "Okta" pushed with `terraform
 // query -generate-config-out` (Terraform 1.14+): a few hundred groups,
-// listed without a filter through a service that pages by 50 (itemsPerPage
-// below what the provider asks for), and one user selected with a
-// userName eq filter among others. The generated file plus `terraform
+// listed by the shipped example (examples/query-okta-groups) through a
+// service that pages by 50 (itemsPerPage below what the provider asks
+// for), and one user selected with a userName eq filter among others. The generated file plus `terraform
 // apply` must import exactly those objects with the service's values,
 // write nothing to the service, and leave an empty plan.
 func TestQuery_generateConfig(t *testing.T) {
 	t.Parallel()
 	m := NewMock(t, mockserver.Options{})
-	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+m.URL, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
+	proxy, groupPages := pageCapProxy(t, m, 50)
+	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+proxy, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
 	RequireQuery(t, tf)
 	st := m.SCIM(t)
 	start := time.Now()
@@ -104,14 +110,14 @@ func TestQuery_generateConfig(t *testing.T) {
 	groupsBefore, usersBefore := st.Groups(), st.Users()
 	t.Logf("seeded %d groups and 3 users in %s", nGroups, time.Since(start))
 
-	proxy := pageCapProxy(t, m, 50)
-	tf.WriteConfig(t, fmt.Sprintf("provider %q {\n  base_url = %q\n}\n", "secureaccess", proxy))
-	tf.WriteFile(t, "okta.tfquery.hcl", `
-list "secureaccess_scim_group" "okta" {
-  provider = secureaccess
-  limit    = 1000
-}
-
+	for _, name := range []string{"main.tf", "versions.tf", "okta.tfquery.hcl"} {
+		src, err := os.ReadFile(filepath.Join(queryExample, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tf.WriteFile(t, name, string(src))
+	}
+	tf.WriteFile(t, "jane.tfquery.hcl", `
 list "secureaccess_scim_user" "jane" {
   provider = secureaccess
   config {
@@ -124,6 +130,13 @@ list "secureaccess_scim_user" "jane" {
 	step := time.Now()
 	res := tf.MustRun(t, 0, "query", "-generate-config-out=generated.tf")
 	t.Logf("query: %s", time.Since(step))
+	var wantPages []string // pages of 50: startIndex 1, 51, 101, ...
+	for i := 1; i <= nGroups; i += 50 {
+		wantPages = append(wantPages, strconv.Itoa(i))
+	}
+	if diff := cmp.Diff(wantPages, groupPages()); diff != "" {
+		t.Errorf("group list requests (startIndex) mismatch (-want +got):\n%s", diff)
+	}
 	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatalf("terraform query wrote no generated.tf: %v\n%s", err, lastLines(res.Output(), 20))
@@ -171,12 +184,20 @@ func nilIfEmpty(s string) any {
 
 // pageCapProxy starts a proxy in front of the mock that answers every SCIM
 // list request as a service whose pages hold at most size resources would
-// (a larger count is lowered to size), and returns its base URL.
-func pageCapProxy(t *testing.T, m *Mock, size int) string {
+// (a larger count is lowered to size). It returns its base URL and a
+// function that returns the startIndex of every group list request so far.
+func pageCapProxy(t *testing.T, m *Mock, size int) (url string, groupPages func() []string) {
 	t.Helper()
+	var mu sync.Mutex
+	var starts []string
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		list := strings.HasSuffix(r.URL.Path, "/Users") || strings.HasSuffix(r.URL.Path, "/Groups")
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Groups") {
+			mu.Lock()
+			starts = append(starts, q.Get("startIndex"))
+			mu.Unlock()
+		}
 		if n, err := strconv.Atoi(q.Get("count")); r.Method == http.MethodGet && list && (err != nil || n > size) {
 			q.Set("count", strconv.Itoa(size))
 			r.URL.RawQuery = q.Encode()
@@ -184,5 +205,9 @@ func pageCapProxy(t *testing.T, m *Mock, size int) string {
 		m.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(starts)
+	}
 }
