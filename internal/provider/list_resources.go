@@ -13,6 +13,7 @@ var _ provider.ProviderWithListResources = &secureAccessProvider{}
 // (`terraform query`, Terraform 1.14 and later). Each lists a resource type
 // of the same name, which has a resource identity.
 var listResourceConstructors = []func() list.ListResource{
+	NewDirectoryIntegrationListResource,
 	NewSCIMUserListResource,
 	NewSCIMGroupListResource,
 }

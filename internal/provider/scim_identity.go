@@ -16,7 +16,9 @@ import (
 // and never changes. Terraform needs it for the results of `terraform
 // query` (list resources) and for import blocks with `identity = { id =
 // "…" }`; older versions ignore it, and the import IDs of ImportState keep
-// working on every version.
+// working on every version. secureaccess_directory_integration has the
+// same kind of identity, its ID, and uses the same helpers
+// (directory_integration_list_resource.go).
 
 var (
 	_ resource.ResourceWithIdentity = &scimUserResource{}
