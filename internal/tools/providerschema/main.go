@@ -14,9 +14,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/provider"
 )
@@ -57,18 +59,27 @@ func providerSchemasJSON(ctx context.Context) ([]byte, error) {
 	if err := diagnosticsError(identities.Diagnostics); err != nil {
 		return nil, err
 	}
-	ps := providerSchemaJSON{
-		Provider:                schemaOf(schemas.Provider),
-		ResourceSchemas:         schemasOf(schemas.ResourceSchemas),
-		DataSourceSchemas:       schemasOf(schemas.DataSourceSchemas),
-		EphemeralResourceSchema: schemasOf(schemas.EphemeralResourceSchemas),
-		ListResourceSchemas:     schemasOf(schemas.ListResourceSchemas),
-		ResourceIdentitySchemas: map[string]identitySchemaJSON{},
+	ps := providerSchemaJSON{ResourceIdentitySchemas: map[string]identitySchemaJSON{}}
+	if ps.Provider, err = schemaOf(schemas.Provider); err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	for _, kind := range []struct {
+		to   *map[string]*schemaJSON
+		from map[string]*tfprotov6.Schema
+	}{
+		{&ps.ResourceSchemas, schemas.ResourceSchemas},
+		{&ps.DataSourceSchemas, schemas.DataSourceSchemas},
+		{&ps.EphemeralResourceSchema, schemas.EphemeralResourceSchemas},
+		{&ps.ListResourceSchemas, schemas.ListResourceSchemas},
+	} {
+		if *kind.to, err = schemasOf(kind.from); err != nil {
+			return nil, err
+		}
 	}
 	for name, s := range identities.IdentitySchemas {
 		is := identitySchemaJSON{Version: s.Version, Attributes: map[string]identityAttributeJSON{}}
 		for _, a := range s.IdentityAttributes {
-			typ, err := a.Type.MarshalJSON()
+			typ, err := typeJSON(a.Type)
 			if err != nil {
 				return nil, fmt.Errorf("identity of %s, %s: %w", name, a.Name, err)
 			}
@@ -164,22 +175,30 @@ type identityAttributeJSON struct {
 	OptionalForImport bool            `json:"optional_for_import,omitempty"`
 }
 
-func schemasOf(in map[string]*tfprotov6.Schema) map[string]*schemaJSON {
+func schemasOf(in map[string]*tfprotov6.Schema) (map[string]*schemaJSON, error) {
 	if len(in) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := make(map[string]*schemaJSON, len(in))
 	for name, s := range in {
-		out[name] = schemaOf(s)
+		sj, err := schemaOf(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = sj
 	}
-	return out
+	return out, nil
 }
 
-func schemaOf(s *tfprotov6.Schema) *schemaJSON {
+func schemaOf(s *tfprotov6.Schema) (*schemaJSON, error) {
 	if s == nil {
-		return nil
+		return nil, nil
 	}
-	return &schemaJSON{Version: s.Version, Block: blockOf(s.Block)}
+	block, err := blockOf(s.Block)
+	if err != nil {
+		return nil, err
+	}
+	return &schemaJSON{Version: s.Version, Block: block}, nil
 }
 
 // descriptionKind is Terraform's name of a description's kind.
@@ -190,9 +209,9 @@ func descriptionKind(k tfprotov6.StringKind) string {
 	return "plain"
 }
 
-func blockOf(b *tfprotov6.SchemaBlock) *blockJSON {
+func blockOf(b *tfprotov6.SchemaBlock) (*blockJSON, error) {
 	if b == nil {
-		return &blockJSON{}
+		return &blockJSON{}, nil
 	}
 	out := &blockJSON{
 		Description:     b.Description,
@@ -200,20 +219,28 @@ func blockOf(b *tfprotov6.SchemaBlock) *blockJSON {
 		Deprecated:      b.Deprecated,
 	}
 	if len(b.Attributes) > 0 {
-		out.Attributes = attributesOf(b.Attributes)
+		attrs, err := attributesOf(b.Attributes)
+		if err != nil {
+			return nil, err
+		}
+		out.Attributes = attrs
 	}
 	if len(b.BlockTypes) > 0 {
 		out.BlockTypes = map[string]*blockTypeJSON{}
 		for _, nb := range b.BlockTypes {
+			block, err := blockOf(nb.Block)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", nb.TypeName, err)
+			}
 			out.BlockTypes[nb.TypeName] = &blockTypeJSON{
 				NestingMode: blockNestingModes[nb.Nesting],
-				Block:       blockOf(nb.Block),
+				Block:       block,
 				MinItems:    nb.MinItems,
 				MaxItems:    nb.MaxItems,
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 var blockNestingModes = map[tfprotov6.SchemaNestedBlockNestingMode]string{
@@ -231,7 +258,7 @@ var objectNestingModes = map[tfprotov6.SchemaObjectNestingMode]string{
 	tfprotov6.SchemaObjectNestingModeMap:    "map",
 }
 
-func attributesOf(attrs []*tfprotov6.SchemaAttribute) map[string]*attributeJSON {
+func attributesOf(attrs []*tfprotov6.SchemaAttribute) (map[string]*attributeJSON, error) {
 	out := make(map[string]*attributeJSON, len(attrs))
 	for _, a := range attrs {
 		aj := &attributeJSON{
@@ -245,14 +272,87 @@ func attributesOf(attrs []*tfprotov6.SchemaAttribute) map[string]*attributeJSON 
 			WriteOnly:       a.WriteOnly,
 		}
 		if a.NestedType != nil {
-			aj.NestedType = &nestedTypeJSON{
-				Attributes:  attributesOf(a.NestedType.Attributes),
-				NestingMode: objectNestingModes[a.NestedType.Nesting],
+			nested, err := attributesOf(a.NestedType.Attributes)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", a.Name, err)
 			}
+			aj.NestedType = &nestedTypeJSON{Attributes: nested, NestingMode: objectNestingModes[a.NestedType.Nesting]}
 		} else if a.Type != nil {
-			aj.Type, _ = a.Type.MarshalJSON() // never fails for a schema's type
+			typ, err := typeJSON(a.Type)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", a.Name, err)
+			}
+			aj.Type = typ
 		}
 		out[a.Name] = aj
 	}
-	return out
+	return out, nil
+}
+
+// typeJSON is a type in Terraform's JSON notation (cty's): "string",
+// ["list","string"], ["object",{"a":"bool"}] and so on.
+func typeJSON(t tftypes.Type) (json.RawMessage, error) {
+	v, err := typeValue(t)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+func typeValue(t tftypes.Type) (any, error) {
+	switch {
+	case t.Equal(tftypes.String):
+		return "string", nil
+	case t.Equal(tftypes.Number):
+		return "number", nil
+	case t.Equal(tftypes.Bool):
+		return "bool", nil
+	case t.Equal(tftypes.DynamicPseudoType):
+		return "dynamic", nil
+	}
+	switch t := t.(type) {
+	case tftypes.List:
+		return collectionValue("list", t.ElementType)
+	case tftypes.Set:
+		return collectionValue("set", t.ElementType)
+	case tftypes.Map:
+		return collectionValue("map", t.ElementType)
+	case tftypes.Object:
+		attrs := make(map[string]any, len(t.AttributeTypes))
+		for name, at := range t.AttributeTypes {
+			v, err := typeValue(at)
+			if err != nil {
+				return nil, err
+			}
+			attrs[name] = v
+		}
+		if len(t.OptionalAttributes) == 0 {
+			return []any{"object", attrs}, nil
+		}
+		optional := make([]string, 0, len(t.OptionalAttributes))
+		for name := range t.OptionalAttributes {
+			optional = append(optional, name)
+		}
+		slices.Sort(optional)
+		return []any{"object", attrs, optional}, nil
+	case tftypes.Tuple:
+		elems := make([]any, len(t.ElementTypes))
+		for i, et := range t.ElementTypes {
+			v, err := typeValue(et)
+			if err != nil {
+				return nil, err
+			}
+			elems[i] = v
+		}
+		return []any{"tuple", elems}, nil
+	}
+	return nil, fmt.Errorf("type %s has no JSON notation here", t)
+}
+
+func collectionValue(kind string, elem tftypes.Type) (any, error) {
+	v, err := typeValue(elem)
+	if err != nil {
+		return nil, err
+	}
+	return []any{kind, v}, nil
 }
