@@ -32,6 +32,11 @@ const queryMinMinor = 14
 // or newer (OpenTofu has no `terraform query`).
 func RequireQuery(t *testing.T, tf *Terraform) {
 	t.Helper()
+	plain := tf.MustRun(t, 0, "version")
+	name := strings.TrimSpace(strings.SplitN(plain.Stdout, "\n", 2)[0])
+	if strings.HasPrefix(name, "OpenTofu") {
+		t.Skipf("terraform query is Terraform's (1.14 and later); %s is %s", CLI(), name)
+	}
 	res := tf.MustRun(t, 0, "version", "-json")
 	var v struct {
 		Version string `json:"terraform_version"`
@@ -39,7 +44,6 @@ func RequireQuery(t *testing.T, tf *Terraform) {
 	if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
 		t.Fatalf("decoding %s version -json: %v\n%s", CLI(), err, res.Stdout)
 	}
-	plain := tf.MustRun(t, 0, "version")
 	parts := strings.SplitN(v.Version, ".", 3)
 	if len(parts) < 2 {
 		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
@@ -49,10 +53,10 @@ func RequireQuery(t *testing.T, tf *Terraform) {
 	if err1 != nil || err2 != nil {
 		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
 	}
-	if strings.HasPrefix(plain.Stdout, "OpenTofu") || (major == 1 && minor < queryMinMinor) || major < 1 {
+	if major < 1 || (major == 1 && minor < queryMinMinor) {
 		t.Skipf("terraform query needs Terraform 1.%d or newer; %s is %s. "+
 			"Run it with TF_ACC_TERRAFORM_PATH set to a newer binary (make testacc-tf115).",
-			queryMinMinor, CLI(), strings.TrimSpace(strings.SplitN(plain.Stdout, "\n", 2)[0]))
+			queryMinMinor, CLI(), name)
 	}
 }
 
