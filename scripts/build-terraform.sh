@@ -75,8 +75,9 @@ if [ -n "$need" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | tail -n 
   export GOTOOLCHAIN="go$need"
 fi
 
-# A godebug setting this Go no longer knows (v1.15.9 has tlskyber) makes
-# every go command fail ("unknown godebug"): drop such lines, keep the rest.
+# A godebug setting this Go does not know makes every go command fail
+# ("unknown godebug"): drop such lines, keep the rest. (v1.15.9's go.mod has
+# only winsymlink=0, which go1.26 knows: nothing is dropped there.)
 while ! err="$(go list -m 2>&1 >/dev/null)"; do
   key="$(printf '%s\n' "$err" | sed -n 's/.*unknown godebug "\([^"]*\)".*/\1/p' | head -n 1)"
   if [ -z "$key" ]; then
