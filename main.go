@@ -13,8 +13,12 @@ import (
 )
 
 // Generate docs/ from the schema, templates/ and examples/ with tfplugindocs,
-// pinned in the tools/ module (make docs, make generate).
-//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name secureaccess
+// pinned in the tools/ module (make docs, make generate). The schema comes
+// from the provider itself (internal/tools/providerschema), not from the
+// terraform on PATH: Terraform 1.11 does not report list resources or
+// resource identities.
+//go:generate go run ./internal/tools/providerschema -o .cache/providers-schema.json
+//go:generate go run -C tools github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name secureaccess --providers-schema ../.cache/providers-schema.json
 
 // version is set by goreleaser at release time.
 var version = "dev"

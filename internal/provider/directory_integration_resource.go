@@ -114,11 +114,13 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 	tflog.Info(ctx, "created directory integration", map[string]any{"id": dir.ID, "identity_provider": dir.IdentityProvider})
 	plan.fromAPI(dir)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	client, diags := r.data.adminForRead()
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
@@ -160,6 +162,7 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 	}
 	plan.fromAPI(dir)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -179,6 +182,9 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 
 // ImportState accepts the directory integration's ID or "name=<name>".
 func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if importSCIMByIdentity(ctx, req, resp) {
+		return
+	}
 	if !validImportID(req.ID, directoryIntegrationImportKey) {
 		addImportIDError(&resp.Diagnostics, "secureaccess_directory_integration", req.ID,
 			"the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",

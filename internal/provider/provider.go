@@ -208,6 +208,7 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // transportMaxRetries maps max_retries to transport.Config.MaxRetries,

@@ -137,11 +137,13 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	plan.fromAPI(g)
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "display_name": name})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
@@ -180,6 +182,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	tflog.Debug(ctx, "updated SCIM group", map[string]any{"id": id, "display_name": plan.DisplayName.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -200,6 +203,9 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's SCIM ID or "display_name=<displayName>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if importSCIMByIdentity(ctx, req, resp) {
+		return
+	}
 	if !validImportID(req.ID, groupImportKey) {
 		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group", req.ID,
 			"the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",

@@ -283,6 +283,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
 	plan.fromAPI(u)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 // adoptUser takes over the existing user with want's userName: one lookup
@@ -303,6 +304,7 @@ func adoptUser(ctx context.Context, client *scim.Client, want *scim.User) (*scim
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	client, diags := r.data.scimForRead()
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
@@ -329,6 +331,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -395,6 +398,9 @@ func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string)
 // ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
 // then fills in the rest.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if importSCIMByIdentity(ctx, req, resp) {
+		return
+	}
 	if !validImportID(req.ID, userImportKey) {
 		addImportIDError(&resp.Diagnostics, "secureaccess_scim_user", req.ID,
 			"the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
