@@ -89,6 +89,19 @@ func (h *harness) latenciesOf(op operation) []time.Duration {
 	return h.s.latencies[:1]
 }
 
+// sweep is the latencies op runs at within one repetition, in order: a
+// read-only operation runs at every latency, s.sweeps times, interleaved.
+func (h *harness) sweep(op operation) []time.Duration {
+	if !op.readOnly {
+		return h.latenciesOf(op)
+	}
+	var out []time.Duration
+	for range h.s.sweeps {
+		out = append(out, h.s.latencies...)
+	}
+	return out
+}
+
 // runScenario starts a fresh mock, seeds it, and times every operation of
 // scenario id on both sides, repeat times; read-only operations run once
 // at each latency in turn.
@@ -121,11 +134,11 @@ func (h *harness) runScenario(ctx context.Context, id string) ([]row, error) {
 	for rep := 1; rep <= h.s.repeat; rep++ {
 		for _, sd := range sds {
 			for i, op := range sc.ops {
-				for _, latency := range h.latenciesOf(op) {
+				for _, latency := range h.sweep(op) {
 					if err := mock.setLatency(ctx, latency); err != nil {
 						return nil, err
 					}
-					smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], fmt.Sprintf("%d-%dms", rep, latency.Milliseconds()))
+					smp, err := h.runOp(ctx, tf, mock, dirs[sd], sd, op, varSets[op.vars], fmt.Sprintf("%d-%dms-%d", rep, latency.Milliseconds(), len(samples[opAt{i, latency}][sd])))
 					if err != nil {
 						return nil, fmt.Errorf("%s %q at %v latency, repetition %d: %w", sd, op.name, latency, rep, err)
 					}

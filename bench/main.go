@@ -52,6 +52,9 @@ type settings struct {
 	// unbatched sets batch_refresh = false in ours' provider block (with an
 	// override file), for the before side of a batching comparison.
 	unbatched bool
+	// sweeps is how many times a read-only operation runs at each latency
+	// within one repetition, the latencies interleaved.
+	sweeps int
 }
 
 // run parses args, runs the selected scenarios and writes the report to
@@ -90,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&s.workDir, "work", "", "scratch `dir` for configurations, state and logs (required)")
 	fs.StringVar(&s.outPath, "out", "bench/results/latest.md", "report `file`")
 	fs.StringVar(&latency, "latency", "0", "comma-separated mock `latencies` to run every scenario at, e.g. \"0,50ms,150ms\"; the first is the baseline of the latency table")
+	fs.IntVar(&s.sweeps, "sweeps", 1, "how many times each read-only operation runs at each -latency within one repetition, interleaved")
 	batch := fs.Bool("batch-refresh", true, "the provider's batch_refresh; false reads every resource with its own request")
 	fs.BoolVar(&s.frameworkFloor, "framework-floor", false, "also time the null provider (bench/nullprovider) on the same configuration as ours, in the scenarios with resources")
 	err := fs.Parse(args)
@@ -115,6 +119,9 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 		return settings{}, err
 	}
 	s.unbatched = !*batch
+	if s.sweeps < 1 {
+		return settings{}, fmt.Errorf("invalid -sweeps %d: must be at least 1", s.sweeps)
+	}
 	return s, nil
 }
 

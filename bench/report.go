@@ -168,6 +168,9 @@ func (r *report) command() string {
 	if r.s.unbatched {
 		latency += "BATCH_REFRESH=false "
 	}
+	if r.s.sweeps > 1 {
+		latency += fmt.Sprintf("SWEEPS=%d ", r.s.sweeps)
+	}
 	return fmt.Sprintf("%s%sSCALE=%s REPEAT=%d SCENARIOS=%s bench/run.sh", floor, latency, r.s.scale, r.s.repeat, strings.Join(r.s.scenarios, ","))
 }
 

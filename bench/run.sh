@@ -17,6 +17,9 @@
 #              applies, data source reads) run at each in turn within every
 #              repetition, the others at the first; the report adds a table
 #              of each latency's times over the first's
+#   SWEEPS     how many times each read-only operation runs at each
+#              latency within one repetition (default 1), interleaved; the
+#              median is reported
 #   BATCH_REFRESH  set to false to run ours with batch_refresh = false (an
 #              override file), the before side of a batching comparison
 #   OUT        report file (default bench/results/latest.md)
@@ -70,6 +73,7 @@ fi
   -scenarios "${SCENARIOS:-}" \
   -latency "${LATENCY:-0}" \
   -batch-refresh="${BATCH_REFRESH:-true}" \
+  -sweeps "${SWEEPS:-1}" \
   -terraform "$(command -v "$terraform_bin")" \
   -mock "$work/secureaccess-mock" \
   -plugin-dir "$mirror" \
