@@ -69,8 +69,8 @@ func TestRefresh_batched(t *testing.T) {
 	tf.RequireEmptyPlan(t)
 	stats := m.Stats()
 	t.Logf("batched: a plan of %d resources sent %d requests: %v", resources, stats.Total, stats.Requests)
-	if max := 3 * (scim.RefreshThreshold + 1); stats.Total > max {
-		t.Errorf("a plan of %d resources sent %d requests, want at most %d: %v", resources, stats.Total, max, stats.Requests)
+	if limit := 3 * (scim.RefreshThreshold + 1); stats.Total > limit {
+		t.Errorf("a plan of %d resources sent %d requests, want at most %d: %v", resources, stats.Total, limit, stats.Requests)
 	}
 
 	// Unbatched: one per resource, as before batching.
