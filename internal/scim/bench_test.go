@@ -65,7 +65,8 @@ func bareGet(b *testing.B, hc *http.Client, url, token string) error {
 	return json.NewDecoder(resp.Body).Decode(&u)
 }
 
-// BenchmarkHasMember is the refresh of one secureaccess_scim_group_member:
+// BenchmarkHasMember is the refresh of one secureaccess_scim_group_member
+// with batch_refresh = false:
 // GET /Groups/{id}?attributes=members, whose answer grows with the group.
 // The sub-benchmarks are group sizes; bytes/op counts the answer:
 //
@@ -90,8 +91,14 @@ func BenchmarkHasMember(b *testing.B) {
 				b.Fatal(err)
 			}
 			last := ids[size-1]
+			// Unbatched: every call reads the member list, as each
+			// membership's refresh did before batching.
+			c, err := NewClient(Config{URL: f.url, Token: f.token, Config: fastRetries, UnbatchedRefresh: true})
+			if err != nil {
+				b.Fatal(err)
+			}
 			for b.Loop() {
-				ok, err := f.c.Groups.HasMember(b.Context(), g.ID, last)
+				ok, err := c.Refresh.HasMember(b.Context(), g.ID, last)
 				if err != nil || !ok {
 					b.Fatalf("HasMember = %v, %v", ok, err)
 				}

@@ -94,8 +94,8 @@ var fuzzCalls = []fuzzCall{
 	{name: "Users.GetByUserName", lookup: true, call: func(t *testing.T, c *Client) error {
 		return second(c.Users.GetByUserName(t.Context(), "jane@example.com"))
 	}},
-	{name: "Groups.HasMember", call: func(t *testing.T, c *Client) error {
-		return second(c.Groups.HasMember(t.Context(), "g1", "u1"))
+	{name: "Refresh.HasMember", call: func(t *testing.T, c *Client) error {
+		return second(c.Refresh.HasMember(t.Context(), "g1", "u1"))
 	}},
 	{name: "Groups.All", call: func(t *testing.T, c *Client) error {
 		n := 0

@@ -52,25 +52,6 @@ func (s *GroupsService) UpdateMembers(ctx context.Context, groupID string, add, 
 	return nil
 }
 
-// HasMember reports whether the user is a member of the group, with one GET
-// of the group that asks for its members only (attributes=members): every
-// SCIM service answers it, while a filter such as
-// `id eq "…" and members[value eq "…"]` may be refused by Secure Access.
-// The answer grows with the group, about 200 bytes per member. A group that
-// is gone is transport.ErrNotFound.
-func (s *GroupsService) HasMember(ctx context.Context, groupID, userID string) (bool, error) {
-	g, err := s.Get(ctx, groupID, &GetOptions{Attributes: []string{"members"}})
-	if err != nil {
-		return false, err
-	}
-	for _, m := range g.Members {
-		if m.Value == userID {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // memberPatches splits a delta into the operations of each PATCH: adds
 // first, at most MaxMembersPerPatch member values per PATCH.
 func memberPatches(add, remove []string) [][]PatchOperation {

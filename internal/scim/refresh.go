@@ -91,8 +91,11 @@ func (s *RefreshService) GroupMembers(ctx context.Context, id string) (*Group, e
 }
 
 // HasMember reports whether the user is a member of the group, from the
-// group's member list (GroupMembers). A group that is gone is
-// transport.ErrNotFound.
+// group's member list (GroupMembers: GET /Groups/{id}?attributes=members,
+// or the listing). Every SCIM service answers that, while a filter such as
+// `id eq "…" and members[value eq "…"]` may be refused by Secure Access.
+// The answer grows with the group, about 200 bytes per member. A group that
+// is gone is transport.ErrNotFound.
 func (s *RefreshService) HasMember(ctx context.Context, groupID, userID string) (bool, error) {
 	g, err := s.GroupMembers(ctx, groupID)
 	if err != nil {

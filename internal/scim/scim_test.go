@@ -380,11 +380,11 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 		t.Errorf("%d PATCHes after 150 removes, want 5", n)
 	}
 	for id, want := range map[string]bool{userIDs[0]: false, userIDs[200]: true, "no-such-user": false} {
-		if got, err := f.c.Groups.HasMember(ctx, g.ID, id); err != nil || got != want {
+		if got, err := f.c.Refresh.HasMember(ctx, g.ID, id); err != nil || got != want {
 			t.Errorf("HasMember(%s) = %v, %v; want %v", id, got, err, want)
 		}
 	}
-	if got, err := f.c.Groups.HasMember(ctx, "no-such-group", userIDs[200]); !errors.Is(err, transport.ErrNotFound) || got {
+	if got, err := f.c.Refresh.HasMember(ctx, "no-such-group", userIDs[200]); !errors.Is(err, transport.ErrNotFound) || got {
 		t.Errorf("HasMember of a missing group = %v, %v; want false, ErrNotFound", got, err)
 	}
 

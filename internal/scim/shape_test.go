@@ -217,8 +217,8 @@ func TestQueryShape(t *testing.T) {
 			call: func(c *Client) error { return second(c.Groups.GetByDisplayName(t.Context(), `R&D \ Ops`, nil)) },
 			want: map[string]string{"filter": `displayName eq "R&D \\ Ops"`},
 		},
-		"HasMember": {
-			call: func(c *Client) error { return second(c.Groups.HasMember(t.Context(), "g1", "u1")) },
+		"Refresh.HasMember": {
+			call: func(c *Client) error { return second(c.Refresh.HasMember(t.Context(), "g1", "u1")) },
 			path: "/scim/Groups/g1",
 			want: map[string]string{"attributes": "members"},
 		},
