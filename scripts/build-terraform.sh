@@ -21,6 +21,9 @@
 #                        the binary is TERRAFORM_CACHE_DIR/terraform
 set -euo pipefail
 
+# shellcheck source=go-module.sh
+source "$(dirname "$0")/go-module.sh"
+
 version="${TERRAFORM_VERSION:-1.15.9}"
 cache="${TERRAFORM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-secureaccess/terraform-$version}"
 bin="$cache/terraform"
@@ -65,29 +68,8 @@ fi
 chmod -R u+w "$src"
 cd "$src"
 
-# The module's go line is the Go it needs. With GOTOOLCHAIN=local a newer go
-# line fails the build: fetch that toolchain from the module proxy instead.
-need="$(go mod edit -json | sed -n 's/^[[:space:]]*"Go": "\(.*\)",\{0,1\}$/\1/p')"
-have="$(go env GOVERSION)"
-have="${have#go}"
-if [ -n "$need" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | tail -n 1)" != "$have" ]; then
-  log "go.mod needs go $need, this is go $have: using GOTOOLCHAIN=go$need from the module proxy"
-  export GOTOOLCHAIN="go$need"
-fi
-
-# A godebug setting this Go does not know makes every go command fail
-# ("unknown godebug"): drop such lines, keep the rest. (v1.15.9's go.mod has
-# only winsymlink=0, which go1.26 knows: nothing is dropped there.)
-while ! err="$(go list -m 2>&1 >/dev/null)"; do
-  key="$(printf '%s\n' "$err" | sed -n 's/.*unknown godebug "\([^"]*\)".*/\1/p' | head -n 1)"
-  if [ -z "$key" ]; then
-    log "go list -m failed in the Terraform module:"
-    printf '%s\n' "$err" >&2
-    exit 1
-  fi
-  log "dropping 'godebug $key' from go.mod: unknown to $(go env GOVERSION)"
-  go mod edit -dropgodebug="$key"
-done
+# (v1.15.9's go.mod has only godebug winsymlink=0, which go1.26 knows.)
+fit_go_module Terraform
 
 # version.dev=no: a release build (no "-dev" suffix, which terraform-plugin-
 # testing's version checks would read as a prerelease). experimentsAllowed:

@@ -15,6 +15,9 @@
 #                   the binary is TOFU_CACHE_DIR/tofu
 set -euo pipefail
 
+# shellcheck source=go-module.sh
+source "$(dirname "$0")/go-module.sh"
+
 version="${TOFU_VERSION:-1.10.10}"
 cache="${TOFU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-secureaccess/tofu-$version}"
 bin="$cache/tofu"
@@ -42,28 +45,7 @@ cp -R "$dir/." "$src/"
 chmod -R u+w "$src"
 cd "$src"
 
-# The module's go line is the Go it needs. With GOTOOLCHAIN=local a newer go
-# line fails the build: fetch that toolchain from the module proxy instead.
-need="$(go mod edit -json | sed -n 's/^[[:space:]]*"Go": "\(.*\)",\{0,1\}$/\1/p')"
-have="$(go env GOVERSION)"
-have="${have#go}"
-if [ -n "$need" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | tail -n 1)" != "$have" ]; then
-  log "go.mod needs go $need, this is go $have: using GOTOOLCHAIN=go$need from the module proxy"
-  export GOTOOLCHAIN="go$need"
-fi
-
-# A godebug setting this Go no longer knows makes every go command fail
-# ("unknown godebug"): drop such lines, keep the rest.
-while ! err="$(go list -m 2>&1 >/dev/null)"; do
-  key="$(printf '%s\n' "$err" | sed -n 's/.*unknown godebug "\([^"]*\)".*/\1/p' | head -n 1)"
-  if [ -z "$key" ]; then
-    log "go list -m failed in the OpenTofu module:"
-    printf '%s\n' "$err" >&2
-    exit 1
-  fi
-  log "dropping 'godebug $key' from go.mod: unknown to $(go env GOVERSION)"
-  go mod edit -dropgodebug="$key"
-done
+fit_go_module OpenTofu
 
 log "building tofu v$version with $(go env GOVERSION) (several minutes the first time)"
 start=$SECONDS
