@@ -36,7 +36,7 @@ const membersPageSize = 100
 //     and an object read once is not read again (a group's member list
 //     serves every membership of the group).
 //   - After that, one read fetches the first page of the collection, which
-//     tells its size. When the pages left to fetch are no more than the
+//     tells its size and serves the reads of its own objects. When the pages left to fetch are no more than the
 //     objects already read one by one, the whole collection is listed (a few
 //     pages at a time) and every later read is served from the listing.
 //     Otherwise reads go on one by one, and the listing starts once they
@@ -145,8 +145,11 @@ type collection[T any] struct {
 	mu sync.Mutex
 	// one holds the objects read by id, by id.
 	one map[string]*flight[*T]
-	// probe is the first page of the listing, once asked for.
-	probe *flight[*ListResponse[T]]
+	// probe is the first page of the listing, once asked for; probed
+	// holds its objects by id once it came, so that they are not read
+	// again by id when the rest is not listed.
+	probe  *flight[*ListResponse[T]]
+	probed map[string]*T
 	// all is the whole listing, by id, once started.
 	all *flight[map[string]*T]
 	// noList is set when a listing failed: reads stay one by one.
@@ -162,7 +165,7 @@ func (c *collection[T]) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.one = map[string]*flight[*T]{}
-	c.probe, c.all, c.noList = nil, nil, false
+	c.probe, c.probed, c.all, c.noList = nil, nil, nil, false
 }
 
 // step is what a read does next.
@@ -187,13 +190,26 @@ func (c *collection[T]) get(ctx context.Context, id string, byIDOnly bool) (*T, 
 			c.mu.Unlock()
 			return f.wait(ctx)
 		}
+		if v, ok := c.probed[id]; ok {
+			c.mu.Unlock()
+			return v, nil
+		}
 		next, probe, all := c.next()
 		switch next {
 		case stepProbe:
 			probe = newFlight[*ListResponse[T]]()
 			c.probe = probe
 			c.mu.Unlock()
-			probe.finish(c.r.List(ctx, c.listOptions(1)))
+			page, err := c.r.List(ctx, c.listOptions(1))
+			if err == nil {
+				c.mu.Lock()
+				if c.probe == probe { // not forgotten meanwhile
+					c.probed = make(map[string]*T, len(page.Resources))
+					c.index(c.probed, page.Resources)
+				}
+				c.mu.Unlock()
+			}
+			probe.finish(page, err)
 			continue
 		case stepWaitProbe:
 			c.mu.Unlock()
@@ -347,11 +363,16 @@ func (c *collection[T]) list(ctx context.Context, first *ListResponse[T]) (map[s
 	}
 	byID := make(map[string]*T, total)
 	for _, page := range pages {
-		for i := range page {
-			if id := c.r.idOf(&page[i]); id != "" {
-				byID[id] = &page[i]
-			}
-		}
+		c.index(byID, page)
 	}
 	return byID, nil
+}
+
+// index adds objects to byID, by id.
+func (c *collection[T]) index(byID map[string]*T, objects []T) {
+	for i := range objects {
+		if id := c.r.idOf(&objects[i]); id != "" {
+			byID[id] = &objects[i]
+		}
+	}
 }

@@ -222,6 +222,23 @@ func TestRefresh_largeDirectoryIsNotListed(t *testing.T) {
 	if diff := cmp.Diff(map[string]int{"GET /Users/{id}": len(managed), "GET /Users": 1}, f.counts()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
+	// The objects of the first page, which told the size, are not read
+	// again.
+	first, err := f.c.Users.List(t.Context(), &ListOptions{StartIndex: 1, Count: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.counts()
+	var firstIDs []string
+	for _, u := range first.Resources {
+		firstIDs = append(firstIDs, u.ID)
+	}
+	if got := readUsers(t, f.c, firstIDs); len(got) != len(firstIDs) {
+		t.Errorf("users of the first page: got %v", got)
+	}
+	if got := f.counts(); len(got) != 0 {
+		t.Errorf("reading users of the first page sent %v, want nothing", got)
+	}
 }
 
 // Once the reads by id cost as much as the rest of the listing, the rest
