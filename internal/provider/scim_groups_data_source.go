@@ -61,13 +61,8 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the groups, such as " +
-					"`displayName eq \"OKTA - Secure Access Users\"` or `externalId eq \"00g1abcd\"`. " +
-					"Secure Access documents filtering groups on `displayName eq` only (`externalId eq` is what identity providers also send) " +
-					"and may refuse any other filter (`and`, `or`, `sw`, `co`, …) with `invalidFilter`: " +
-					"to select by anything else, such as a name prefix, list every group and select in Terraform with a `for` expression. " +
-					"Optional; all groups are listed when it is not set.",
-				Optional: true,
+				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, "00g1abcd", true),
+				Optional:            true,
 			},
 			"include_members": schema.BoolAttribute{
 				MarkdownDescription: "Whether to read each group's members into its `member_ids`. Defaults to false, which keeps the member lists " +

@@ -46,12 +46,8 @@ func (r *scimUserListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: "A SCIM filter expression (RFC 7644 section 3.4.2.2) that selects the users, such as " +
-					"`userName eq \"jane.doe@example.com\"` or `externalId eq \"00u1abcd\"`. " +
-					"Secure Access documents filtering users on `userName eq` only (`externalId eq` is what identity providers also send) " +
-					"and may refuse any other filter (`and`, `or`, `sw`, `co`, `active eq true`, …) with `invalidFilter`. " +
-					"Optional; all users are listed when it is not set.",
-				Optional: true,
+				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", false),
+				Optional:            true,
 			},
 		},
 	}

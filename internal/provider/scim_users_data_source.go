@@ -43,14 +43,9 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"all of them or those a SCIM filter selects, in the order the service keeps them.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: "A SCIM filter expression (RFC 7644 §3.4.2.2), passed to the service as it is, " +
-					"for example `userName eq \"jane.doe@example.com\"` or `externalId eq \"00u1abcd\"`. " +
-					"Secure Access documents filtering users on `userName eq` only (`externalId eq` is what identity providers also send) " +
-					"and may refuse any other filter (`and`, `or`, `sw`, `co`, `active eq false`, …) with `invalidFilter`: " +
-					"to select by anything else, list every user and select in Terraform with a `for` expression. " +
-					"Unset by default, which lists every user; when set, it must not be empty.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", true) + " When set, it must not be empty.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, with the attributes of the `secureaccess_scim_user` data source.",
