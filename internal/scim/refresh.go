@@ -53,18 +53,16 @@ const membersPageSize = 100
 // With batching disabled every read is a GET of its own. Objects returned
 // are shared between callers: do not modify them.
 type RefreshService struct {
-	disabled bool
-	users    *collection[User]
-	groups   *collection[Group]
-	members  *collection[Group]
+	users   *collection[User]
+	groups  *collection[Group]
+	members *collection[Group]
 }
 
-func newRefreshService(users *UsersService, groups *GroupsService, disabled bool) *RefreshService {
+func newRefreshService(users *UsersService, groups *GroupsService, unbatched bool) *RefreshService {
 	s := &RefreshService{
-		disabled: disabled,
-		users:    newCollection(&users.resources, nil, DefaultPageSize),
-		groups:   newCollection(&groups.resources, &GetOptions{ExcludedAttributes: []string{"members"}}, DefaultPageSize),
-		members:  newCollection(&groups.resources, &GetOptions{Attributes: []string{"members"}}, membersPageSize),
+		users:   newCollection(&users.resources, nil, DefaultPageSize, unbatched),
+		groups:  newCollection(&groups.resources, &GetOptions{ExcludedAttributes: []string{"members"}}, DefaultPageSize, unbatched),
+		members: newCollection(&groups.resources, &GetOptions{Attributes: []string{"members"}}, membersPageSize, unbatched),
 	}
 	users.written = s.users.forget
 	groups.written = func() {
@@ -76,18 +74,18 @@ func newRefreshService(users *UsersService, groups *GroupsService, disabled bool
 
 // User reads a user with every attribute; transport.ErrNotFound if gone.
 func (s *RefreshService) User(ctx context.Context, id string) (*User, error) {
-	return s.users.get(ctx, id, s.disabled)
+	return s.users.get(ctx, id)
 }
 
 // Group reads a group without its members; transport.ErrNotFound if gone.
 func (s *RefreshService) Group(ctx context.Context, id string) (*Group, error) {
-	return s.groups.get(ctx, id, s.disabled)
+	return s.groups.get(ctx, id)
 }
 
 // GroupMembers reads a group's id and members only (attributes=members);
 // transport.ErrNotFound if the group is gone.
 func (s *RefreshService) GroupMembers(ctx context.Context, id string) (*Group, error) {
-	return s.members.get(ctx, id, s.disabled)
+	return s.members.get(ctx, id)
 }
 
 // HasMember reports whether the user is a member of the group, from the
@@ -141,6 +139,8 @@ type collection[T any] struct {
 	r        *resources[T]
 	sel      *GetOptions
 	pageSize int
+	// unbatched reads every object with its own GET, nothing kept.
+	unbatched bool
 
 	mu sync.Mutex
 	// one holds the objects read by id, by id.
@@ -156,8 +156,8 @@ type collection[T any] struct {
 	noList bool
 }
 
-func newCollection[T any](r *resources[T], sel *GetOptions, pageSize int) *collection[T] {
-	return &collection[T]{r: r, sel: sel, pageSize: pageSize, one: map[string]*flight[*T]{}}
+func newCollection[T any](r *resources[T], sel *GetOptions, pageSize int, unbatched bool) *collection[T] {
+	return &collection[T]{r: r, sel: sel, pageSize: pageSize, unbatched: unbatched, one: map[string]*flight[*T]{}}
 }
 
 // forget drops everything read; reads in flight finish for their callers.
@@ -180,8 +180,8 @@ const (
 )
 
 // get reads the object id.
-func (c *collection[T]) get(ctx context.Context, id string, byIDOnly bool) (*T, error) {
-	if byIDOnly {
+func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
+	if c.unbatched {
 		return c.r.Get(ctx, id, c.sel)
 	}
 	for {
