@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -182,36 +182,26 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 
 // ImportState accepts the directory integration's ID or "name=<name>".
 func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if importSCIMByIdentity(ctx, req, resp) {
-		return
-	}
-	if !validImportID(req.ID, directoryIntegrationImportKey) {
-		addImportIDError(&resp.Diagnostics, "secureaccess_directory_integration", req.ID,
-			"the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",
-			`name=<name>, such as "name=OKTA Integration" (letter case does not matter)`)
-		return
-	}
-	resp.Diagnostics.Append(r.data.adminKnown()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	name, byName := splitImportID(req.ID, directoryIntegrationImportKey)
-	if !byName {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-		return
-	}
-	client, diags := r.data.admin()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	dir, err := client.DirectoryIntegrations.GetByName(ctx, name)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing Directory Integration", fmt.Sprintf("Directory integration named %q", name), err,
-			"Check the name, or import by ID.")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), dir.ID)...)
+	naturalKeyImport{
+		resourceType: "secureaccess_directory_integration",
+		key:          directoryIntegrationImportKey,
+		idForm:       "the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",
+		keyForm:      `name=<name>, such as "name=OKTA Integration" (letter case does not matter)`,
+		known:        r.data.adminKnown,
+		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
+			client, d := r.data.admin()
+			if diags.Append(d...); diags.HasError() {
+				return ""
+			}
+			dir, err := client.DirectoryIntegrations.GetByName(ctx, name)
+			if err != nil {
+				addAPIError(diags, "Error Importing Directory Integration", fmt.Sprintf("Directory integration named %q", name), err,
+					"Check the name, or import by ID.")
+				return ""
+			}
+			return dir.ID
+		},
+	}.importState(ctx, req, resp)
 }
 
 // toAPI is the create request of the planned directory integration.

@@ -5,12 +5,15 @@ package provider
 // secureaccess_scim_group_member.
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // Natural keys of the import ID forms "<key>=<value>", one a resource.
@@ -55,6 +58,53 @@ func validImportID(id string, keys ...string) bool {
 func addImportIDError(diags *diag.Diagnostics, resourceType, id string, forms ...string) {
 	diags.AddError("Invalid Import ID",
 		fmt.Sprintf("%q is not an import ID of %s. Use one of these forms:\n  - %s", id, resourceType, strings.Join(forms, "\n  - ")))
+}
+
+// naturalKeyImport is the import of a resource that accepts its object ID,
+// its identity, or one natural key "<key>=<value>", such as
+// "user_name=jane@example.com": what secureaccess_scim_user,
+// secureaccess_scim_group and secureaccess_directory_integration share.
+type naturalKeyImport struct {
+	// resourceType names the resource in the error of an invalid ID.
+	resourceType string
+	// key is the natural key, such as userImportKey.
+	key string
+	// idForm and keyForm describe the two forms, with an example each, for
+	// the error of an invalid ID.
+	idForm, keyForm string
+	// known is an error while the configuration of the client lookup needs
+	// is only known after apply (providerData.scimKnown or adminKnown).
+	known func() diag.Diagnostics
+	// lookup finds the ID of the object whose natural key is value, or adds
+	// an error to diags.
+	lookup func(ctx context.Context, value string, diags *diag.Diagnostics) (id string)
+}
+
+// importState imports by identity, by object ID (Read then fills in the
+// rest), or by the natural key, after checking the form of the ID before
+// any request.
+func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if importSCIMByIdentity(ctx, req, resp) {
+		return
+	}
+	if !validImportID(req.ID, k.key) {
+		addImportIDError(&resp.Diagnostics, k.resourceType, req.ID, k.idForm, k.keyForm)
+		return
+	}
+	resp.Diagnostics.Append(k.known()...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	value, byKey := splitImportID(req.ID, k.key)
+	if !byKey {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	id := k.lookup(ctx, value, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 // memberIDSeparator separates the group and user IDs in a membership ID.

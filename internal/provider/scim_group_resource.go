@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -203,34 +203,24 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's SCIM ID or "display_name=<displayName>".
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if importSCIMByIdentity(ctx, req, resp) {
-		return
-	}
-	if !validImportID(req.ID, groupImportKey) {
-		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group", req.ID,
-			"the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
-			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
-		return
-	}
-	resp.Diagnostics.Append(r.data.scimKnown()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	name, byKey := splitImportID(req.ID, groupImportKey)
-	if !byKey {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-		return
-	}
-	client, diags := r.data.scim()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	g, err := client.Groups.GetByDisplayName(ctx, name, groupWithoutMembers)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
-			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+	naturalKeyImport{
+		resourceType: "secureaccess_scim_group",
+		key:          groupImportKey,
+		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
+		keyForm:      `display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`,
+		known:        r.data.scimKnown,
+		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
+			client, d := r.data.scim()
+			if diags.Append(d...); diags.HasError() {
+				return ""
+			}
+			g, err := client.Groups.GetByDisplayName(ctx, name, groupWithoutMembers)
+			if err != nil {
+				addAPIError(diags, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
+					"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
+				return ""
+			}
+			return g.ID
+		},
+	}.importState(ctx, req, resp)
 }

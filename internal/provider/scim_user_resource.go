@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -398,33 +399,23 @@ func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string)
 // ImportState accepts the user's SCIM ID or "user_name=<userName>"; Read
 // then fills in the rest.
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if importSCIMByIdentity(ctx, req, resp) {
-		return
-	}
-	if !validImportID(req.ID, userImportKey) {
-		addImportIDError(&resp.Diagnostics, "secureaccess_scim_user", req.ID,
-			"the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
-			`user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`)
-		return
-	}
-	resp.Diagnostics.Append(r.data.scimKnown()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	userName, byKey := splitImportID(req.ID, userImportKey)
-	if !byKey {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-		return
-	}
-	client, diags := r.data.scim()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	u, err := client.Users.GetByUserName(ctx, userName)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing SCIM User", fmt.Sprintf("SCIM user with user_name %q", userName), err, userLookupFix(err))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), u.ID)...)
+	naturalKeyImport{
+		resourceType: "secureaccess_scim_user",
+		key:          userImportKey,
+		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
+		keyForm:      `user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`,
+		known:        r.data.scimKnown,
+		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
+			client, d := r.data.scim()
+			if diags.Append(d...); diags.HasError() {
+				return ""
+			}
+			u, err := client.Users.GetByUserName(ctx, userName)
+			if err != nil {
+				addAPIError(diags, "Error Importing SCIM User", fmt.Sprintf("SCIM user with user_name %q", userName), err, userLookupFix(err))
+				return ""
+			}
+			return u.ID
+		},
+	}.importState(ctx, req, resp)
 }
