@@ -155,3 +155,36 @@ data "secureaccess_scim_groups" "without" {
 		},
 	})
 }
+
+// TestAccSCIMGroupsDataSource_documentedFilter lists groups with the one
+// filter Secure Access documents (displayName eq), with their members, and
+// without a filter. It runs in live mode too.
+func TestAccSCIMGroupsDataSource_documentedFilter(t *testing.T) {
+	m := newTestTarget(t)
+	users := seedGroupUsers(t, m, 2)
+	okta := seedGroup(t, m, "OKTA - Secure Access Users", users[1], users[0])
+	empty := seedGroup(t, m, "OKTA - Empty")
+	all := "data.secureaccess_scim_groups.all"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: m.providerConfig() + fmt.Sprintf(`
+data "secureaccess_scim_groups" "okta" {
+  filter          = "displayName eq \"%s\""
+  include_members = true
+}
+
+data "secureaccess_scim_groups" "all" {}
+`, m.name("okta - secure access users")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.secureaccess_scim_groups.okta", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+					groupObjectWithMembers(okta, m.name("OKTA - Secure Access Users"), knownvalue.Null(), stringsExact(users)),
+				})),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckTypeSetElemNestedAttrs(all, "groups.*", map[string]string{"id": okta, "display_name": m.name("OKTA - Secure Access Users")}),
+				resource.TestCheckTypeSetElemNestedAttrs(all, "groups.*", map[string]string{"id": empty, "display_name": m.name("OKTA - Empty")}),
+			),
+		}},
+	})
+}

@@ -192,3 +192,49 @@ func TestSetUsersStateSchemaMismatch(t *testing.T) {
 		t.Fatalf("setUsersState with a mismatched schema: no error; state %s", st.Raw)
 	}
 }
+
+// TestAccSCIMUsersDataSource_documentedFilter lists users with the one
+// filter Secure Access documents (userName eq), and without a filter. It
+// runs in live mode too: a directory of other users changes nothing it
+// asserts.
+func TestAccSCIMUsersDataSource_documentedFilter(t *testing.T) {
+	m := newTestTarget(t)
+	jane := seedUser(t, m, m.user(fullStoreUser))
+	john := seedUser(t, m, m.user(scimserver.User{UserName: "john.smith@example.com", Active: new(false)}))
+	byName, all := "data.secureaccess_scim_users.jane", "data.secureaccess_scim_users.all"
+	users := tfjsonpath.New("users")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: m.providerConfig() + fmt.Sprintf(`
+data "secureaccess_scim_users" "jane" {
+  filter = "userName eq \"%s\""
+}
+
+data "secureaccess_scim_users" "none" {
+  filter = "userName eq \"%s\""
+}
+
+data "secureaccess_scim_users" "all" {}
+`, m.name("JANE.DOE@example.com"), m.name("nobody@example.com")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(byName, users, knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"id":           knownvalue.StringExact(jane.ID),
+					"user_name":    knownvalue.StringExact(m.name("jane.doe@example.com")),
+					"display_name": knownvalue.StringExact("Jane Doe"),
+					"external_id":  knownvalue.StringExact(m.name("00u1abcd")),
+					"active":       knownvalue.Bool(true),
+				})})),
+				statecheck.ExpectKnownValue(byName, users.AtSliceIndex(0).AtMapKey("emails").AtSliceIndex(0).AtMapKey("value"),
+					knownvalue.StringExact("jane.doe@example.com")),
+				statecheck.ExpectKnownValue("data.secureaccess_scim_users.none", users, knownvalue.ListSizeExact(0)),
+			},
+			// Every page of the whole directory is read: both users are in it,
+			// whatever else the directory holds.
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckTypeSetElemNestedAttrs(all, "users.*", map[string]string{"id": jane.ID, "user_name": jane.UserName, "active": "true"}),
+				resource.TestCheckTypeSetElemNestedAttrs(all, "users.*", map[string]string{"id": john.ID, "user_name": john.UserName, "active": "false"}),
+			),
+		}},
+	})
+}
