@@ -20,6 +20,7 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -35,10 +36,8 @@ var fastRetries = transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond
 func newMock(t *testing.T, opts mockserver.Options) (*mockserver.Server, string) {
 	t.Helper()
 	opts.ClientID, opts.ClientSecret, opts.Seed = testClientID, testClientSecret, 1
-	srv := mockserver.New(opts)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return srv, ts.URL
+	m := mocktest.Start(t, "", opts)
+	return m.Server, m.URL
 }
 
 // newTestClient returns a client of the mock at baseURL with fast retries

@@ -3,8 +3,8 @@
 // httptest, with one bootstrapped directory integration and its SCIM token,
 // in strict filter mode when SECUREACCESS_MOCK_STRICT asks for it, and
 // stopped when the test ends. The provider's acceptance tests, the
-// end-to-end tests, the SCIM client's tests and the benchmark harness's
-// tests all start their mock here.
+// end-to-end tests, the SCIM and admin clients' tests and the benchmark
+// harness's tests all start their mock here.
 package mocktest
 
 import (
@@ -35,7 +35,9 @@ type Mock struct {
 }
 
 // Start starts a fresh mock with opts and bootstraps a directory
-// integration named directory (identity provider Okta). The mock is in
+// integration named directory (identity provider Okta); with directory ""
+// the mock has no directory integration (DirectoryID and SCIMToken are
+// empty), as a new tenant, for tests of the admin API. The mock is in
 // strict filter mode when opts.StrictFilters is set or SECUREACCESS_MOCK_STRICT
 // is true; a test that needs one mode whatever the environment says sets it
 // with SetStrictFilters. The mock stops when the test ends.
@@ -45,6 +47,9 @@ func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 	srv := mockserver.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	if directory == "" {
+		return &Mock{Server: srv, URL: ts.URL}
+	}
 	dir, token, err := srv.Bootstrap(directory, "okta")
 	if err != nil {
 		t.Fatalf("bootstrapping the mock: %v", err)
