@@ -38,7 +38,14 @@ func cliFromEnv() string {
 	return "terraform"
 }
 
-// terraform runs the terraform CLI offline.
+// terraform runs the terraform CLI offline. It runs the binary itself
+// rather than through hashicorp/terraform-exec, which the end-to-end tests
+// use: a benchmark's operations are argument lists (cmdApply, cmdPlan,
+// cmdDestroy), the timed span is that one command and nothing else
+// (tfexec may run "terraform version -json" first to check an option's
+// minimum version), every command's whole output goes to a log file, and
+// the harness's own tests run a fake binary (terraform_test.go) that
+// answers only the commands a benchmark sends.
 type terraform struct {
 	bin       string
 	pluginDir string
