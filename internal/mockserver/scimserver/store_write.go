@@ -7,7 +7,7 @@ import (
 )
 
 // The methods in this file change the store; callers hold s.mu for writing
-// and have validated attribute types (see decode.go).
+// and have validated attribute types (decodeUser and decodeGroup, document.go).
 
 // createUser stores a new user.
 func (s *Store) createUser(u User) (*userRec, *scimError) {
