@@ -71,7 +71,7 @@ func (r *scimUserListResource) List(ctx context.Context, req list.ListRequest, s
 			var m scimUserResourceModel
 			m.fromAPI(u)
 			m.setDefaultSettings()
-			result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
+			result.Diagnostics.Append(setUserResource(result.Resource, &m)...)
 		}
 		return result
 	}

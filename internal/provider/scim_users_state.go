@@ -2,7 +2,9 @@ package provider
 
 // The one place where this provider builds a state's Terraform value by
 // hand (tftypes) instead of with tfsdk's Set: the users list of the
-// secureaccess_scim_users data source.
+// secureaccess_scim_users data source, and the resource of each result of
+// the secureaccess_scim_user list resource with include_resource (what
+// `terraform query -generate-config-out` asks for).
 //
 // Why: tfsdk's Set walks the model with reflection, and in framework v1.19
 // it compiles a regular expression for every struct field of every element
@@ -10,17 +12,21 @@ package provider
 // users that way cost more than the rest of the read: BENCHMARKS.md,
 // Finding 3 and BenchmarkUsersState, 3.68 s by reflection against 0.117 s
 // here; the whole in-process read of 10,000 users went from 5.58 s to
-// 2.33 s. For one user (the resource, the singular data source) the same
-// conversion would save about 0.4 ms next to a 1.6 ms plan that is all
-// framework, so everything else uses tfsdk's Get and Set.
+// 2.33 s. Listing 10,000 users with include_resource took 5.4 times as
+// long as without (BenchmarkUserListResource), nearly all of it in
+// Resource.Set; BenchmarkUserResource compares the two conversions. For
+// one user (the resource, the singular data source) the same conversion
+// would save about 0.4 ms next to a 1.6 ms plan that is all framework, so
+// everything else uses tfsdk's Get and Set.
 //
 // How it stays right: the values are built in the types of the schema the
-// framework hands over (the state's Raw value), so the schema stays the one
-// source of the types; TestSetUsersStateMatchesReflection checks the result
-// against State.Set for every user shape, and TestSetUsersStateSchemaMismatch
-// that a schema mismatch is an error diagnostic. tftypes.NewValue reports a
-// value that does not fit its type by panicking; recoverConversion turns
-// that provider bug into a diagnostic.
+// framework hands over (the Raw value), so the schema stays the one source
+// of the types; TestSetUsersStateMatchesReflection and
+// TestSetUserResourceMatchesReflection check the results against tfsdk's
+// Set for every user shape, and the SchemaMismatch tests that a schema
+// mismatch is an error diagnostic. tftypes.NewValue reports a value that
+// does not fit its type by panicking; recoverConversion turns that
+// provider bug into a diagnostic.
 
 import (
 	"fmt"
@@ -63,6 +69,27 @@ func setUsersState(state *tfsdk.State, filter types.String, users []*scim.User) 
 		"filter": stringToTerraform(filter),
 		"users":  tftypes.NewValue(usersType, elems),
 	})
+	return diags
+}
+
+// setUserResource sets res, a secureaccess_scim_user, to m, like
+// res.Set(ctx, m) but without reflection (see the top of this file).
+func setUserResource(res *tfsdk.Resource, m *scimUserResourceModel) (diags diag.Diagnostics) {
+	defer recoverConversion(&diags)
+	objType, ok := res.Raw.Type().(tftypes.Object)
+	if !ok {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", res.Raw.Type()))
+		return diags
+	}
+	attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
+	if err := m.putTerraform(attrs, objType); err != nil {
+		diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the resource: %v. This is a bug in the provider; please report it.", err))
+		return diags
+	}
+	attrs["on_destroy"] = stringToTerraform(m.OnDestroy)
+	attrs["adopt_existing"] = boolToTerraform(m.AdoptExisting)
+	res.Raw = tftypes.NewValue(objType, attrs)
 	return diags
 }
 
