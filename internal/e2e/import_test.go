@@ -111,7 +111,7 @@ func TestImport_oktaGroups(t *testing.T) {
 	t.Logf("seeded %d users, %d groups to take over and %d others in %s", nUsers, nOkta, len(others), time.Since(start))
 
 	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+m.URL, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
-	for _, name := range []string{"main.tf", "versions.tf"} {
+	for _, name := range []string{"main.tf", "versions.tf", "versions.tofu"} { // OpenTofu reads versions.tofu
 		src, err := os.ReadFile(filepath.Join(importExample, name))
 		if err != nil {
 			t.Fatal(err)
