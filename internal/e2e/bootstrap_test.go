@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"os"
@@ -22,7 +23,7 @@ import (
 func TestBootstrap_oneApply(t *testing.T) {
 	t.Parallel()
 	b := newBootstrapLayout(t, nil)
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 	s := b.snapshot(t)
 	if s.activeTokenID == "" || s.activeTokenID != s.tokenID {
 		t.Errorf("the directory's active token is %q, the state's %q", s.activeTokenID, s.tokenID)
@@ -33,8 +34,8 @@ func TestBootstrap_oneApply(t *testing.T) {
 	if users, groups := b.m.SCIM(t).Counts(); users != 0 || groups != 0 {
 		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
 	}
-	b.tf.RequireEmptyPlan(t, b.vars...)
-	b.tf.Destroy(t, b.vars...)
+	b.tf.RequireEmptyPlan(t)
+	b.tf.Destroy(t)
 	b.requireDestroyed(t, s.directoryID)
 }
 
@@ -44,13 +45,13 @@ const bootstrapDirectory = "OKTA Integration"
 // bootstrapLayout is the shipped bootstrap example applied against a fresh
 // mock.
 type bootstrapLayout struct {
-	m    *Mock
-	tf   *Terraform
-	vars []string
+	m  *Mock
+	tf *Terraform
 }
 
 // newBootstrapLayout writes examples/bootstrap, changed by edit when not
-// nil, into a new working directory.
+// nil, into a new working directory, with the example's variables (the
+// mock's URL and admin API key) in terraform.tfvars.
 func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout {
 	t.Helper()
 	m := NewMock(t, mockserver.Options{})
@@ -64,11 +65,8 @@ func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout
 		config = edit(config)
 	}
 	tf.WriteConfig(t, config)
-	return &bootstrapLayout{m: m, tf: tf, vars: []string{
-		"-var", "base_url=" + m.URL,
-		"-var", "client_id=" + TestClientID,
-		"-var", "client_secret=" + TestClientSecret,
-	}}
+	tf.WriteFile(t, "terraform.tfvars", fmt.Sprintf("base_url      = %q\nclient_id     = %q\nclient_secret = %q\n", m.URL, TestClientID, TestClientSecret))
+	return &bootstrapLayout{m: m, tf: tf}
 }
 
 // bootstrapState is what day 2 must keep or change: the token, and the IDs
@@ -177,7 +175,7 @@ func (b *bootstrapLayout) requireConverged(t *testing.T, before bootstrapState, 
 	if after.users != 1 || after.groups != 1 || after.memberCounts != 1 {
 		t.Errorf("the directory has %d users, %d groups and %d members, want 1 each", after.users, after.groups, after.memberCounts)
 	}
-	b.tf.RequireEmptyPlan(t, b.vars...)
+	b.tf.RequireEmptyPlan(t)
 }
 
 // requireDestroyed checks that nothing of the example is left.
