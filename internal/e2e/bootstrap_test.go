@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 )
@@ -82,7 +84,7 @@ type bootstrapState struct {
 func (b *bootstrapLayout) snapshot(t *testing.T) bootstrapState {
 	t.Helper()
 	byType := b.tf.StateByType(t)
-	one := func(typ string) StateResource {
+	one := func(typ string) *tfjson.StateResource {
 		t.Helper()
 		if len(byType[typ]) != 1 {
 			t.Fatalf("state has %d %s, want 1", len(byType[typ]), typ)
@@ -90,11 +92,11 @@ func (b *bootstrapLayout) snapshot(t *testing.T) bootstrapState {
 		return byType[typ][0]
 	}
 	tok := one("secureaccess_provisioning_token")
-	secret, _ := tok.Values["token"].(string)
+	secret, _ := tok.AttributeValues["token"].(string)
 	s := bootstrapState{
-		tokenID: tok.ID(), token: secret,
-		userID: one("secureaccess_scim_user").ID(), groupID: one("secureaccess_scim_group").ID(),
-		membersID: one("secureaccess_scim_group_members").ID(),
+		tokenID: ID(tok), token: secret,
+		userID: ID(one("secureaccess_scim_user")), groupID: ID(one("secureaccess_scim_group")),
+		membersID: ID(one("secureaccess_scim_group_members")),
 	}
 	dir, ok := b.m.Store().DirectoryByName(bootstrapDirectory)
 	if !ok {
