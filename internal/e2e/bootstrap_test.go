@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"os"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
@@ -22,7 +25,7 @@ import (
 func TestBootstrap_oneApply(t *testing.T) {
 	t.Parallel()
 	b := newBootstrapLayout(t, nil)
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 	s := b.snapshot(t)
 	if s.activeTokenID == "" || s.activeTokenID != s.tokenID {
 		t.Errorf("the directory's active token is %q, the state's %q", s.activeTokenID, s.tokenID)
@@ -33,8 +36,8 @@ func TestBootstrap_oneApply(t *testing.T) {
 	if users, groups := b.m.SCIM(t).Counts(); users != 0 || groups != 0 {
 		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
 	}
-	b.tf.RequireEmptyPlan(t, b.vars...)
-	b.tf.Destroy(t, b.vars...)
+	b.tf.RequireEmptyPlan(t)
+	b.tf.Destroy(t)
 	b.requireDestroyed(t, s.directoryID)
 }
 
@@ -44,13 +47,13 @@ const bootstrapDirectory = "OKTA Integration"
 // bootstrapLayout is the shipped bootstrap example applied against a fresh
 // mock.
 type bootstrapLayout struct {
-	m    *Mock
-	tf   *Terraform
-	vars []string
+	m  *Mock
+	tf *Terraform
 }
 
 // newBootstrapLayout writes examples/bootstrap, changed by edit when not
-// nil, into a new working directory.
+// nil, into a new working directory, with the example's variables (the
+// mock's URL and admin API key) in terraform.tfvars.
 func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout {
 	t.Helper()
 	m := NewMock(t, mockserver.Options{})
@@ -64,11 +67,8 @@ func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout
 		config = edit(config)
 	}
 	tf.WriteConfig(t, config)
-	return &bootstrapLayout{m: m, tf: tf, vars: []string{
-		"-var", "base_url=" + m.URL,
-		"-var", "client_id=" + TestClientID,
-		"-var", "client_secret=" + TestClientSecret,
-	}}
+	tf.WriteFile(t, "terraform.tfvars", fmt.Sprintf("base_url      = %q\nclient_id     = %q\nclient_secret = %q\n", m.URL, TestClientID, TestClientSecret))
+	return &bootstrapLayout{m: m, tf: tf}
 }
 
 // bootstrapState is what day 2 must keep or change: the token, and the IDs
@@ -84,7 +84,7 @@ type bootstrapState struct {
 func (b *bootstrapLayout) snapshot(t *testing.T) bootstrapState {
 	t.Helper()
 	byType := b.tf.StateByType(t)
-	one := func(typ string) StateResource {
+	one := func(typ string) *tfjson.StateResource {
 		t.Helper()
 		if len(byType[typ]) != 1 {
 			t.Fatalf("state has %d %s, want 1", len(byType[typ]), typ)
@@ -92,11 +92,11 @@ func (b *bootstrapLayout) snapshot(t *testing.T) bootstrapState {
 		return byType[typ][0]
 	}
 	tok := one("secureaccess_provisioning_token")
-	secret, _ := tok.Values["token"].(string)
+	secret, _ := tok.AttributeValues["token"].(string)
 	s := bootstrapState{
-		tokenID: tok.ID(), token: secret,
-		userID: one("secureaccess_scim_user").ID(), groupID: one("secureaccess_scim_group").ID(),
-		membersID: one("secureaccess_scim_group_members").ID(),
+		tokenID: ID(tok), token: secret,
+		userID: ID(one("secureaccess_scim_user")), groupID: ID(one("secureaccess_scim_group")),
+		membersID: ID(one("secureaccess_scim_group_members")),
 	}
 	dir, ok := b.m.Store().DirectoryByName(bootstrapDirectory)
 	if !ok {
@@ -177,7 +177,7 @@ func (b *bootstrapLayout) requireConverged(t *testing.T, before bootstrapState, 
 	if after.users != 1 || after.groups != 1 || after.memberCounts != 1 {
 		t.Errorf("the directory has %d users, %d groups and %d members, want 1 each", after.users, after.groups, after.memberCounts)
 	}
-	b.tf.RequireEmptyPlan(t, b.vars...)
+	b.tf.RequireEmptyPlan(t)
 }
 
 // requireDestroyed checks that nothing of the example is left.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
@@ -47,7 +48,7 @@ func TestConcurrency_groupMembers(t *testing.T) {
 				writer = startOktaWriter(t, m, group, seedUsers(t, st, "okta", 20))
 			}
 			start := time.Now()
-			tf.Apply(t, "-parallelism=50")
+			tf.Apply(t, tfexec.Parallelism(50))
 			elapsed := time.Since(start)
 			var writerMembers []string
 			if writer != nil {
@@ -58,7 +59,7 @@ func TestConcurrency_groupMembers(t *testing.T) {
 			requireMembers(t, st, group, append(slices.Clone(tfUsers), writerMembers...))
 			tf.RequireEmptyPlan(t)
 
-			tf.Destroy(t, "-parallelism=50")
+			tf.Destroy(t, tfexec.Parallelism(50))
 			requireMembers(t, st, group, writerMembers)
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
@@ -39,7 +41,7 @@ resource "secureaccess_scim_user" "jane" {
   user_name = "jane@example.com"
 }
 `)
-	res := tf.MustRun(t, 1, "plan")
+	res := tf.PlanError(t)
 	out := oneLine(res.Stderr)
 	requireCount(t, "plan", out, "Error: ", 1)
 	for _, want := range []string{"Error: Invalid Secure Access URL", `base_url is "http://10.1.2.3:8080"`, "Use an https URL, or set insecure_http = true"} {
@@ -62,7 +64,7 @@ resource "secureaccess_scim_user" "u" {
   user_name = "user${count.index}@example.com"
 }
 `)
-	res := tf.MustRun(t, 1, "apply", "-auto-approve")
+	res := tf.ApplyError(t)
 	out := oneLine(res.Stderr)
 	requireCount(t, "apply", out, "Error: ", 3)
 	requireCount(t, "apply", out, "Error: Error Creating SCIM User", 3)
@@ -76,7 +78,7 @@ resource "secureaccess_scim_user" "u" {
 	tf.WriteConfig(t, provider+`
 data "secureaccess_scim_users" "all" {}
 `)
-	res = tf.MustRun(t, 1, "plan")
+	res = tf.PlanError(t)
 	out = oneLine(res.Stderr)
 	requireCount(t, "plan", out, "Error: Error Listing SCIM Users", 1)
 	requireCount(t, "plan", out, "SCIM users: GET /identity/v2/scim/Users: 401 Unauthorized", 1)
@@ -104,7 +106,7 @@ resource "secureaccess_scim_user" "jane" {
 	requireCount(t, "apply", out, "Warning: Existing SCIM User Adopted", 1)
 	requireCount(t, "apply", out, "the identity provider may also manage this user", 1)
 
-	out = oneLine(tf.MustRun(t, 0, "plan", "-destroy").Output())
+	out = oneLine(tf.RequireChanges(t, tfexec.Destroy(true)).Output())
 	requireCount(t, "plan -destroy", out, "Warning: SCIM User Will Be Deactivated, Not Deleted", 1)
 	requireCount(t, "plan -destroy", out, "stays in the Secure Access directory integration", 1)
 

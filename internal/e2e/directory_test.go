@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // directorySpec is a configuration of SCIM users, groups and memberships
@@ -173,7 +174,7 @@ func requireStateMatchesMock(t *testing.T, m *Mock, tf *Terraform) {
 		}
 	}
 	for _, r := range state["secureaccess_scim_group_member"] {
-		stateMembers = append(stateMembers, fmt.Sprintf("%v/%v", r.Values["group_id"], r.Values["user_id"]))
+		stateMembers = append(stateMembers, fmt.Sprintf("%v/%v", r.AttributeValues["group_id"], r.AttributeValues["user_id"]))
 	}
 	if diff := cmp.Diff(sortedIDs(mockMembers), sortedIDs(stateMembers)); diff != "" {
 		t.Errorf("memberships, group/user (-mock +state):\n%s", diff)
@@ -181,10 +182,10 @@ func requireStateMatchesMock(t *testing.T, m *Mock, tf *Terraform) {
 }
 
 // stateIDs returns the sorted ids of resources.
-func stateIDs(rs []StateResource) []string {
+func stateIDs(rs []*tfjson.StateResource) []string {
 	ids := make([]string, 0, len(rs))
 	for _, r := range rs {
-		ids = append(ids, r.ID())
+		ids = append(ids, ID(r))
 	}
 	return sortedIDs(ids)
 }

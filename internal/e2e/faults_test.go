@@ -1,7 +1,8 @@
 package e2e
 
 import (
-	"os"
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,10 +108,13 @@ func TestFaults_interruption(t *testing.T) {
 
 	res, created := interruptApply(t, tf, m, n/4)
 	if created < 0 {
-		t.Fatalf("terraform apply exited with %d before the mock saw %d user creates:\n%s", res.Code, n/4, res.Output())
+		t.Fatalf("terraform apply exited with %d before the mock saw %d user creates:\n%s", res.Code(), n/4, res.Output())
+	}
+	if res.Code() < 0 { // tfexec killed it: it did not stop gracefully
+		t.Fatalf("terraform apply did not exit after SIGINT: %v\n%s", res.Err, res.Output())
 	}
 	users, _ := m.SCIM(t).Counts()
-	t.Logf("SIGINT after %d user creates; terraform exited with %d holding %d users in the mock", created, res.Code, users)
+	t.Logf("SIGINT after %d user creates; terraform exited with %d holding %d users in the mock", created, res.Code(), users)
 	if users == n {
 		t.Errorf("every user was created despite SIGINT after %d: the test tested nothing", created)
 	}
@@ -126,34 +130,37 @@ func TestFaults_interruption(t *testing.T) {
 	requireConverged(t, m, tf, spec)
 }
 
-// interruptApply starts terraform apply, sends it SIGINT once the mock has
-// counted at least after user creates, and waits for it to exit. It returns
-// the result and the count of creates seen when SIGINT was sent, -1 when
-// terraform exited before.
+// interruptApply runs terraform apply and cancels its context once the mock
+// has counted at least after user creates: tfexec sends terraform SIGINT
+// then, and waits for it to exit (it kills it only after its WaitDelay, 60
+// s). It returns the result and the count of creates seen when SIGINT was
+// sent, -1 when terraform exited before.
 func interruptApply(t *testing.T, tf *Terraform, m *Mock, after int) (Result, int) {
 	t.Helper()
-	cmd, stdout, stderr := tf.Command(t.Context(), "apply", "-auto-approve")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting terraform apply: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			return Result{Code: exitCode(t, "apply", err), Stdout: stdout.String(), Stderr: stderr.String()}, -1
-		case <-tick.C:
-		}
-		created := m.Stats().Count("POST /identity/v2/scim/Users")
-		if created < after {
-			continue
-		}
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Fatalf("interrupting terraform apply: %v", err)
-		}
-		err := <-done
-		return Result{Code: exitCode(t, "apply", err), Stdout: stdout.String(), Stderr: stderr.String()}, created
-	}
+	created := -1
+	res := tf.Run(t, func(ctx context.Context) error {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+				if n := m.Stats().Count("POST /identity/v2/scim/Users"); n >= after {
+					created = n
+					cancel()
+					return
+				}
+			}
+		})
+		err := tf.Exec.Apply(ctx)
+		cancel()
+		wg.Wait()
+		return err
+	})
+	return res, created
 }

@@ -1,7 +1,9 @@
-// Package e2e runs the real terraform CLI against a provider binary built
-// from this module and an in-process mock Secure Access service, to test
-// what unit and acceptance tests cannot: faults on the wire, interruption,
-// concurrency between Terraform and another SCIM client.
+// Package e2e runs the real terraform CLI, through terraform-exec (tfexec),
+// against a provider binary built from this module and an in-process mock
+// Secure Access service, to test what unit and acceptance tests cannot:
+// faults on the wire, interruption, concurrency between Terraform and another
+// SCIM client. The state and saved plans are read as terraform-json (tfjson)
+// values.
 //
 // The tests run only when TF_ACC is set, like acceptance tests; SOAK=1
 // selects the full sizes (make soak).
@@ -10,7 +12,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -19,6 +20,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
@@ -110,13 +114,16 @@ func (m *Mock) ProviderBlock(extra ...string) string {
 		"secureaccess", m.URL, TestClientID, TestClientSecret, m.SCIMToken, strings.Join(extra, "\n  "))
 }
 
-// Terraform runs the terraform CLI in a working directory of its own, with
-// the provider binary TestMain built installed through dev_overrides.
+// Terraform is the terraform CLI, driven through terraform-exec (tfexec), in
+// a working directory of its own, with the provider binary TestMain built
+// installed through dev_overrides.
 type Terraform struct {
 	// Dir is the working directory: configuration and state.
-	Dir  string
-	path string
-	env  []string
+	Dir string
+	// Exec runs the CLI. Calls whose output a test reads go through Run,
+	// which captures it; a direct call's stdout is discarded, its stderr is
+	// in its error.
+	Exec *tfexec.Terraform
 }
 
 // CLI is the CLI the tests run: TF_ACC_TERRAFORM_PATH, the variable
@@ -130,22 +137,46 @@ func CLI() string {
 }
 
 // NewTerraform prepares an empty working directory with a versions.tf
-// requiring the provider. extraEnv ("NAME=value") is added to terraform's
-// environment, e.g. "TF_LOG=TRACE".
-func NewTerraform(t *testing.T, extraEnv ...string) *Terraform {
+// requiring the provider. env ("NAME=value") is added to terraform's
+// environment. The variables tfexec sets itself (TF_LOG*, TF_IN_AUTOMATION,
+// TF_INPUT, TF_CLI_ARGS*, TF_VAR_*: tfexec.ProhibitedEnv) are refused in env
+// and dropped from the test's own environment; logging is Exec.SetLog and
+// SetLogPath.
+func NewTerraform(t *testing.T, env ...string) *Terraform {
 	t.Helper()
 	RequireAcc(t)
 	path, err := exec.LookPath(CLI())
 	if err != nil {
 		t.Fatalf("terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH): %v", err)
 	}
+	tf := &Terraform{Dir: t.TempDir()}
+	if tf.Exec, err = tfexec.NewTerraform(tf.Dir, path); err != nil {
+		t.Fatal(err)
+	}
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, pluginDir)
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	tf := &Terraform{Dir: t.TempDir(), path: path, env: append(env, extraEnv...)}
+	vars := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	vars = tfexec.CleanEnv(vars)
+	vars["TF_CLI_CONFIG_FILE"], vars["CHECKPOINT_DISABLE"] = cliConfig, "1"
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	if err := tf.Exec.SetEnv(vars); err != nil {
+		t.Fatal(err)
+	}
+	// tfexec runs version -json before its first version-dependent call:
+	// now, so that its output is in no command's Result.
+	if _, _, err := tf.Exec.Version(t.Context(), false); err != nil {
+		t.Fatalf("%s version: %v", path, err)
+	}
 	tf.WriteFile(t, "versions.tf", fmt.Sprintf("terraform {\n  required_providers {\n    secureaccess = {\n      source = %q\n    }\n  }\n}\n", providerSource))
 	return tf
 }
@@ -164,10 +195,15 @@ func (tf *Terraform) WriteConfig(t *testing.T, hcl string) {
 	tf.WriteFile(t, "main.tf", hcl)
 }
 
-// Result is the outcome of one terraform run.
+// Result is what one terraform command printed, and how it ended.
 type Result struct {
-	Code           int
 	Stdout, Stderr string
+	// Err is tfexec's error: nil when terraform succeeded (a plan: with or
+	// without changes).
+	Err error
+	// Changes is a plan's: it has changes (exit 2 of -detailed-exitcode,
+	// which tfexec always passes).
+	Changes bool
 }
 
 // Output is stdout and stderr together, for failure messages and greps.
@@ -175,127 +211,143 @@ func (r Result) Output() string {
 	return r.Stdout + r.Stderr
 }
 
-// interactive are the subcommands that take -input=false.
-var interactive = map[string]bool{"apply": true, "destroy": true, "import": true, "plan": true, "refresh": true}
-
-// Command returns terraform with args (plus -no-color, and -input=false
-// where the subcommand takes it) ready to start, its output going to the
-// returned buffers.
-func (tf *Terraform) Command(ctx context.Context, args ...string) (cmd *exec.Cmd, stdout, stderr *bytes.Buffer) {
-	flags := []string{"-no-color"}
-	if interactive[args[0]] {
-		flags = append(flags, "-input=false")
-	}
-	args = slices.Concat(args, flags)                // a copy: never the caller's array
-	cmd = exec.CommandContext(ctx, tf.path, args...) //nolint:gosec // G204: the terraform binary from PATH with test-chosen arguments.
-	cmd.Dir, cmd.Env = tf.Dir, tf.env
-	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return cmd, stdout, stderr
-}
-
-// Run runs terraform with args and returns its result whatever the exit code.
-func (tf *Terraform) Run(t *testing.T, args ...string) Result {
-	t.Helper()
-	cmd, stdout, stderr := tf.Command(t.Context(), args...)
-	err := cmd.Run()
-	return Result{Code: exitCode(t, args[0], err), Stdout: stdout.String(), Stderr: stderr.String()}
-}
-
-// exitCode is the exit code behind err of a finished command.
-func exitCode(t *testing.T, name string, err error) int {
-	t.Helper()
-	if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
+// Code is terraform's exit code: 0, 2 for a plan with changes, the exit
+// status behind Err, or -1 when terraform did not exit by itself (not
+// started, or killed).
+func (r Result) Code() int {
+	exitErr, ok := errors.AsType[*exec.ExitError](r.Err)
+	switch {
+	case r.Err == nil && r.Changes:
+		return 2
+	case r.Err == nil:
+		return 0
+	case ok:
 		return exitErr.ExitCode()
 	}
-	if err != nil {
-		t.Fatalf("terraform %s: %v", name, err)
-	}
-	return 0
+	return -1
 }
 
-// MustRun runs terraform with args and fails the test unless it exits with
-// wantCode.
-func (tf *Terraform) MustRun(t *testing.T, wantCode int, args ...string) Result {
+// Run runs cmd, tfexec calls on tf.Exec, with the test's context and returns
+// what they printed and cmd's error.
+func (tf *Terraform) Run(t *testing.T, cmd func(context.Context) error) Result {
+	var stdout, stderr bytes.Buffer
+	tf.Exec.SetStdout(&stdout)
+	tf.Exec.SetStderr(&stderr)
+	// No writer outlives the call: QueryJSON leaves a closed pipe as stdout,
+	// which would stop the next command's output from being read.
+	defer tf.Exec.SetStdout(nil)
+	defer tf.Exec.SetStderr(nil)
+	err := cmd(t.Context())
+	return Result{Stdout: stdout.String(), Stderr: stderr.String(), Err: err}
+}
+
+// run runs cmd like Run, and fails the test unless terraform what exits
+// with want.
+func (tf *Terraform) run(t *testing.T, what string, want int, cmd func(context.Context) (changes bool, err error)) Result {
 	t.Helper()
-	res := tf.Run(t, args...)
-	if res.Code != wantCode {
-		t.Fatalf("terraform %s exited with %d, want %d:\n%s", strings.Join(args, " "), res.Code, wantCode, res.Output())
+	var changes bool
+	res := tf.Run(t, func(ctx context.Context) (err error) {
+		changes, err = cmd(ctx)
+		return err
+	})
+	res.Changes = changes
+	if code := res.Code(); code != want {
+		t.Fatalf("terraform %s exited with %d, want %d: %v\n%s", what, code, want, res.Err, res.Stdout)
 	}
 	return res
 }
 
-// Apply runs terraform apply -auto-approve with args and requires success.
-func (tf *Terraform) Apply(t *testing.T, args ...string) Result {
+// Apply runs terraform apply (-auto-approve) and requires success.
+func (tf *Terraform) Apply(t *testing.T, opts ...tfexec.ApplyOption) Result {
 	t.Helper()
-	return tf.MustRun(t, 0, append([]string{"apply", "-auto-approve"}, args...)...)
+	return tf.run(t, "apply", 0, func(ctx context.Context) (bool, error) { return false, tf.Exec.Apply(ctx, opts...) })
 }
 
-// Destroy runs terraform destroy -auto-approve with args and requires
-// success.
-func (tf *Terraform) Destroy(t *testing.T, args ...string) Result {
+// ApplyError runs terraform apply and requires it to fail (exit 1).
+func (tf *Terraform) ApplyError(t *testing.T, opts ...tfexec.ApplyOption) Result {
 	t.Helper()
-	return tf.MustRun(t, 0, append([]string{"destroy", "-auto-approve"}, args...)...)
+	return tf.run(t, "apply", 1, func(ctx context.Context) (bool, error) { return false, tf.Exec.Apply(ctx, opts...) })
 }
 
-// RequireEmptyPlan runs terraform plan -detailed-exitcode with args and
-// fails the test unless the plan is empty (exit 0; 2 is a non-empty plan).
-func (tf *Terraform) RequireEmptyPlan(t *testing.T, args ...string) Result {
+// Destroy runs terraform destroy (-auto-approve) and requires success.
+func (tf *Terraform) Destroy(t *testing.T, opts ...tfexec.DestroyOption) Result {
 	t.Helper()
-	return tf.MustRun(t, 0, append([]string{"plan", "-detailed-exitcode"}, args...)...)
+	return tf.run(t, "destroy", 0, func(ctx context.Context) (bool, error) { return false, tf.Exec.Destroy(ctx, opts...) })
 }
 
-// StateResource is one managed resource instance of `terraform show -json`.
-type StateResource struct {
-	Address string         `json:"address"`
-	Type    string         `json:"type"`
-	Name    string         `json:"name"`
-	Values  map[string]any `json:"values"`
-}
-
-// ID returns the resource's "id" attribute ("" if none).
-func (r StateResource) ID() string {
-	id, _ := r.Values["id"].(string)
-	return id
-}
-
-// showJSON is the part of `terraform show -json` the tests read. Resources
-// of the root module only: the tests use no modules.
-type showJSON struct {
-	Values *struct {
-		RootModule struct {
-			Resources []StateResource `json:"resources"`
-		} `json:"root_module"`
-	} `json:"values"`
-}
-
-// State returns the managed resources of the state (none for an empty or
-// missing state).
-func (tf *Terraform) State(t *testing.T) []StateResource {
+// RequireEmptyPlan runs terraform plan and requires an empty plan.
+func (tf *Terraform) RequireEmptyPlan(t *testing.T, opts ...tfexec.PlanOption) Result {
 	t.Helper()
-	res := tf.MustRun(t, 0, "show", "-json")
-	var doc showJSON
-	if err := json.Unmarshal([]byte(res.Stdout), &doc); err != nil {
-		t.Fatalf("decoding terraform show -json: %v\n%s", err, res.Stdout)
+	return tf.run(t, "plan", 0, func(ctx context.Context) (bool, error) { return tf.Exec.Plan(ctx, opts...) })
+}
+
+// RequireChanges runs terraform plan and requires a plan with changes.
+func (tf *Terraform) RequireChanges(t *testing.T, opts ...tfexec.PlanOption) Result {
+	t.Helper()
+	return tf.run(t, "plan", 2, func(ctx context.Context) (bool, error) { return tf.Exec.Plan(ctx, opts...) })
+}
+
+// PlanError runs terraform plan and requires it to fail (exit 1).
+func (tf *Terraform) PlanError(t *testing.T, opts ...tfexec.PlanOption) Result {
+	t.Helper()
+	return tf.run(t, "plan", 1, func(ctx context.Context) (bool, error) { return tf.Exec.Plan(ctx, opts...) })
+}
+
+// Show returns the state (terraform show -json).
+func (tf *Terraform) Show(t *testing.T) *tfjson.State {
+	t.Helper()
+	state, err := tf.Exec.Show(t.Context())
+	if err != nil {
+		t.Fatalf("terraform show: %v", err)
 	}
-	if doc.Values == nil {
+	return state
+}
+
+// State returns the managed resources of the state's root module (the tests
+// use no modules), none for an empty or missing state.
+func (tf *Terraform) State(t *testing.T) []*tfjson.StateResource {
+	t.Helper()
+	state := tf.Show(t)
+	if state.Values == nil || state.Values.RootModule == nil {
 		return nil
 	}
-	var out []StateResource
-	for _, r := range doc.Values.RootModule.Resources {
-		if !strings.HasPrefix(r.Address, "data.") {
-			out = append(out, r)
-		}
-	}
-	return out
+	return slices.DeleteFunc(state.Values.RootModule.Resources, func(r *tfjson.StateResource) bool {
+		return r.Mode != tfjson.ManagedResourceMode
+	})
 }
 
 // StateByType returns the managed resources of the state per resource type.
-func (tf *Terraform) StateByType(t *testing.T) map[string][]StateResource {
+func (tf *Terraform) StateByType(t *testing.T) map[string][]*tfjson.StateResource {
 	t.Helper()
-	out := map[string][]StateResource{}
+	out := map[string][]*tfjson.StateResource{}
 	for _, r := range tf.State(t) {
 		out[r.Type] = append(out[r.Type], r)
 	}
 	return out
+}
+
+// ID returns a resource's "id" attribute ("" if none).
+func ID(r *tfjson.StateResource) string {
+	id, _ := r.AttributeValues["id"].(string)
+	return id
+}
+
+// ShowPlan returns a saved plan (terraform show -json planFile).
+func (tf *Terraform) ShowPlan(t *testing.T, planFile string) *tfjson.Plan {
+	t.Helper()
+	plan, err := tf.Exec.ShowPlanFile(t.Context(), planFile)
+	if err != nil {
+		t.Fatalf("terraform show %s: %v", planFile, err)
+	}
+	return plan
+}
+
+// Actions is a planned change's actions as Terraform names them, joined by
+// commas ("no-op", "create", "delete,create").
+func Actions(a tfjson.Actions) string {
+	names := make([]string, len(a))
+	for i, action := range a {
+		names[i] = string(action)
+	}
+	return strings.Join(names, ",")
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
@@ -20,23 +21,6 @@ import (
 
 // importExample is the shipped example TestImport_oktaGroups applies.
 const importExample = "../../examples/import-okta-groups"
-
-// planJSON is the part of `terraform show -json <plan>` TestImport_oktaGroups
-// reads.
-type planJSON struct {
-	ResourceChanges []struct {
-		Address string `json:"address"`
-		Mode    string `json:"mode"`
-		Type    string `json:"type"`
-		Change  struct {
-			Actions   []string       `json:"actions"`
-			After     map[string]any `json:"after"`
-			Importing *struct {
-				ID string `json:"id"`
-			} `json:"importing"`
-		} `json:"change"`
-	} `json:"resource_changes"`
-}
 
 // TestImport_oktaGroups applies the shipped takeover example
 // (examples/import-okta-groups) to a directory where "Okta" already pushed
@@ -111,7 +95,7 @@ func TestImport_oktaGroups(t *testing.T) {
 	t.Logf("seeded %d users, %d groups to take over and %d others in %s", nUsers, nOkta, len(others), time.Since(start))
 
 	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+m.URL, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
-	for _, name := range []string{"main.tf", "versions.tf"} {
+	for _, name := range []string{"main.tf", "versions.tf", "versions.tofu"} { // OpenTofu reads versions.tofu
 		src, err := os.ReadFile(filepath.Join(importExample, name))
 		if err != nil {
 			t.Fatal(err)
@@ -129,10 +113,10 @@ func TestImport_oktaGroups(t *testing.T) {
 	}
 	gotImports := map[string]string{}
 	for _, rc := range plan.ResourceChanges {
-		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) {
+		if !rc.Change.Actions.NoOp() {
 			t.Errorf("%s: actions %v, want [no-op]", rc.Address, rc.Change.Actions)
 		}
-		if rc.Mode != "managed" {
+		if rc.Mode != tfjson.ManagedResourceMode {
 			continue
 		}
 		if rc.Change.Importing == nil {
@@ -140,7 +124,8 @@ func TestImport_oktaGroups(t *testing.T) {
 			continue
 		}
 		gotImports[rc.Address] = rc.Change.Importing.ID
-		checkImported(t, rc.Address, rc.Type, rc.Change.After, want[rc.Change.Importing.ID])
+		after, _ := rc.Change.After.(map[string]any)
+		checkImported(t, rc.Address, rc.Type, after, want[rc.Change.Importing.ID])
 	}
 	if len(gotImports) != 2*nOkta {
 		t.Errorf("the plan imports %d objects, want %d (%d groups and their member lists)", len(gotImports), 2*nOkta, nOkta)
@@ -154,7 +139,7 @@ func TestImport_oktaGroups(t *testing.T) {
 	}
 
 	step = time.Now()
-	res := applyPlan(t, tf, "takeover.tfplan")
+	res := tf.Apply(t, tfexec.DirOrPlan("takeover.tfplan"))
 	t.Logf("apply: %s", time.Since(step))
 	summary := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed.", 2*nOkta)
 	if !strings.Contains(res.Stdout, summary) {
@@ -168,8 +153,8 @@ func TestImport_oktaGroups(t *testing.T) {
 	for _, typ := range []string{"secureaccess_scim_group", "secureaccess_scim_group_members"} {
 		got := map[string]bool{}
 		for _, r := range state[typ] {
-			got[r.ID()] = true
-			checkImported(t, r.Address, typ, r.Values, want[r.ID()])
+			got[ID(r)] = true
+			checkImported(t, r.Address, typ, r.AttributeValues, want[ID(r)])
 		}
 		if len(state[typ]) != nOkta || !sameKeys(got, want) {
 			t.Errorf("state holds %d %s (%d distinct IDs), want the %d OKTA groups exactly", len(state[typ]), typ, len(got), nOkta)
@@ -219,10 +204,10 @@ func TestImport_oktaGroups(t *testing.T) {
 	gotActions := map[string]string{}
 	for _, rc := range day2.ResourceChanges {
 		switch {
-		case rc.Change.Importing != nil && slices.Equal(rc.Change.Actions, []string{"no-op"}):
+		case rc.Change.Importing != nil && rc.Change.Actions.NoOp():
 			gotActions[rc.Address] = "import"
-		case !slices.Equal(rc.Change.Actions, []string{"no-op"}):
-			gotActions[rc.Address] = strings.Join(rc.Change.Actions, ",")
+		case !rc.Change.Actions.NoOp():
+			gotActions[rc.Address] = Actions(rc.Change.Actions)
 		}
 	}
 	if diff := cmp.Diff(wantActions, gotActions); diff != "" {
@@ -232,35 +217,14 @@ func TestImport_oktaGroups(t *testing.T) {
 }
 
 // savePlan runs terraform plan -out=planFile, requires summary (the
-// "Plan: ..." line) in its output, and returns the plan as
-// `terraform show -json` gives it.
-func savePlan(t *testing.T, tf *Terraform, planFile, summary string) planJSON {
+// "Plan: ..." line) in its output, and returns the plan.
+func savePlan(t *testing.T, tf *Terraform, planFile, summary string) *tfjson.Plan {
 	t.Helper()
-	res := tf.MustRun(t, 0, "plan", "-out="+planFile)
+	res := tf.RequireChanges(t, tfexec.Out(planFile))
 	if !strings.Contains(res.Stdout, summary) {
 		t.Errorf("terraform plan output lacks %q:\n%s", summary, lastLines(res.Stdout, 8))
 	}
-	show := tf.MustRun(t, 0, "show", "-json", planFile)
-	var plan planJSON
-	if err := json.Unmarshal([]byte(show.Stdout), &plan); err != nil {
-		t.Fatalf("decoding terraform show -json %s: %v", planFile, err)
-	}
-	return plan
-}
-
-// applyPlan runs terraform apply with a saved plan file and requires
-// success. Terraform.Command puts its flags after the arguments, where
-// apply would take them for more plan files, so they move in front here.
-func applyPlan(t *testing.T, tf *Terraform, planFile string) Result {
-	t.Helper()
-	cmd, stdout, stderr := tf.Command(t.Context(), "apply")
-	cmd.Args = append(cmd.Args, planFile)
-	err := cmd.Run()
-	res := Result{Code: exitCode(t, "apply", err), Stdout: stdout.String(), Stderr: stderr.String()}
-	if res.Code != 0 {
-		t.Fatalf("terraform apply %s exited with %d:\n%s", planFile, res.Code, res.Output())
-	}
-	return res
+	return tf.ShowPlan(t, planFile)
 }
 
 // checkImported compares the values a plan or state gives a group (typ

@@ -1,11 +1,13 @@
 package e2e
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
@@ -32,32 +35,56 @@ const queryMinMinor = 14
 // or newer (OpenTofu has no `terraform query`).
 func RequireQuery(t *testing.T, tf *Terraform) {
 	t.Helper()
-	plain := tf.MustRun(t, 0, "version")
-	name := strings.TrimSpace(strings.SplitN(plain.Stdout, "\n", 2)[0])
-	if strings.HasPrefix(name, "OpenTofu") {
-		t.Skipf("terraform query is Terraform's (1.14 and later); %s is %s", CLI(), name)
+	v, _, err := tf.Exec.Version(t.Context(), false)
+	if err != nil {
+		t.Fatalf("%s version: %v", CLI(), err)
 	}
-	res := tf.MustRun(t, 0, "version", "-json")
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
-		t.Fatalf("decoding %s version -json: %v\n%s", CLI(), err, res.Stdout)
-	}
-	parts := strings.SplitN(v.Version, ".", 3)
-	if len(parts) < 2 {
-		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minor, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil {
-		t.Fatalf("%s version -json: version %q is not major.minor.patch", CLI(), v.Version)
-	}
-	if major < 1 || (major == 1 && minor < queryMinMinor) {
+	if s := v.Segments(); s[0] < 1 || s[0] == 1 && s[1] < queryMinMinor {
 		t.Skipf("terraform query needs Terraform 1.%d or newer; %s is %s. "+
 			"Run it with TF_ACC_TERRAFORM_PATH set to a newer binary (make testacc-tf115).",
-			queryMinMinor, CLI(), name)
+			queryMinMinor, CLI(), v)
 	}
+	// Raw exec: tfexec cannot tell OpenTofu from Terraform. Its Version runs
+	// version -json (tfexec/version.go:63), whose tfjson.VersionOutput
+	// (version.go:84) has no product name, and reads the plain output only
+	// when the JSON does not parse (version.go:75). The plain output's first
+	// line names the product.
+	cmd := exec.CommandContext(t.Context(), tf.Exec.ExecPath(), "version")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", CLI(), err)
+	}
+	if name, _, _ := strings.Cut(string(out), "\n"); strings.HasPrefix(name, "OpenTofu") {
+		t.Skipf("terraform query is Terraform's (1.14 and later); %s is %s", CLI(), name)
+	}
+}
+
+// Query runs terraform query -json (Terraform 1.14 and later) and requires
+// success. Its Stdout is the text of its messages, one a line: QueryJSON
+// takes stdout for itself.
+func (tf *Terraform) Query(t *testing.T, opts ...tfexec.QueryOption) Result {
+	t.Helper()
+	var messages strings.Builder
+	res := tf.run(t, "query", 0, func(ctx context.Context) (bool, error) {
+		seq, err := tf.Exec.QueryJSON(ctx, opts...)
+		if err != nil {
+			return false, err
+		}
+		var errs []error
+		for next := range seq { // the last one holds the command's error
+			if next.Msg != nil {
+				fmt.Fprintln(&messages, next.Msg.Message())
+			}
+			errs = append(errs, next.Err)
+		}
+		if err := errors.Join(errs...); err != nil {
+			return false, fmt.Errorf("%w\n%s", err, messages.String())
+		}
+		return false, nil
+	})
+	res.Stdout = messages.String()
+	return res
 }
 
 // TestQuery_generateConfig takes over what "Okta" pushed with `terraform
@@ -129,10 +156,12 @@ list "secureaccess_scim_user" "jane" {
   }
 }
 `)
-	tf.MustRun(t, 0, "init")
+	if err := tf.Exec.Init(t.Context()); err != nil {
+		t.Fatalf("terraform init: %v", err)
+	}
 
 	step := time.Now()
-	res := tf.MustRun(t, 0, "query", "-generate-config-out=generated.tf")
+	res := tf.Query(t, tfexec.GenerateConfigOut("generated.tf"))
 	t.Logf("query: %s", time.Since(step))
 	var wantPages []string // pages of 50: startIndex 1, 51, 101, ...
 	for i := 1; i <= nGroups; i += 50 {
@@ -161,7 +190,7 @@ list "secureaccess_scim_user" "jane" {
 	}
 	got := map[string]map[string]any{}
 	for _, r := range tf.State(t) {
-		got[r.Type+"/"+r.ID()] = r.Values
+		got[r.Type+"/"+ID(r)] = r.AttributeValues
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("state mismatch (-service +terraform):\n%s", diff)

@@ -1,13 +1,12 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -86,7 +85,7 @@ func TestRefresh_batched(t *testing.T) {
 	tf.WriteConfig(t, refreshConfig(m, users, groups))
 	byName := map[string]string{}
 	for _, r := range tf.StateByType(t)["secureaccess_scim_user"] {
-		byName[r.Values["user_name"].(string)] = r.ID()
+		byName[r.AttributeValues["user_name"].(string)] = ID(r)
 	}
 	renamed, removed, deleted := byName["refresh-42@example.com"], byName["refresh-50@example.com"], byName["refresh-55@example.com"]
 	if _, err := client.Users.Patch(t.Context(), renamed, []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: "Renamed In Okta"}}, nil); err != nil {
@@ -94,8 +93,8 @@ func TestRefresh_batched(t *testing.T) {
 	}
 	var groupOf50 string
 	for _, r := range tf.StateByType(t)["secureaccess_scim_group_member"] {
-		if r.Values["user_id"] == removed {
-			groupOf50 = r.Values["group_id"].(string)
+		if r.AttributeValues["user_id"] == removed {
+			groupOf50 = r.AttributeValues["group_id"].(string)
 		}
 	}
 	if err := client.Groups.RemoveMembers(t.Context(), groupOf50, []string{removed}); err != nil {
@@ -104,15 +103,10 @@ func TestRefresh_batched(t *testing.T) {
 	if err := client.Users.Delete(t.Context(), deleted); err != nil {
 		t.Fatal(err)
 	}
-	tf.MustRun(t, 2, "plan", "-detailed-exitcode", "-out=drift.tfplan")
-	show := tf.MustRun(t, 0, "show", "-json", "drift.tfplan")
-	var plan planJSON
-	if err := json.Unmarshal([]byte(show.Stdout), &plan); err != nil {
-		t.Fatalf("decoding the plan: %v", err)
-	}
+	tf.RequireChanges(t, tfexec.Out("drift.tfplan"))
 	var changes []string
-	for _, rc := range plan.ResourceChanges {
-		if actions := strings.Join(rc.Change.Actions, ","); actions != "no-op" {
+	for _, rc := range tf.ShowPlan(t, "drift.tfplan").ResourceChanges {
+		if actions := Actions(rc.Change.Actions); actions != "no-op" {
 			changes = append(changes, rc.Address+" "+actions)
 		}
 	}

@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 // Day 2 of the one-apply bootstrap (examples/bootstrap): whatever replaces
@@ -23,8 +26,8 @@ type day2Case struct {
 	// trigger changes things after the first apply; it returns tokens the
 	// service must reject once the layout converged.
 	trigger func(t *testing.T, b *bootstrapLayout, s bootstrapState) []string
-	// applyArgs are extra arguments of the converging apply.
-	applyArgs []string
+	// applyOpts are extra options of the converging apply.
+	applyOpts []tfexec.ApplyOption
 }
 
 // withRotationTriggers adds rotation_triggers = { round = round } to the
@@ -68,7 +71,7 @@ func day2Cases() []day2Case {
 		{
 			name:      "apply -replace",
 			trigger:   func(*testing.T, *bootstrapLayout, bootstrapState) []string { return nil },
-			applyArgs: []string{"-replace=secureaccess_provisioning_token.okta"},
+			applyOpts: []tfexec.ApplyOption{tfexec.Replace("secureaccess_provisioning_token.okta")},
 		},
 		{
 			name:             "rotate_before_days window reached (day 151 of 180)",
@@ -115,7 +118,7 @@ func (c day2Case) start(t *testing.T) (*bootstrapLayout, bootstrapState, []strin
 	if c.beforeFirstApply != nil {
 		c.beforeFirstApply(t, b)
 	}
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 	day1 := b.snapshot(t)
 	if day1.users != 1 || day1.groups != 1 || day1.memberCounts != 1 {
 		t.Fatalf("day 1: the directory has %d users, %d groups and %d members, want 1 each", day1.users, day1.groups, day1.memberCounts)
@@ -134,7 +137,7 @@ func TestBootstrapDay2_oneApplyConverges(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			b, day1, rejected := c.start(t)
-			res := b.tf.Apply(t, append(c.applyArgs, b.vars...)...)
+			res := b.tf.Apply(t, c.applyOpts...)
 			if n := strings.Count(res.Output(), "SCIM Objects Not Refreshed"); n != 1 {
 				t.Errorf("the apply warned %d times that SCIM objects were not refreshed, want once:\n%s", n, res.Output())
 			}
@@ -151,10 +154,10 @@ func TestBootstrapDay2_destroy(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			b, day1, _ := c.start(t)
-			if len(c.applyArgs) > 0 { // the situation is the replacing apply itself
-				b.tf.Apply(t, append(c.applyArgs, b.vars...)...)
+			if len(c.applyOpts) > 0 { // the situation is the replacing apply itself
+				b.tf.Apply(t, c.applyOpts...)
 			}
-			b.tf.Destroy(t, b.vars...)
+			b.tf.Destroy(t)
 			b.requireDestroyed(t, day1.directoryID)
 		})
 	}
@@ -194,13 +197,20 @@ output "group_from_data_source" {
 	t.Run("depends_on the token", func(t *testing.T) {
 		t.Parallel()
 		b := newBootstrapLayout(t, dataSource("  depends_on   = [secureaccess_provisioning_token.okta, secureaccess_scim_group.users]\n"))
-		b.tf.Apply(t, b.vars...)
+		b.tf.Apply(t)
 		day1 := b.snapshot(t)
 		rotate(t, b)
-		b.tf.Apply(t, b.vars...)
+		b.tf.Apply(t)
 		b.requireConverged(t, day1)
-		out := b.tf.MustRun(t, 0, "output", "-raw", "group_from_data_source")
-		if got := strings.TrimSpace(out.Stdout); got != day1.groupID {
+		outputs, err := b.tf.Exec.Output(t.Context())
+		if err != nil {
+			t.Fatalf("terraform output: %v", err)
+		}
+		var got string
+		if err := json.Unmarshal(outputs["group_from_data_source"].Value, &got); err != nil {
+			t.Fatalf("output group_from_data_source: %v", err)
+		}
+		if got != day1.groupID {
 			t.Errorf("the data source read group %q, want %q", got, day1.groupID)
 		}
 	})
@@ -213,7 +223,7 @@ output "group_from_data_source" {
 		b := newBootstrapLayout(t, dataSource(""))
 		requireTokenNotKnownYet := func(when string) {
 			t.Helper()
-			out := b.tf.MustRun(t, 1, append([]string{"plan"}, b.vars...)...).Output()
+			out := b.tf.PlanError(t).Output()
 			if n := strings.Count(out, "Error: "); n != 1 {
 				t.Errorf("%s: the plan printed %d errors, want 1:\n%s", when, n, out)
 			}
@@ -229,7 +239,7 @@ output "group_from_data_source" {
 		}
 		target := func(addr string) {
 			t.Helper()
-			b.tf.Apply(t, append([]string{"-target=" + addr}, b.vars...)...)
+			b.tf.Apply(t, tfexec.Target(addr))
 		}
 
 		requireTokenNotKnownYet("day 1")
@@ -237,14 +247,14 @@ output "group_from_data_source" {
 		// day 1 also creates the group before the first full apply.
 		target("secureaccess_provisioning_token.okta")
 		target("secureaccess_scim_group_members.users")
-		b.tf.Apply(t, b.vars...)
-		b.tf.RequireEmptyPlan(t, b.vars...)
+		b.tf.Apply(t)
+		b.tf.RequireEmptyPlan(t)
 		day1 := b.snapshot(t)
 
 		rotate(t, b)
 		requireTokenNotKnownYet("rotation")
 		target("secureaccess_provisioning_token.okta") // what the error says
-		b.tf.Apply(t, b.vars...)
+		b.tf.Apply(t)
 		b.requireConverged(t, day1)
 	})
 }
@@ -256,7 +266,7 @@ output "group_from_data_source" {
 func TestBootstrapDay2_driftSeenAfterRotation(t *testing.T) {
 	t.Parallel()
 	b := newBootstrapLayout(t, withRotationTriggers("1"))
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 	day1 := b.snapshot(t)
 
 	// The IdP renames Jane with the token it holds.
@@ -281,13 +291,13 @@ func TestBootstrapDay2_driftSeenAfterRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.tf.WriteConfig(t, strings.Replace(string(config), `round = "1"`, `round = "2"`, 1))
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 
-	plan := b.tf.MustRun(t, 2, append([]string{"plan", "-detailed-exitcode"}, b.vars...)...)
+	plan := b.tf.RequireChanges(t)
 	if !strings.Contains(plan.Stdout, `"Jane (renamed by the IdP)" -> "Jane Doe"`) {
 		t.Errorf("the plan after the rotation does not put Jane's display name back:\n%s", plan.Stdout)
 	}
-	b.tf.Apply(t, b.vars...)
+	b.tf.Apply(t)
 	b.requireConverged(t, day1)
 	u, ok := b.m.Store().DirectoryByName(bootstrapDirectory)
 	if !ok {

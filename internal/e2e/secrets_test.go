@@ -134,8 +134,13 @@ func secretsMock(t *testing.T) (url, secret string, rec *secretRecorder) {
 func traceTerraform(t *testing.T, url, secret string) (*Terraform, string) {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	tf := NewTerraform(t, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath,
-		"SECUREACCESS_BASE_URL="+url, "SECUREACCESS_CLIENT_ID="+secretsClientID, "SECUREACCESS_CLIENT_SECRET="+secret)
+	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+url, "SECUREACCESS_CLIENT_ID="+secretsClientID, "SECUREACCESS_CLIENT_SECRET="+secret)
+	if err := tf.Exec.SetLog("TRACE"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Exec.SetLogPath(logPath); err != nil {
+		t.Fatal(err)
+	}
 	return tf, logPath
 }
 
@@ -256,7 +261,7 @@ resource "secureaccess_scim_user" "u" {
 }
 `, wrongSecret, wrongToken))
 
-	res := tf.MustRun(t, 1, "apply", "-auto-approve")
+	res := tf.ApplyError(t)
 	for _, want := range []string{"the API key was rejected", "401 Unauthorized", "Check client_id and client_secret", "The SCIM provisioning token was rejected"} {
 		if !strings.Contains(oneLine(res.Stderr), want) { // Terraform wraps long lines
 			t.Errorf("apply's errors lack %q:\n%s", want, res.Stderr)
@@ -270,45 +275,25 @@ resource "secureaccess_scim_user" "u" {
 	requireNoSecrets(t, tr, rec.all())
 }
 
-// showState is the part of `terraform show -json` that marks sensitive
-// values.
-type showState struct {
-	Values struct {
-		Outputs    map[string]showOutput `json:"outputs"`
-		RootModule struct {
-			Resources []struct {
-				Address         string `json:"address"`
-				Values          any    `json:"values"`
-				SensitiveValues any    `json:"sensitive_values"`
-			} `json:"resources"`
-		} `json:"root_module"`
-	} `json:"values"`
-}
-
-// showOutput is an output value of `terraform show -json`.
-type showOutput struct {
-	Sensitive bool `json:"sensitive"`
-	Value     any  `json:"value"`
-}
-
 // requireSensitiveOnlyToken asserts that the provisioning token's token is
 // the only sensitive attribute in the state, that the provisioning_token
 // output is the only sensitive output, and that no secret is in any other
 // attribute or output.
 func requireSensitiveOnlyToken(t *testing.T, tf *Terraform, secrets map[string]string) {
 	t.Helper()
-	res := tf.MustRun(t, 0, "show", "-json")
-	var doc showState
-	if err := json.Unmarshal([]byte(res.Stdout), &doc); err != nil {
-		t.Fatalf("decoding terraform show -json: %v", err)
+	state := tf.Show(t)
+	if state.Values == nil || state.Values.RootModule == nil {
+		t.Fatal("terraform show: the state is empty")
 	}
 	var sensitive []string
 	values := map[string]any{}
-	for _, r := range doc.Values.RootModule.Resources {
-		sensitive = append(sensitive, sensitivePaths(r.Address, r.SensitiveValues)...)
-		flatten(r.Address, r.Values, values)
+	for _, r := range state.Values.RootModule.Resources {
+		var marks any // none when absent; when present, valid JSON (tfjson decoded it)
+		_ = json.Unmarshal(r.SensitiveValues, &marks)
+		sensitive = append(sensitive, sensitivePaths(r.Address, marks)...)
+		flatten(r.Address, r.AttributeValues, values)
 	}
-	for name, o := range doc.Values.Outputs {
+	for name, o := range state.Values.Outputs {
 		if o.Sensitive {
 			sensitive = append(sensitive, "output."+name)
 		}
