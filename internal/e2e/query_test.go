@@ -207,6 +207,90 @@ list "secureaccess_scim_user" "jane" {
 	t.Logf("empty plan: %s; whole test: %s", time.Since(step), time.Since(start))
 }
 
+// TestQuery_generateConfigUsers takes over every user of a directory with
+// the users list resource of the documentation (limit = 10000) and
+// `terraform query -generate-config-out` (Terraform 1.14+): each user is
+// imported once with the service's values and the resource's defaults,
+// nothing is written to the service, and the next plan is empty. SOAK=1
+// runs it at 10,000 users, the limit of the documented example.
+func TestQuery_generateConfigUsers(t *testing.T) {
+	t.Parallel()
+	m := NewMock(t, mockserver.Options{})
+	tf := NewTerraform(t, "SECUREACCESS_BASE_URL="+m.URL, "SECUREACCESS_SCIM_TOKEN="+m.SCIMToken)
+	RequireQuery(t, tf)
+	st := m.SCIM(t)
+	start := time.Now()
+
+	nUsers := Sized(300, 10000)
+	want := map[string]map[string]any{}
+	for i := range nUsers {
+		u := scimserver.User{
+			UserName: fmt.Sprintf("user%05d@example.com", i), DisplayName: fmt.Sprintf("User %05d", i), Active: new(i%7 != 0),
+			Name: scimserver.Name{GivenName: "User", FamilyName: fmt.Sprintf("%05d", i)},
+		}
+		emails := any(nil)
+		if i%2 == 0 {
+			u.ExternalID = fmt.Sprintf("00u%05d", i)
+			u.Emails = []scimserver.Email{{Value: u.UserName, Type: "work", Primary: true}}
+			emails = []any{map[string]any{"value": u.UserName, "type": "work", "primary": true}}
+		}
+		u, err := st.CreateUser(u)
+		if err != nil {
+			t.Fatalf("seeding user %d: %v", i, err)
+		}
+		want[u.ID] = map[string]any{
+			"id": u.ID, "user_name": u.UserName, "display_name": u.DisplayName, "external_id": nilIfEmpty(u.ExternalID), "active": *u.Active,
+			"name":   map[string]any{"given_name": "User", "family_name": u.Name.FamilyName, "formatted": nil},
+			"emails": emails, "native_object_id": nil, "auth_name": nil, "on_destroy": "delete", "adopt_existing": false,
+		}
+	}
+	usersBefore := st.Users()
+	t.Logf("seeded %d users in %s", nUsers, time.Since(start))
+
+	tf.WriteConfig(t, `provider "secureaccess" {}`+"\n")
+	tf.WriteFile(t, "users.tfquery.hcl", `
+list "secureaccess_scim_user" "all" {
+  provider = secureaccess
+  limit    = 10000
+}
+`)
+	if err := tf.Exec.Init(t.Context()); err != nil {
+		t.Fatalf("terraform init: %v", err)
+	}
+
+	step := time.Now()
+	res := tf.Query(t, tfexec.GenerateConfigOut("generated.tf"))
+	t.Logf("query: %s", time.Since(step))
+	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatalf("terraform query wrote no generated.tf: %v\n%s", err, lastLines(res.Output(), 20))
+	}
+	if n := len(regexp.MustCompile(`(?m)^import \{`).FindAll(generated, -1)); n != nUsers {
+		t.Errorf("generated.tf has %d import blocks, want %d", n, nUsers)
+	}
+
+	step = time.Now()
+	res = tf.Apply(t)
+	t.Logf("apply: %s", time.Since(step))
+	if summary := fmt.Sprintf("Resources: %d imported, 0 added, 0 changed, 0 destroyed.", nUsers); !strings.Contains(res.Stdout, summary) {
+		t.Errorf("apply output lacks %q:\n%s", summary, lastLines(res.Stdout, 5))
+	}
+	got := map[string]map[string]any{}
+	for _, r := range tf.State(t) {
+		got[ID(r)] = r.AttributeValues
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("state mismatch (-service +terraform):\n%s", diff)
+	}
+	if diff := cmp.Diff(usersBefore, st.Users()); diff != "" {
+		t.Errorf("the takeover changed users in the service (-before +after):\n%s", diff)
+	}
+
+	step = time.Now()
+	tf.RequireEmptyPlan(t)
+	t.Logf("empty plan: %s; whole test: %s", time.Since(step), time.Since(start))
+}
+
 // nilIfEmpty is nil for "" (an unset optional attribute in the state).
 func nilIfEmpty(s string) any {
 	if s == "" {
