@@ -36,9 +36,10 @@ const membersPageSize = 100
 //     and an object read once is not read again (a group's member list
 //     serves every membership of the group).
 //   - After that, one read fetches the first page of the collection, which
-//     tells its size and serves the reads of its own objects. When the pages left to fetch are no more than the
-//     objects already read one by one, the whole collection is listed (a few
-//     pages at a time) and every later read is served from the listing.
+//     tells its size and serves the reads of its own objects. When the
+//     pages left to fetch are no more than the objects already read one by
+//     one, the whole collection is listed (a few pages at a time) and every
+//     later read is served from the listing.
 //     Otherwise reads go on one by one, and the listing starts once they
 //     have cost as many requests as it would. So a collection is only
 //     listed whole when at least one of its objects is read per page, and
@@ -221,8 +222,9 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 			all = newFlight[map[string]*T]()
 			c.all = all
 			c.mu.Unlock()
-			page, _ := probe.wait(ctx)
-			all.finish(c.list(ctx, page))
+			// next saw the probe done without error: its page is there. (Its
+			// wait could return the context's error instead, and no page.)
+			all.finish(c.list(ctx, probe.v))
 			continue
 		case stepWaitList:
 			c.mu.Unlock()
@@ -317,7 +319,8 @@ func pagesLeft[T any](first *ListResponse[T]) int {
 	if n == 0 || first.TotalResults <= n {
 		return 0
 	}
-	return (first.TotalResults - n + n - 1) / n
+	rest := first.TotalResults - n
+	return (rest + n - 1) / n // rounded up
 }
 
 // list fetches the pages after the first, refreshListConcurrency at a

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -391,5 +392,29 @@ func TestRefresh_groupsAndMembers(t *testing.T) {
 	got := f.counts()
 	if got["GET /Groups/{id}"] > 2*RefreshThreshold || got["GET /Groups"] > 2 {
 		t.Errorf("reading 40 groups and 200 memberships sent %v", got)
+	}
+}
+
+// TestRefresh_cancelledWhenListingStarts reads, with a cancelled context,
+// at the moment a read starts the listing after the first page came. The
+// read ends with the object or the context's error, never a panic: the
+// probe's wait may pick the context's error over its page.
+func TestRefresh_cancelledWhenListingStarts(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 50 {
+		c := newCollection(&resources[User]{idOf: func(u *User) string { return u.ID }}, nil, DefaultPageSize, false)
+		for i := range RefreshThreshold {
+			f := newFlight[*User]()
+			f.finish(&User{ID: fmt.Sprint("read-", i)}, nil)
+			c.one[f.v.ID] = f
+		}
+		c.probe = newFlight[*ListResponse[User]]()
+		c.probe.finish(&ListResponse[User]{TotalResults: 1, Resources: []User{{ID: "listed"}}}, nil)
+		u, err := c.get(ctx, "listed")
+		if err == nil && u.ID != "listed" || err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("get = %v, %v; want the listed user or context.Canceled", u, err)
+		}
 	}
 }
