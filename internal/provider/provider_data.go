@@ -75,9 +75,11 @@ func (d *providerData) adminConfigUnknown() bool { return d.adminUnknown || d.ba
 // known after apply. During plan that means a resource of the same
 // configuration, typically the secureaccess_provisioning_token the
 // scim_token comes from, is created or replaced in this run; during apply
-// it only happens in a destroy, after that resource left the state.
+// it only happens in a destroy, after that resource left the state. An
+// unknown base_url counts only when the SCIM URL is derived from it: a
+// known scim_url does not need it.
 func (d *providerData) scimConfigUnknown() bool {
-	return d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown
+	return d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown && d.scimURL == ""
 }
 
 // admin returns the admin API client, or a diagnostic that names the missing

@@ -229,3 +229,36 @@ func TestReadResource_unknownBaseURLWarnsPerAPI(t *testing.T) {
 		t.Errorf("diagnostics over two rounds = %q, want %q", got, want)
 	}
 }
+
+// TestReadResource_unknownBaseURLKnownSCIMURL: a known scim_url does not
+// need base_url, so an unknown base_url leaves the SCIM refresh alone: the
+// group is read (and found gone), with no "not refreshed" warning.
+func TestReadResource_unknownBaseURLKnownSCIMURL(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	m := newTestMock(t)
+	srv := providerserver.NewProtocol6(New("test")())()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
+		"base_url":   tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"scim_url":   tftypes.NewValue(tftypes.String, m.scimURL()),
+		"scim_token": tftypes.NewValue(tftypes.String, m.SCIMToken),
+	})
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(t, schemas.Provider.ValueType(), config)}); err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %+v", err, resp.Diagnostics)
+	}
+	resp, _ := readGroup(ctx, t, srv, schemas, false)
+	for _, d := range resp.Diagnostics {
+		t.Errorf("unexpected diagnostic %q: %s", d.Summary, d.Detail)
+	}
+	typ := schemas.ResourceSchemas["secureaccess_scim_group"].ValueType()
+	if st, err := resp.NewState.Unmarshal(typ); err != nil || !st.IsNull() {
+		t.Errorf("state after reading a group the service does not have = %v (%v), want none", st, err)
+	}
+	if n := m.Server.Stats().Count("GET /identity/v2/scim/Groups/{id}"); n == 0 {
+		t.Error("the group was not read")
+	}
+}
