@@ -195,6 +195,8 @@ func TestCheckImportID(t *testing.T) {
 		"group key for user":  {id: "display_name=Engineering", keys: []string{"user_name"}},
 		"no key accepted":     {id: "name=OKTA Integration"},
 		"equals in the value": {id: "abc==", ok: true},
+		"base64 ID, padded":   {id: "dXNlcjE=", keys: []string{"user_name"}, ok: true},
+		"integer ID":          {id: "42", keys: []string{"user_name"}, ok: true},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

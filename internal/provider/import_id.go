@@ -38,9 +38,10 @@ func splitImportID(id, key string) (value string, byKey bool) {
 }
 
 // importKeyForm matches an import ID in a "<key>=<value>" form: a word,
-// then "=", then a value that does not start with another "=" (so that an
-// ID ending in "==" is not mistaken for one).
-var importKeyForm = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.-]*)=(?:[^=]|$)`)
+// then "=", then a value that does not start with another "=". An ID that
+// ends in "=" or "==", such as the base64 ID "dXNlcjE=" that some SCIM
+// services assign, is not one.
+var importKeyForm = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.-]*)=[^=]`)
 
 // validImportID reports whether id can be an import ID of a resource whose
 // natural key forms are keys ("user_name" for "user_name=<value>"): an
