@@ -223,7 +223,7 @@ func BenchmarkGroupDataSourceRead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := c.Groups.UpdateMembers(context.Background(), s.groupID, s.userIDs, nil); err != nil {
+	if _, err := c.Groups.UpdateMembers(context.Background(), s.groupID, s.userIDs, nil); err != nil {
 		b.Fatal(err)
 	}
 	h := newProtoHarness(b, m)

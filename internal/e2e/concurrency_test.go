@@ -164,7 +164,7 @@ func (w *oktaWriter) run(ctx context.Context) {
 		if w.members[user] {
 			err = w.client.Groups.RemoveMembers(callCtx, w.group, []string{user})
 		} else {
-			err = w.client.Groups.AddMembers(callCtx, w.group, []string{user})
+			_, err = w.client.Groups.AddMembers(callCtx, w.group, []string{user})
 		}
 		if err != nil {
 			w.err = err

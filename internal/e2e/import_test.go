@@ -182,7 +182,7 @@ func TestImport_oktaGroups(t *testing.T) {
 	rename := func(id, name string) {
 		t.Helper()
 		ops := []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: name}}
-		if _, err := client.Groups.Patch(t.Context(), id, ops, nil); err != nil {
+		if _, err := client.Groups.Patch(t.Context(), id, ops); err != nil {
 			t.Fatalf("renaming group %s: %v", id, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -78,6 +79,26 @@ func userLookupFix(err error) string {
 	}
 	return "No such user in the directory integration that the provider's scim_token belongs to. " +
 		"Check the ID or the user_name (letter case does not matter)."
+}
+
+// membersNotAppliedFix is the fix text of a membership change the service
+// answered with success but did not apply (scim.MembersNotAppliedError).
+func membersNotAppliedFix(err error) string {
+	var notApplied *scim.MembersNotAppliedError
+	if !errors.As(err, &notApplied) {
+		return ""
+	}
+	return "Check that every user ID is the SCIM ID of a user of the directory integration that the provider's scim_token belongs to: " +
+		"some SCIM services ignore a member they do not know instead of refusing it. " +
+		"The Terraform state records the members the service holds, so the next plan shows what is still to change."
+}
+
+// membershipFix is the fix text of a failed membership change.
+func membershipFix(err error) string {
+	if fix := membersNotAppliedFix(err); fix != "" {
+		return fix
+	}
+	return missingGroupFix(err)
 }
 
 // missingGroupFix is the fix text of a membership change that found no group.

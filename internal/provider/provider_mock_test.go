@@ -90,7 +90,7 @@ func TestAccProvider_maxRetries(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("max_retries=%d", tt.maxRetries), func(t *testing.T) {
 			m := newTestMock(t)
-			const route = "GET /identity/v2/scim/Groups"
+			const route = "GET /identity/v2/scim/Users"
 			m.Server.SetFaults(mockserver.FaultRule{Route: route, Rate503: 1})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -102,7 +102,7 @@ provider "secureaccess" {
   max_retries = %d
 }
 
-data "secureaccess_scim_groups" "all" {}
+data "secureaccess_scim_users" "all" {}
 `, m.URL, m.SCIMToken, tt.maxRetries),
 					ExpectError: regexp.MustCompile(`503`),
 				}},

@@ -1,6 +1,22 @@
 package provider
 
-import "slices"
+import (
+	"context"
+	"slices"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+// withoutMembers is the excludedAttributes of a listing of groups that
+// does not need their members: "members" once the client has seen the
+// service leave them out harmlessly, else none (see
+// scim.GroupsService.ProbeWithoutMembers).
+func withoutMembers(ctx context.Context, c *scim.Client) []string {
+	if o := c.Groups.ProbeWithoutMembers(ctx); o != nil {
+		return o.ExcludedAttributes
+	}
+	return nil
+}
 
 // orderLike returns the values of current in the order of prior: values
 // that prior holds keep prior's order, and values prior does not hold

@@ -55,9 +55,10 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages one user's membership in a SCIM group, leaving the group's other members alone. " +
-			"Refreshing it costs one request that reads the group's member list and nothing else of the group " +
-			"(`GET /Groups/{id}?attributes=members`, which every SCIM service answers; Secure Access may refuse a `members[...]` filter), " +
-			"so it grows with the group: about 200 bytes per member. " +
+			"Refreshing it costs one plain read of the group (`GET /Groups/{id}`, which every SCIM service answers; Secure Access may refuse a `members[...]` filter), " +
+			"shared by every membership of the group in one refresh, so it grows with the group: about 200 bytes per member. " +
+			"Creating it is one PATCH that adds the user, then a read of the group to confirm that the service kept the user, unless the PATCH's answer shows the members: " +
+			"a service that answers success but ignores the user (as some do with an ID they do not know) fails the apply instead of the next plan. " +
 			"If the user already is a member, the resource takes the membership over: destroying it removes the user from the group.\n\n" +
 			"~> Do not use this resource together with `secureaccess_scim_group_members` for the same group: " +
 			"`secureaccess_scim_group_members` removes every member it does not list, so the two would undo each other's changes on every apply.\n\n" +
@@ -96,7 +97,11 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create adds the user to the group with one PATCH.
+// Create adds the user to the group with one PATCH, and confirms that the
+// service did: from the PATCH's answer when it shows the members, else with
+// a read of the group (scim.GroupsService.ConfirmMembers). A service that
+// answered success without adding the user (one that ignores an unknown
+// user ID, say) is an error, and nothing is recorded in state.
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
@@ -108,8 +113,12 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	groupID, userID := plan.GroupID.ValueString(), plan.UserID.ValueString()
-	if err := client.Groups.AddMembers(ctx, groupID, []string{userID}); err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, missingGroupFix(err))
+	shown, err := client.Groups.AddMembers(ctx, groupID, []string{userID})
+	if err == nil {
+		_, err = client.Groups.ConfirmMembers(ctx, groupID, shown, []string{userID}, nil)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, membershipFix(err))
 		return
 	}
 	plan.ID = types.StringValue(formatMemberID(plan.GroupID.ValueString(), plan.UserID.ValueString()))
@@ -172,15 +181,15 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState accepts "<group_id>/<user_id>"; Read then checks the membership.
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(r.data.scimKnown()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	groupID, userID, ok := parseMemberID(req.ID)
-	if !ok || !validImportID(req.ID) {
+	if !ok || !validImportID(groupID) || !validImportID(userID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import ID of the form <group_id>/<user_id>, such as "+
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(r.data.scimKnown()...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	m := scimGroupMemberResourceModel{ID: types.StringValue(req.ID), GroupID: types.StringValue(groupID), UserID: types.StringValue(userID)}

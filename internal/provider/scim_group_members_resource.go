@@ -6,12 +6,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,10 +26,6 @@ var (
 	_ resource.ResourceWithImportState = &scimGroupMembersResource{}
 	_ resource.ResourceWithModifyPlan  = &scimGroupMembersResource{}
 )
-
-// groupOnlyMembers is the read option that transfers a group's member
-// list and nothing else.
-var groupOnlyMembers = &scim.GetOptions{Attributes: []string{"members"}}
 
 // NewSCIMGroupMembersResource returns the secureaccess_scim_group_members
 // resource.
@@ -75,7 +73,9 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Manages the complete member list of a SCIM group: the group's members are exactly the users in `member_ids`. " +
 			"Creating this resource takes the group over: members that are not in `member_ids` are removed. " +
 			"Changes are sent as a delta of added and removed users, at most " + fmt.Sprint(scim.MaxMembersPerPatch) +
-			" per request, and destroying the resource removes the members it manages.\n\n" +
+			" per request, and confirmed before they are recorded: from the last PATCH's answer when it shows the members, else with one read of the group. " +
+			"A service that answers success but does not apply the change (as some do with a user ID they do not know) fails the apply, " +
+			"and the state records the members it holds. Destroying the resource removes the members it manages.\n\n" +
 			"~> Do not use this resource together with `secureaccess_scim_group_member` for the same group: " +
 			"each would undo the other's changes on every apply. Use this resource alone when Terraform owns the whole member list, " +
 			"and `secureaccess_scim_group_member` when other tools (such as an identity provider's group push) add members too.\n\n" +
@@ -122,8 +122,8 @@ func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.Con
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create reads the group's current members once and sends the delta to
-// the planned list.
+// Create reads the group's current members once, sends the delta to the
+// planned list and confirms the result (setMembers).
 func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
@@ -136,19 +136,43 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	object := fmt.Sprintf("members of SCIM group %q", want.ID)
-	have, err := client.Groups.Get(ctx, want.ID, groupOnlyMembers)
+	have, err := client.Groups.Get(ctx, want.ID, nil)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
 		return
 	}
-	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
-	if err := client.Groups.UpdateMembers(ctx, want.ID, delta.add, delta.remove); err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
-		return
-	}
-	tflog.Debug(ctx, "set SCIM group members", map[string]any{"group_id": want.ID, "added": len(delta.add), "removed": len(delta.remove)})
 	plan.ID = plan.GroupID
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.setMembers(ctx, client, &plan, memberValues(have.Members), "Error Creating SCIM Group Members", &resp.State, &resp.Diagnostics)
+}
+
+// setMembers sends the delta from the members have to those of plan, then
+// confirms that the service applied it (scim.GroupsService.ConfirmMembers)
+// before it records plan in state. A service that answered success but
+// did not apply the change is an error, and the state records the members
+// it holds instead, so that the next plan shows what is still to change.
+func (r *scimGroupMembersResource) setMembers(ctx context.Context, client *scim.Client, plan *scimGroupMembersResourceModel, have []string,
+	summary string, state *tfsdk.State, diags *diag.Diagnostics,
+) {
+	groupID := plan.GroupID.ValueString()
+	object := fmt.Sprintf("members of SCIM group %q", groupID)
+	want := memberValues(plan.toAPI().Members)
+	delta := diffMembers(have, want)
+	if len(delta.add)+len(delta.remove) > 0 {
+		shown, err := client.Groups.UpdateMembers(ctx, groupID, delta.add, delta.remove)
+		if err == nil {
+			var got *scim.Group
+			if got, err = client.Groups.ConfirmMembers(ctx, groupID, shown, want, delta.remove); got != nil && err != nil {
+				plan.fromAPI(got)
+				diags.Append(state.Set(ctx, plan)...)
+			}
+		}
+		if err != nil {
+			addAPIError(diags, summary, object, err, membershipFix(err))
+			return
+		}
+	}
+	tflog.Debug(ctx, "set SCIM group members", map[string]any{"group_id": groupID, "added": len(delta.add), "removed": len(delta.remove)})
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -182,19 +206,12 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	want, have := plan.toAPI(), state.toAPI()
 	client, diags := r.data.scim()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	delta := diffMembers(memberValues(have.Members), memberValues(want.Members))
-	if err := client.Groups.UpdateMembers(ctx, want.ID, delta.add, delta.remove); err != nil {
-		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group Members", fmt.Sprintf("members of SCIM group %q", want.ID), err, missingGroupFix(err))
-		return
-	}
-	tflog.Debug(ctx, "updated SCIM group members", map[string]any{"group_id": want.ID, "added": len(delta.add), "removed": len(delta.remove)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.setMembers(ctx, client, &plan, memberValues(state.toAPI().Members), "Error Updating SCIM Group Members", &resp.State, &resp.Diagnostics)
 }
 
 // Delete removes the members in state; other members stay.
@@ -208,7 +225,7 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	delta := diffMembers(memberValues(have.Members), nil)
-	if err := client.Groups.UpdateMembers(ctx, have.ID, delta.add, delta.remove); err != nil && !isNotFound(err) {
+	if err := client.Groups.RemoveMembers(ctx, have.ID, delta.remove); err != nil && !isNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Members", fmt.Sprintf("members of SCIM group %q", have.ID), err, "")
 		return
 	}

@@ -25,10 +25,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = &scimGroupResource{}
 )
 
-// groupWithoutMembers is the read option that keeps a group's member list
-// off the wire.
-var groupWithoutMembers = &scim.GetOptions{ExcludedAttributes: []string{"members"}}
-
 // NewSCIMGroupResource returns the secureaccess_scim_group resource.
 func NewSCIMGroupResource() resource.Resource {
 	return &scimGroupResource{}
@@ -63,15 +59,23 @@ func (m scimGroupResourceModel) toAPI() *scim.Group {
 	}
 }
 
-// groupAttributeOps are the PATCH operations that set a group's own
-// attributes to those of g and leave its members alone (a PUT would
-// replace the member list).
-func groupAttributeOps(g *scim.Group) []scim.PatchOperation {
-	ops := []scim.PatchOperation{{Op: scim.OpReplace, Path: "displayName", Value: g.DisplayName}}
-	if g.ExternalID == nil {
-		return append(ops, scim.PatchOperation{Op: scim.OpRemove, Path: "externalId"})
+// groupAttributeOps are the PATCH operations that change a group's own
+// attributes from those of have to those of want, and leave its members
+// alone (a PUT would replace the member list). Only what changes is sent,
+// and externalId is removed only when the group has one: a service may
+// answer a remove of an attribute that is not there with 400 noTarget.
+func groupAttributeOps(want, have *scim.Group) []scim.PatchOperation {
+	var ops []scim.PatchOperation
+	if want.DisplayName != have.DisplayName {
+		ops = append(ops, scim.PatchOperation{Op: scim.OpReplace, Path: "displayName", Value: want.DisplayName})
 	}
-	return append(ops, scim.PatchOperation{Op: scim.OpReplace, Path: "externalId", Value: *g.ExternalID})
+	switch {
+	case want.ExternalID == nil && have.ExternalID != nil:
+		ops = append(ops, scim.PatchOperation{Op: scim.OpRemove, Path: "externalId"})
+	case want.ExternalID != nil && (have.ExternalID == nil || *have.ExternalID != *want.ExternalID):
+		ops = append(ops, scim.PatchOperation{Op: scim.OpReplace, Path: "externalId", Value: *want.ExternalID})
+	}
+	return ops
 }
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -164,25 +168,42 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan scimGroupResourceModel
+	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.scim()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := plan.ID.ValueString()
-	g, err := client.Groups.Patch(ctx, id, groupAttributeOps(plan.toAPI()), groupWithoutMembers)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
-		return
+	var g *scim.Group
+	if ops := groupAttributeOps(plan.toAPI(), state.toAPI()); len(ops) > 0 {
+		var err error
+		if g, err = client.Groups.Patch(ctx, id, ops); err != nil {
+			addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q (%s)", plan.DisplayName.ValueString(), id), err, groupUpdateFix(err))
+			return
+		}
 	}
-	if g != nil { // nil: the service answered 204 and applied the plan as sent
+	if g != nil { // nil: the service answered without the group and applied the plan as sent
 		plan.fromAPI(g)
 	}
 	tflog.Debug(ctx, "updated SCIM group", map[string]any{"id": id, "display_name": plan.DisplayName.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
+}
+
+// groupUpdateFix is the fix text of a failed update.
+func groupUpdateFix(err error) string {
+	switch {
+	case isNotFound(err):
+		return "The group was deleted outside Terraform. Run terraform apply again to create it anew."
+	case isConflict(err):
+		return "Another group of the directory already has this display_name (compared without regard to letter case). " +
+			"Choose another display_name, or rename or delete the other group first."
+	default:
+		return ""
+	}
 }
 
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -214,7 +235,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 			if diags.Append(d...); diags.HasError() {
 				return ""
 			}
-			g, err := client.Groups.GetByDisplayName(ctx, name, groupWithoutMembers)
+			g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.ProbeWithoutMembers(ctx))
 			if err != nil {
 				addAPIError(diags, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
 					"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")

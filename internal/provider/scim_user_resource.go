@@ -390,7 +390,7 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 // returns the diagnostic summary to use if that fails.
 func destroyUser(ctx context.Context, client *scim.Client, id, onDestroy string) (summary string, err error) {
 	if onDestroy == onDestroyDeactivate {
-		_, err = client.Users.Patch(ctx, id, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}}, nil)
+		_, err = client.Users.Patch(ctx, id, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}})
 		return "Error Deactivating SCIM User", err
 	}
 	return "Error Deleting SCIM User", client.Users.Delete(ctx, id)

@@ -1,6 +1,15 @@
 package scim
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
 
 // MaxMembersPerPatch is the most member values one PATCH carries.
 const MaxMembersPerPatch = 100
@@ -12,44 +21,292 @@ const MaxMembersPerPatch = 100
 // which case Patch returns nil, nil.
 type GroupsService struct {
 	resources[Group]
+
+	// omitMembers is what this client knows of the service's
+	// excludedAttributes=members.
+	omitMembers omitMembersProbe
+}
+
+// omitMembersProbe is what a client knows of excludedAttributes=members,
+// and the probe that finds out.
+type omitMembersProbe struct {
+	mu    sync.Mutex
+	state selectionState
+	// running, while a probe runs, is closed when it ends.
+	running chan struct{}
+}
+
+// load returns the state.
+func (p *omitMembersProbe) load() selectionState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
+// selectionState is what a client knows of an attribute selection.
+type selectionState int32
+
+const (
+	// selectionUnknown: not probed yet, or the probe was inconclusive.
+	selectionUnknown selectionState = iota
+	// selectionProven: the service answered a read with the selection
+	// exactly as without it, less what it selects away.
+	selectionProven
+	// selectionUnproven: the service refused the selection, ignored it, or
+	// answered differently: reads ask for the whole resource.
+	selectionUnproven
+)
+
+// excludeMembers is the selection that keeps a group's member list off
+// the wire.
+var excludeMembers = &GetOptions{ExcludedAttributes: []string{"members"}}
+
+// WithoutMembers returns the read options that leave a group's member list
+// out of an answer, for a read that does not need the members, once this
+// client has seen the service honour them (see GetWithoutMembers);
+// until then, and for a service that does not, nil: a plain read.
+func (s *GroupsService) WithoutMembers() *GetOptions {
+	if s.omitMembers.load() == selectionProven {
+		return excludeMembers
+	}
+	return nil
+}
+
+// ProbeWithoutMembers is WithoutMembers for a read that has no group to
+// probe with, such as a listing: while nothing is known yet, it takes the
+// first group of the directory (GET /Groups?startIndex=1&count=1) and
+// probes with it, as GetWithoutMembers does. A failed probe, or a
+// directory without groups, leaves the reads plain.
+func (s *GroupsService) ProbeWithoutMembers(ctx context.Context) *GetOptions {
+	_, _, _ = s.probeOmitMembers(ctx, func(ctx context.Context) (*Group, error) { // its error only means "not proven"
+		page, err := s.List(ctx, &ListOptions{StartIndex: 1, Count: 1})
+		if err != nil || len(page.Resources) == 0 {
+			return nil, err
+		}
+		return &page.Resources[0], nil
+	})
+	return s.WithoutMembers()
+}
+
+// GetWithoutMembers reads a group for its own attributes. The member list,
+// which can be megabytes, is left out with excludedAttributes=members (as
+// Entra ID asks) only once this client has proven that harmless: the first
+// call reads the group twice, plainly and with the selection, and the
+// selection is used from then on only if both answers agree on every
+// attribute but the members, and the second has none. A service that
+// refuses the selection, ignores it or answers differently gets plain
+// reads. A read may return the members anyway: callers ignore them.
+func (s *GroupsService) GetWithoutMembers(ctx context.Context, id string) (*Group, error) {
+	if g, probed, err := s.probeOmitMembers(ctx, s.plainRead(id)); probed {
+		return g, err
+	}
+	return s.Get(ctx, id, s.WithoutMembers())
+}
+
+// plainRead returns a function that reads group id plainly.
+func (s *GroupsService) plainRead(id string) func(context.Context) (*Group, error) {
+	return func(ctx context.Context) (*Group, error) { return s.Get(ctx, id, nil) }
+}
+
+// probeOmitMembers probes excludedAttributes=members with the group that
+// plain returns (read plainly; nil when there is none), unless the verdict
+// is known already; it reports whether it probed, and returns the plain
+// read. While another read probes, it waits for that probe's verdict and
+// does not probe.
+func (s *GroupsService) probeOmitMembers(ctx context.Context, plain func(context.Context) (*Group, error)) (*Group, bool, error) {
+	p := &s.omitMembers
+	p.mu.Lock()
+	if p.state != selectionUnknown {
+		p.mu.Unlock()
+		return nil, false, nil
+	}
+	if running := p.running; running != nil {
+		p.mu.Unlock()
+		select {
+		case <-running:
+		case <-ctx.Done():
+		}
+		return nil, false, nil
+	}
+	running := make(chan struct{})
+	p.running = running
+	p.mu.Unlock()
+	verdict := selectionUnknown
+	defer func() {
+		p.mu.Lock()
+		p.state, p.running = verdict, nil
+		p.mu.Unlock()
+		close(running)
+	}()
+	full, err := plain(ctx)
+	if err != nil || full == nil {
+		return full, true, err
+	}
+	selected, err := s.Get(ctx, full.ID, excludeMembers)
+	verdict = probeVerdict(full, selected, err)
+	return full, true, nil
+}
+
+// probeVerdict judges the answer to a read with excludedAttributes=members
+// against a plain read of the same group. An error that says nothing of
+// the selection (the group went away, a transient failure) decides
+// nothing.
+func probeVerdict(full, selected *Group, err error) selectionState {
+	var apiErr *transport.APIError
+	var respErr *transport.ResponseError
+	switch {
+	case errors.As(err, &apiErr):
+		if apiErr.StatusCode == http.StatusBadRequest {
+			return selectionUnproven
+		}
+		return selectionUnknown
+	case errors.As(err, &respErr):
+		return selectionUnproven
+	case err != nil:
+		return selectionUnknown
+	}
+	same := selected.ID == full.ID && selected.DisplayName == full.DisplayName &&
+		equalPtr(selected.ExternalID, full.ExternalID) && len(selected.Members) == 0
+	if same {
+		return selectionProven
+	}
+	return selectionUnproven
+}
+
+// equalPtr reports whether two optional strings are equal.
+func equalPtr(a, b *string) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // GetByDisplayName returns the group named displayName (compared
 // case-insensitively by the service), with one list request filtered on
 // displayName; transport.ErrNotFound if none. opts, which may be nil,
-// selects the attributes returned: ExcludedAttributes "members" keeps a
-// large group's member list off the wire.
+// selects the attributes returned: WithoutMembers keeps a large group's
+// member list off the wire where the service honours it.
 func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string, opts *GetOptions) (*Group, error) {
 	return s.getByKey(ctx, displayName, opts)
 }
 
 // AddMembers adds users to a group, MaxMembersPerPatch per PATCH. Adding a
-// member twice has no effect.
-func (s *GroupsService) AddMembers(ctx context.Context, groupID string, userIDs []string) error {
+// member twice has no effect. It returns what UpdateMembers returns.
+func (s *GroupsService) AddMembers(ctx context.Context, groupID string, userIDs []string) (*Group, error) {
 	return s.UpdateMembers(ctx, groupID, userIDs, nil)
 }
 
 // RemoveMembers removes users from a group, MaxMembersPerPatch per PATCH.
 // Removing a non-member has no effect.
 func (s *GroupsService) RemoveMembers(ctx context.Context, groupID string, userIDs []string) error {
-	return s.UpdateMembers(ctx, groupID, nil, userIDs)
+	_, err := s.UpdateMembers(ctx, groupID, nil, userIDs)
+	return err
 }
 
 // UpdateMembers applies one membership delta: it adds the users add and
 // removes the users remove in as few PATCH requests as MaxMembersPerPatch
 // allows, adds and removes mixed (k changes take ⌈k/MaxMembersPerPatch⌉
-// requests, in the form Okta sends deltas). The requests ask the service to
-// leave the member list out of its answers. Adding a member twice or
+// requests, in the form Okta sends deltas). Adding a member twice or
 // removing a non-member has no effect; an error stops the sequence, leaving
 // the earlier requests applied.
-func (s *GroupsService) UpdateMembers(ctx context.Context, groupID string, add, remove []string) error {
-	withoutMembers := &GetOptions{ExcludedAttributes: []string{"members"}}
+//
+// It returns the group as the last PATCH answered it when that answer
+// shows the member list, else nil: a service may answer 204, or leave the
+// members out. Either way the caller confirms the result with
+// ConfirmMembers.
+func (s *GroupsService) UpdateMembers(ctx context.Context, groupID string, add, remove []string) (*Group, error) {
+	var last *Group
 	for _, ops := range memberPatches(add, remove) {
-		if _, err := s.Patch(ctx, groupID, ops, withoutMembers); err != nil {
-			return err
+		g, err := s.Patch(ctx, groupID, ops)
+		if err != nil {
+			return nil, err
+		}
+		last = g
+	}
+	if last == nil || last.Members == nil {
+		return nil, nil
+	}
+	return last, nil
+}
+
+// MembersNotAppliedError is a membership change the service answered with
+// success but did not apply: after it, the group's member list lacks users
+// that were added, or still holds users that were removed.
+type MembersNotAppliedError struct {
+	// GroupID is the group.
+	GroupID string
+	// Missing are the users that should be members and are not; Kept, the
+	// users that were removed and still are. Both sorted.
+	Missing, Kept []string
+}
+
+// Error implements error.
+func (e *MembersNotAppliedError) Error() string {
+	msg := "the service accepted the membership change, but the group's member list read afterwards"
+	if len(e.Missing) > 0 {
+		msg += fmt.Sprintf(" lacks %d user(s) that should be members: %s", len(e.Missing), abbreviate(e.Missing))
+	}
+	if len(e.Kept) > 0 {
+		if len(e.Missing) > 0 {
+			msg += ", and"
+		}
+		msg += fmt.Sprintf(" still holds %d user(s) that were removed: %s", len(e.Kept), abbreviate(e.Kept))
+	}
+	return msg
+}
+
+// abbreviate lists at most ten ids.
+func abbreviate(ids []string) string {
+	const most = 10
+	if len(ids) <= most {
+		return fmt.Sprintf("%q", ids)
+	}
+	return fmt.Sprintf("%q and %d more", ids[:most], len(ids)-most)
+}
+
+// ConfirmMembers checks, after a membership change, that the group's
+// members include every user of present and none of absent. It believes
+// shown, the answer of the change (UpdateMembers), only when that answer
+// agrees; otherwise, and when there is none, it reads the group. It
+// returns the group as last seen, and a *MembersNotAppliedError when the
+// service did not apply the change: a service that answers success and
+// drops members (a user id it does not know, say) is reported, not
+// trusted.
+func (s *GroupsService) ConfirmMembers(ctx context.Context, groupID string, shown *Group, present, absent []string) (*Group, error) {
+	if shown != nil && missingMembers(shown, present, absent) == nil {
+		return shown, nil
+	}
+	g, err := s.Get(ctx, groupID, nil)
+	if err != nil {
+		return nil, err
+	}
+	if e := missingMembers(g, present, absent); e != nil {
+		e.GroupID = groupID
+		return g, e
+	}
+	return g, nil
+}
+
+// missingMembers compares a group's members with what they should be.
+func missingMembers(g *Group, present, absent []string) *MembersNotAppliedError {
+	in := make(map[string]bool, len(g.Members))
+	for _, m := range g.Members {
+		in[m.Value] = true
+	}
+	var e MembersNotAppliedError
+	for _, id := range present {
+		if !in[id] {
+			e.Missing = append(e.Missing, id)
 		}
 	}
-	return nil
+	for _, id := range absent {
+		if in[id] {
+			e.Kept = append(e.Kept, id)
+		}
+	}
+	if e.Missing == nil && e.Kept == nil {
+		return nil
+	}
+	slices.Sort(e.Missing)
+	slices.Sort(e.Kept)
+	return &e
 }
 
 // memberPatches splits a delta into the operations of each PATCH: adds

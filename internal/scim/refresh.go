@@ -26,7 +26,10 @@ const membersPageSize = 100
 // RefreshService serves the reads of a Terraform refresh: many concurrent
 // reads of single users, groups and groups' member lists, for one provider
 // process and one operation. It only uses what every SCIM service answers,
-// GET by id and listing with startIndex/count. Like renting skis until the
+// plain GET by id and listing with startIndex/count; a group read that
+// does not need the members leaves them out only where the service was
+// shown to do that harmlessly (GroupsService.GetWithoutMembers), and reads
+// the whole group otherwise. Like renting skis until the
 // rent paid equals the price, it never costs more than twice the requests
 // (plus one) of reading each object with its own GET, and a few objects in
 // a large collection cost exactly that:
@@ -54,16 +57,20 @@ const membersPageSize = 100
 // With batching disabled every read is a GET of its own. Objects returned
 // are shared between callers: do not modify them.
 type RefreshService struct {
-	users   *collection[User]
-	groups  *collection[Group]
-	members *collection[Group]
+	users *collection[User]
+	// groups reads groups without their members, once that is proven
+	// harmless; members reads whole groups, and serves the group reads
+	// until then.
+	groups, members *collection[Group]
+	groupsService   *GroupsService
 }
 
 func newRefreshService(users *UsersService, groups *GroupsService, unbatched bool) *RefreshService {
 	s := &RefreshService{
-		users:   newCollection(&users.resources, nil, DefaultPageSize, unbatched),
-		groups:  newCollection(&groups.resources, &GetOptions{ExcludedAttributes: []string{"members"}}, DefaultPageSize, unbatched),
-		members: newCollection(&groups.resources, &GetOptions{Attributes: []string{"members"}}, membersPageSize, unbatched),
+		users:         newCollection(&users.resources, nil, DefaultPageSize, unbatched),
+		groups:        newCollection(&groups.resources, excludeMembers, DefaultPageSize, unbatched),
+		members:       newCollection(&groups.resources, nil, membersPageSize, unbatched),
+		groupsService: groups,
 	}
 	users.written = s.users.forget
 	groups.written = func() {
@@ -78,23 +85,34 @@ func (s *RefreshService) User(ctx context.Context, id string) (*User, error) {
 	return s.users.get(ctx, id)
 }
 
-// Group reads a group without its members; transport.ErrNotFound if gone.
+// Group reads a group for its own attributes: without its members where
+// the service was shown to leave them out harmlessly (the first read
+// probes that, see GroupsService.GetWithoutMembers), else whole, shared
+// with GroupMembers. transport.ErrNotFound if gone.
 func (s *RefreshService) Group(ctx context.Context, id string) (*Group, error) {
-	return s.groups.get(ctx, id)
+	if g, probed, err := s.groupsService.probeOmitMembers(ctx, s.groupsService.plainRead(id)); probed {
+		return g, err
+	}
+	if s.groupsService.WithoutMembers() != nil {
+		return s.groups.get(ctx, id)
+	}
+	return s.members.get(ctx, id)
 }
 
-// GroupMembers reads a group's id and members only (attributes=members);
+// GroupMembers reads a group with its members (a plain GET
+// /Groups/{id}: an attributes=members selection saves little, and one
+// service strips the members' sub-attributes under it);
 // transport.ErrNotFound if the group is gone.
 func (s *RefreshService) GroupMembers(ctx context.Context, id string) (*Group, error) {
 	return s.members.get(ctx, id)
 }
 
 // HasMember reports whether the user is a member of the group, from the
-// group's member list (GroupMembers: GET /Groups/{id}?attributes=members,
-// or the listing). Every SCIM service answers that, while a filter such as
-// `id eq "…" and members[value eq "…"]` may be refused by Secure Access.
-// The answer grows with the group, about 200 bytes per member. A group that
-// is gone is transport.ErrNotFound.
+// group's member list (GroupMembers, or the listing). Every SCIM service
+// answers that, while a filter such as `id eq "…" and members[value eq
+// "…"]` may be refused by Secure Access. The answer grows with the group,
+// about 200 bytes per member. A group that is gone is
+// transport.ErrNotFound.
 func (s *RefreshService) HasMember(ctx context.Context, groupID, userID string) (bool, error) {
 	g, err := s.GroupMembers(ctx, groupID)
 	if err != nil {

@@ -78,7 +78,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{
 		Users: &UsersService{resources[User]{tc: tc, path: "/Users", kind: "user", key: "userName", label: "userName",
 			keyOf: func(u *User) string { return u.UserName }, idOf: func(u *User) string { return u.ID }}},
-		Groups: &GroupsService{resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", label: "display name",
+		Groups: &GroupsService{resources: resources[Group]{tc: tc, path: "/Groups", kind: "group", key: "displayName", label: "display name",
 			keyOf: func(g *Group) string { return g.DisplayName }, idOf: func(g *Group) string { return g.ID }}},
 	}
 	c.Refresh = newRefreshService(c.Users, c.Groups, cfg.UnbatchedRefresh)
@@ -176,15 +176,20 @@ func (r *resources[T]) itemPath(id string) string {
 // Create creates a resource and returns it as stored. A duplicate unique key
 // gets transport.ErrConflict, except when an earlier attempt of this very
 // call was applied and its response lost: then the resource that attempt
-// created is looked up by its key and returned.
+// created is looked up by its key and returned. The service may answer 200
+// or 201; an answer without the resource (no body, or no id) is looked up
+// by its key too.
 func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 	defer r.wrote()
 	var out T
-	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
-	if transport.IsLostCreate(err) {
+	resp, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
+	if transport.IsLostCreate(err) || err == nil && (!resp.Decoded || r.idOf(&out) == "") {
 		return r.getByKey(ctx, r.keyOf(v), nil)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := r.check(http.MethodPost, r.path, &out, true); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -196,36 +201,51 @@ func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T
 	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.itemPath(id), Query: opts.query()}, &out); err != nil {
 		return nil, err
 	}
+	if err := r.check(http.MethodGet, r.itemPath(id), &out, opts == nil || len(opts.Attributes) == 0); err != nil {
+		return nil, err
+	}
 	return &out, nil
 }
 
-// Replace replaces a resource (PUT).
+// Replace replaces a resource (PUT). An answer without the resource (204,
+// or a body without an id) is followed by a read.
 func (r *resources[T]) Replace(ctx context.Context, id string, v *T) (*T, error) {
 	defer r.wrote()
 	var out T
 	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v}
-	if _, err := r.tc.Do(ctx, req, &out); err != nil {
+	resp, err := r.tc.Do(ctx, req, &out)
+	if err != nil {
+		return nil, err
+	}
+	if !resp.Decoded || r.idOf(&out) == "" {
+		return r.Get(ctx, id, nil)
+	}
+	if err := r.check(http.MethodPut, r.itemPath(id), &out, true); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Patch applies operations. opts, which may be nil, selects the attributes
-// the answer carries (RFC 7644 §3.5.2), e.g. ExcludedAttributes "members"
-// so that renaming a large group does not transfer its member list. It
-// returns the resource, or nil and no error when the service answers 204 No
-// Content.
-func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation, opts *GetOptions) (*T, error) {
+// Patch applies operations, with a PATCH that has no query parameters:
+// a service may apply an attribute selection before the operations
+// (SCIMMY does, and adding a member then replaces the member list), so
+// none is ever sent. It returns the resource, or nil and no error when the
+// service answers without it (204 No Content, an empty 200, or a body
+// without an id).
+func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation) (*T, error) {
 	defer r.wrote()
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Query: opts.query(), Body: body}
+	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Body: body}
 	resp, err := r.tc.Do(ctx, req, &out)
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode == http.StatusNoContent {
+	if !resp.Decoded || r.idOf(&out) == "" {
 		return nil, nil
+	}
+	if err := r.check(http.MethodPatch, r.itemPath(id), &out, true); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
@@ -237,13 +257,36 @@ func (r *resources[T]) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// List returns one page.
+// List returns one page. The page's size is what it holds: itemsPerPage
+// and startIndex, which services fill in differently (or not at all), are
+// not relied on.
 func (r *resources[T]) List(ctx context.Context, opts *ListOptions) (*ListResponse[T], error) {
 	var out ListResponse[T]
 	if _, err := r.tc.Do(ctx, transport.Request{Method: http.MethodGet, Path: r.path, Query: opts.query()}, &out); err != nil {
 		return nil, err
 	}
+	for i := range out.Resources {
+		if err := r.check(http.MethodGet, r.path, &out.Resources[i], opts == nil || len(opts.Attributes) == 0); err != nil {
+			return nil, err
+		}
+	}
 	return &out, nil
+}
+
+// check refuses a resource in a service's answer that lacks its id or,
+// when withKey (no attribute selection left it out), its unique key: the
+// client never records an object it cannot name.
+func (r *resources[T]) check(method, path string, v *T, withKey bool) error {
+	what := ""
+	switch {
+	case r.idOf(v) == "":
+		what = "id"
+	case withKey && r.keyOf(v) == "":
+		what = r.key
+	default:
+		return nil
+	}
+	return &transport.ResponseError{Method: method, Path: r.tc.URLPath(path), Err: fmt.Errorf("the service's answer has a %s without %q", r.kind, what)}
 }
 
 // All iterates over every resource opts selects, page by page, from

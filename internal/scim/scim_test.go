@@ -118,7 +118,7 @@ func TestUsersLifecycle(t *testing.T) {
 		t.Errorf("Replace = %+v", replaced)
 	}
 
-	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"active": false}}}, nil)
+	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"active": false}}})
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}
@@ -133,7 +133,7 @@ func TestUsersLifecycle(t *testing.T) {
 		"Get":           second(f.c.Users.Get(ctx, created.ID, nil)),
 		"GetByUserName": second(f.c.Users.GetByUserName(ctx, jane.UserName)),
 		"Delete":        f.c.Users.Delete(ctx, created.ID),
-		"Patch":         second(f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Path: "active", Value: true}}, nil)),
+		"Patch":         second(f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpReplace, Path: "active", Value: true}})),
 	} {
 		if !errors.Is(err, transport.ErrNotFound) {
 			t.Errorf("%s after delete: %v, want ErrNotFound", name, err)
@@ -361,7 +361,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	}
 
 	const patchRoute = "PATCH /identity/v2/scim/Groups/{id}"
-	if err := f.c.Groups.AddMembers(ctx, g.ID, userIDs); err != nil {
+	if _, err := f.c.Groups.AddMembers(ctx, g.ID, userIDs); err != nil {
 		t.Fatalf("AddMembers: %v", err)
 	}
 	if diff := cmp.Diff(sorted(userIDs), f.store.GroupMembers(g.ID)); diff != "" {
@@ -392,7 +392,7 @@ func TestGroupsLifecycleAndMembers(t *testing.T) {
 	if err != nil || noMembers.Members != nil || noMembers.DisplayName != "Engineering" {
 		t.Errorf("Get without members = %+v, %v", noMembers, err)
 	}
-	renamed, err := f.c.Groups.Patch(ctx, g.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"id": g.ID, "displayName": "Eng"}}}, nil)
+	renamed, err := f.c.Groups.Patch(ctx, g.ID, []PatchOperation{{Op: OpReplace, Value: map[string]any{"id": g.ID, "displayName": "Eng"}}})
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}
@@ -499,7 +499,7 @@ func callRoute(t *testing.T, f *fixture, route, id string) error {
 	case "GET /identity/v2/scim/Users/{id}":
 		return second(f.c.Users.Get(ctx, id, nil))
 	case "PATCH /identity/v2/scim/Users/{id}":
-		return second(f.c.Users.Patch(ctx, id, []PatchOperation{{Op: OpReplace, Path: "active", Value: false}}, nil))
+		return second(f.c.Users.Patch(ctx, id, []PatchOperation{{Op: OpReplace, Path: "active", Value: false}}))
 	case "PUT /identity/v2/scim/Users/{id}":
 		return second(f.c.Users.Replace(ctx, id, &User{UserName: "seed@example.com", DisplayName: ptr("Seed")}))
 	}
@@ -541,7 +541,7 @@ func TestUserActiveUnassigned(t *testing.T) {
 	if diff := cmp.Diff(ptr(false), replaced.Active); diff != "" {
 		t.Errorf("Replace without active: active (-want +got):\n%s", diff)
 	}
-	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpRemove, Path: "active"}}, nil)
+	patched, err := f.c.Users.Patch(ctx, created.ID, []PatchOperation{{Op: OpRemove, Path: "active"}})
 	if err != nil {
 		t.Fatalf("Patch: %v", err)
 	}

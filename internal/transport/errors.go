@@ -78,3 +78,21 @@ func IsLostCreate(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict && apiErr.MaybeApplied
 }
+
+// ResponseError is a successful (2xx) response whose body the client could
+// not decode: not JSON, or not the shape it must have. It names the
+// request, and Err says what was wrong (quoting the body where that helps).
+type ResponseError struct {
+	// Method and Path identify the request (Path without the query string).
+	Method, Path string
+	// Err is the decoding error.
+	Err error
+}
+
+// Error implements error.
+func (e *ResponseError) Error() string {
+	return fmt.Sprintf("%s %s: decoding response: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *ResponseError) Unwrap() error { return e.Err }

@@ -201,6 +201,9 @@ type Request struct {
 type Response struct {
 	// StatusCode is the final HTTP status (2xx).
 	StatusCode int
+	// Decoded reports whether the response had a body that was decoded
+	// into out: false on 204, and on a 200 whose body is empty.
+	Decoded bool
 }
 
 // Do sends r, retrying as its policy allows, and decodes a 2xx JSON body into
@@ -234,12 +237,22 @@ func (c *Client) do(ctx context.Context, r Request, out any, state *callState) (
 	if resp.StatusCode >= http.StatusMultipleChoices {
 		return nil, errorFrom(resp, state)
 	}
+	decoded := false
 	if out != nil && resp.StatusCode != http.StatusNoContent {
-		if err := decodeBody(resp.Body, out); err != nil {
-			return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, resp.Request.URL.Path, err)
+		if decoded, err = decodeBody(resp.Body, out); err != nil {
+			return nil, &ResponseError{Method: r.Method, Path: resp.Request.URL.Path, Err: err}
 		}
 	}
-	return &Response{StatusCode: resp.StatusCode}, nil
+	return &Response{StatusCode: resp.StatusCode, Decoded: decoded}, nil
+}
+
+// URLPath returns the URL path of a request whose Request.Path is path,
+// as errors name it: the base URL's path followed by path.
+func (c *Client) URLPath(path string) string {
+	if u, err := url.Parse(c.base + path); err == nil {
+		return u.Path
+	}
+	return path
 }
 
 // newRequest builds the retryable request for r; ctx carries the call state.
@@ -346,12 +359,16 @@ func unwrapAPIError(err error, state *callState) error {
 	return err
 }
 
-// decodeBody decodes a JSON body; an empty body leaves out untouched.
-func decodeBody(r io.Reader, out any) error {
-	if err := json.NewDecoder(r).Decode(out); err != nil && !errors.Is(err, io.EOF) {
-		return err
+// decodeBody decodes a JSON body and reports whether there was one: an
+// empty body leaves out untouched.
+func decodeBody(r io.Reader, out any) (bool, error) {
+	switch err := json.NewDecoder(r).Decode(out); {
+	case errors.Is(err, io.EOF):
+		return false, nil
+	case err != nil:
+		return false, err
 	}
-	return nil
+	return true, nil
 }
 
 // drain reads what is left of a body, so that its connection can be reused.

@@ -1,0 +1,357 @@
+package scim
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
+)
+
+// The client against answers that other SCIM services give: it reads
+// liberally, and never turns what it did not get into a value.
+
+// answerWith answers each request with the first route whose "METHOD
+// path" prefix matches, with content type application/json (as some
+// services send), or 404.
+func answerWith(routes map[string]func(http.ResponseWriter, *http.Request)) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := r.Method + " " + r.URL.EscapedPath()
+		if r.URL.RawQuery != "" {
+			key += "?" + r.URL.RawQuery
+		}
+		best := ""
+		for prefix := range routes {
+			if strings.HasPrefix(key, prefix) && len(prefix) > len(best) {
+				best = prefix
+			}
+		}
+		if best == "" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		routes[best](w, r)
+	}
+}
+
+// plainJSON answers status with body as application/json.
+func plainJSON(status int, body string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func TestDecodeLeniently(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		body string
+		want User
+	}{
+		"integer id, active as the string True": {
+			body: `{"id":42,"userName":"jane","active":"True","emails":[{"value":"j@x","primary":"true"}]}`,
+			want: User{ID: "42", UserName: "jane", Active: ptr(true), Emails: []Email{{Value: "j@x", Primary: true}}},
+		},
+		"active False, primary false": {
+			body: `{"id":"dXNlcjE=","userName":"jane","active":"False","emails":[{"value":"j@x","primary":"FALSE"}]}`,
+			want: User{ID: "dXNlcjE=", UserName: "jane", Active: ptr(false), Emails: []Email{{Value: "j@x"}}},
+		},
+		"attribute names and extension URN in another letter case": {
+			body: `{"SCHEMAS":["URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER"],"ID":"u1","USERNAME":"jane","Active":true,"NAME":{"GIVENNAME":"Jane"},` +
+				`"URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:CISCOUMBRELLA:2.0:USER":{"NATIVEOBJECTID":"guid"}}`,
+			want: User{ID: "u1", UserName: "jane", Active: ptr(true), Name: &Name{GivenName: ptr("Jane")}, Cisco: &CiscoUserExtension{NativeObjectID: ptr("guid")}},
+		},
+		"nulls and no meta": {
+			body: `{"id":"u1","userName":"jane","active":null,"externalId":null,"meta":null}`,
+			want: User{ID: "u1", UserName: "jane"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, c := newRecording(t, fastRetries, plainJSON(http.StatusOK, tt.body))
+			got, err := c.Users.Get(t.Context(), "u1", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(&tt.want, got); diff != "" {
+				t.Errorf("Get (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeRefusesWhatItCannotName(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		call func(c *Client) error
+		body string
+		want string // in the error
+	}{
+		"a member without value": {
+			call: func(c *Client) error { return second(c.Groups.Get(t.Context(), "g1", nil)) },
+			body: `{"id":"g1","displayName":"Eng","members":[{"value":"u1"},{}]}`,
+			want: `GET /scim/Groups/g1: decoding response: the service's answer has a group member without "value" (the user's id): {}`,
+		},
+		"a member with an empty value, quoted": {
+			call: func(c *Client) error { return second(c.Refresh.HasMember(t.Context(), "g1", "u1")) },
+			body: `{"id":"g1","displayName":"Eng","members":[{"value":"","display":"Ana"}]}`,
+			want: `{"value":"","display":"Ana"}`,
+		},
+		"a member in a listing": {
+			call: func(c *Client) error { return second(c.Groups.List(t.Context(), nil)) },
+			body: `{"totalResults":1,"Resources":[{"id":"g1","displayName":"Eng","members":[{"display":"Ana"}]}]}`,
+			want: `{"display":"Ana"}`,
+		},
+		"a group without id": {
+			call: func(c *Client) error { return second(c.Groups.Get(t.Context(), "g1", nil)) },
+			body: `{"displayName":"Eng"}`,
+			want: `GET /scim/Groups/g1: decoding response: the service's answer has a group without "id"`,
+		},
+		"a user without userName": {
+			call: func(c *Client) error { return second(c.Users.Get(t.Context(), "u1", nil)) },
+			body: `{"id":"u1"}`,
+			want: `the service's answer has a user without "userName"`,
+		},
+		"active that is no boolean": {
+			call: func(c *Client) error { return second(c.Users.Get(t.Context(), "u1", nil)) },
+			body: `{"id":"u1","userName":"jane","active":"yes"}`,
+			want: `want a boolean, got "yes"`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, c := newRecording(t, fastRetries, plainJSON(http.StatusOK, tt.body))
+			err := tt.call(c)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %s", err, tt.want)
+			}
+			if _, ok := errors.AsType[*transport.ResponseError](err); !ok {
+				t.Errorf("error %v (%T) is not a *transport.ResponseError", err, err)
+			}
+		})
+	}
+}
+
+// TestWriteAnswers: a create answered 200 or 201, with or without the
+// object; a PATCH answered 204, an empty 200 or a body; a PUT answered 204.
+func TestWriteAnswers(t *testing.T) {
+	t.Parallel()
+	const user = `{"id":"u1","userName":"jane"}`
+	const found = `{"totalResults":1,"Resources":[` + user + `]}`
+	t.Run("create 200 with the object", func(t *testing.T) {
+		t.Parallel()
+		rs, c := newRecording(t, fastRetries, plainJSON(http.StatusOK, user))
+		u, err := c.Users.Create(t.Context(), &User{UserName: "jane"})
+		if err != nil || u.ID != "u1" || len(rs.all()) != 1 {
+			t.Errorf("Create = %+v, %v after %d requests; want u1 after 1", u, err, len(rs.all()))
+		}
+	})
+	for name, answer := range map[string]func(http.ResponseWriter, *http.Request){
+		"create 201 without a body": plainJSON(http.StatusCreated, ""),
+		"create 201 without an id":  plainJSON(http.StatusCreated, `{"userName":"jane"}`),
+		"create 204":                plainJSON(http.StatusNoContent, ""),
+	} {
+		t.Run(name+" is looked up by its key", func(t *testing.T) {
+			t.Parallel()
+			rs, c := newRecording(t, fastRetries, answerWith(map[string]func(http.ResponseWriter, *http.Request){
+				"POST /scim/Users": answer,
+				"GET /scim/Users?": plainJSON(http.StatusOK, found),
+			}))
+			u, err := c.Users.Create(t.Context(), &User{UserName: "jane"})
+			if err != nil || u.ID != "u1" {
+				t.Fatalf("Create = %+v, %v; want u1", u, err)
+			}
+			if reqs := rs.all(); len(reqs) != 2 || reqs[1].Query["filter"] != `userName eq "jane"` {
+				t.Errorf("requests %+v, want the POST and a lookup by userName", reqs)
+			}
+		})
+	}
+	for name, answer := range map[string]func(http.ResponseWriter, *http.Request){
+		"PATCH 204":           plainJSON(http.StatusNoContent, ""),
+		"PATCH 200, no body":  plainJSON(http.StatusOK, ""),
+		"PATCH 200, no id":    plainJSON(http.StatusOK, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}`),
+		"PATCH 200, the user": plainJSON(http.StatusOK, user),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, c := newRecording(t, fastRetries, answer)
+			u, err := c.Users.Patch(t.Context(), "u1", []PatchOperation{{Op: OpReplace, Path: "active", Value: false}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantUser := name == "PATCH 200, the user"; (u != nil) != wantUser || wantUser && u.ID != "u1" {
+				t.Errorf("Patch = %+v; want the user only when the answer holds one", u)
+			}
+		})
+	}
+	t.Run("PUT 204 is followed by a read", func(t *testing.T) {
+		t.Parallel()
+		rs, c := newRecording(t, fastRetries, answerWith(map[string]func(http.ResponseWriter, *http.Request){
+			"PUT /scim/Users/u1": plainJSON(http.StatusNoContent, ""),
+			"GET /scim/Users/u1": plainJSON(http.StatusOK, user),
+		}))
+		u, err := c.Users.Replace(t.Context(), "u1", &User{UserName: "jane"})
+		if err != nil || u.ID != "u1" || len(rs.all()) != 2 {
+			t.Errorf("Replace = %+v, %v after %d requests; want u1 after 2", u, err, len(rs.all()))
+		}
+	})
+}
+
+// TestProbeWithoutMembers: excludedAttributes=members is used only once a
+// plain and a selected read of the same group agree on everything but the
+// members; any other answer keeps the reads plain, and an answer that says
+// nothing of the selection leaves the question open.
+func TestProbeWithoutMembers(t *testing.T) {
+	t.Parallel()
+	const full = `{"id":"g1","displayName":"Eng","externalId":"00g1","members":[{"value":"u1"}]}`
+	tests := map[string]struct {
+		selected func(http.ResponseWriter, *http.Request)
+		want     selectionState
+	}{
+		"honoured":           {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng","externalId":"00g1"}`), want: selectionProven},
+		"refused":            {selected: plainJSON(http.StatusBadRequest, `{"scimType":"invalidValue","detail":"attribute selection is not supported"}`), want: selectionUnproven},
+		"ignored":            {selected: plainJSON(http.StatusOK, full), want: selectionUnproven},
+		"drops externalId":   {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng"}`), want: selectionUnproven},
+		"drops displayName":  {selected: plainJSON(http.StatusOK, `{"id":"g1","externalId":"00g1"}`), want: selectionUnproven},
+		"strips the members": {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng","externalId":"00g1","members":[{}]}`), want: selectionUnproven},
+		"unavailable":        {selected: plainJSON(http.StatusServiceUnavailable, `{}`), want: selectionUnknown},
+		"gone meanwhile":     {selected: plainJSON(http.StatusNotFound, `{}`), want: selectionUnknown},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rs, c := newRecording(t, transport.Config{MaxRetries: -1}, answerWith(map[string]func(http.ResponseWriter, *http.Request){
+				"GET /scim/Groups/g1":                               plainJSON(http.StatusOK, full),
+				"GET /scim/Groups/g1?excludedAttributes=members":    tt.selected,
+				"GET /scim/Groups?count=1&startIndex=1":             plainJSON(http.StatusOK, `{"totalResults":1,"Resources":[`+full+`]}`),
+				"GET /scim/Groups/g2?excludedAttributes=members":    plainJSON(http.StatusOK, `{"id":"g2","displayName":"Ops"}`),
+				"GET /scim/Groups/g2":                               plainJSON(http.StatusOK, `{"id":"g2","displayName":"Ops","members":[{"value":"u2"}]}`),
+				"GET /scim/Groups?count=1&excludedAttributes=membe": plainJSON(http.StatusOK, `{"totalResults":0}`),
+			}))
+			g, err := c.Refresh.Group(t.Context(), "g1")
+			if err != nil || g.DisplayName != "Eng" || g.ExternalID == nil || *g.ExternalID != "00g1" {
+				t.Fatalf("Group(g1) = %+v, %v; want the plain read's group", g, err)
+			}
+			if got := c.Groups.omitMembers.load(); got != tt.want {
+				t.Fatalf("after the probe: %d, want %d", got, tt.want)
+			}
+			// The next read of another group asks for the members to be left
+			// out only when that was proven; an open question probes again.
+			if _, err := c.Groups.GetWithoutMembers(t.Context(), "g2"); err != nil {
+				t.Fatal(err)
+			}
+			var g2 []string
+			for _, r := range rs.all() {
+				if r.Path == "/scim/Groups/g2" {
+					g2 = append(g2, r.Query["excludedAttributes"])
+				}
+			}
+			want := map[selectionState][]string{selectionProven: {"members"}, selectionUnproven: {""}, selectionUnknown: {"", "members"}}[tt.want]
+			if diff := cmp.Diff(want, g2); diff != "" {
+				t.Errorf("reads of g2, by excludedAttributes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestProbeWithoutMembersForListings: a listing probes with the first group
+// of the directory, once per client, and concurrent reads wait for the
+// verdict rather than guess.
+func TestProbeWithoutMembersForListings(t *testing.T) {
+	t.Parallel()
+	const full = `{"id":"g1","displayName":"Eng","members":[{"value":"u1"}]}`
+	rs, c := newRecording(t, fastRetries, answerWith(map[string]func(http.ResponseWriter, *http.Request){
+		"GET /scim/Groups?count=1&startIndex=1":            plainJSON(http.StatusOK, `{"totalResults":2,"Resources":[`+full+`]}`),
+		"GET /scim/Groups/g1?excludedAttributes=members":   plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng"}`),
+		"GET /scim/Groups/g1":                              plainJSON(http.StatusOK, full),
+		"GET /scim/Groups?count=1000&excludedAttributes=m": plainJSON(http.StatusOK, `{"totalResults":2,"Resources":[{"id":"g1","displayName":"Eng"},{"id":"g2","displayName":"Ops"}]}`),
+	}))
+	done := make(chan *GetOptions, 8)
+	for range cap(done) {
+		go func() { done <- c.Groups.ProbeWithoutMembers(t.Context()) }()
+	}
+	for range cap(done) {
+		if opts := <-done; opts == nil || !cmp.Equal(opts.ExcludedAttributes, []string{"members"}) {
+			t.Errorf("ProbeWithoutMembers = %+v, want excludedAttributes=members", opts)
+		}
+	}
+	var lines []string
+	for _, r := range rs.all() {
+		lines = append(lines, r.Path+"?"+r.Query["count"]+r.Query["excludedAttributes"])
+	}
+	want := []string{"/scim/Groups?1", "/scim/Groups/g1?members"} // the listed group serves as the plain read
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestConfirmMembers: a membership change is believed from its answer only
+// when that answer shows the members as they should be; otherwise the group
+// is read, and a service that dropped members is reported.
+func TestConfirmMembers(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		shown   *Group
+		read    string // the group as a read returns it
+		want    *MembersNotAppliedError
+		wantGet bool
+	}{
+		"the answer shows the change": {
+			shown: &Group{ID: "g1", Members: []Member{{Value: "u1"}, {Value: "u2"}}},
+		},
+		"no answer, the read shows it": {
+			read: `{"id":"g1","displayName":"G","members":[{"value":"u1"},{"value":"u2"}]}`, wantGet: true,
+		},
+		"the answer disagrees, the read agrees": {
+			shown:   &Group{ID: "g1", Members: []Member{{Value: "u1"}}},
+			read:    `{"id":"g1","displayName":"G","members":[{"value":"u2"},{"value":"u1"}]}`,
+			wantGet: true,
+		},
+		"the service dropped a member and kept one": {
+			read:    `{"id":"g1","displayName":"G","members":[{"value":"u1"},{"value":"u3"}]}`,
+			want:    &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u2"}, Kept: []string{"u3"}},
+			wantGet: true,
+		},
+		"no members at all": {
+			read:    `{"id":"g1","displayName":"G"}`,
+			want:    &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u1", "u2"}},
+			wantGet: true,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rs, c := newRecording(t, fastRetries, plainJSON(http.StatusOK, tt.read))
+			_, err := c.Groups.ConfirmMembers(t.Context(), "g1", tt.shown, []string{"u1", "u2"}, []string{"u3"})
+			var got *MembersNotAppliedError
+			if err != nil && !errors.As(err, &got) {
+				t.Fatalf("ConfirmMembers: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+			if n := len(rs.all()); (n == 1) != tt.wantGet || n > 1 {
+				t.Errorf("%d requests, want a read: %t", n, tt.wantGet)
+			}
+			if tt.wantGet && len(rs.all()) == 1 && len(rs.all()[0].Query) != 0 {
+				t.Errorf("the confirming read has the query %v, want a plain GET", rs.all()[0].Query)
+			}
+		})
+	}
+}
+
+func TestMembersNotAppliedError(t *testing.T) {
+	t.Parallel()
+	e := &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u1"}, Kept: []string{"u2", "u3"}}
+	const want = `the service accepted the membership change, but the group's member list read afterwards lacks 1 user(s) that should be members: ["u1"], and still holds 2 user(s) that were removed: ["u2" "u3"]`
+	if got := e.Error(); got != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
+	}
+}
