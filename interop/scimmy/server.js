@@ -171,6 +171,10 @@ SCIMMY.Resources.declare(SCIMMY.Resources.Group, {
 // ---- HTTP -------------------------------------------------------------------
 
 const app = express();
+// Express would add a content-hash ETag to every response (and answer 304
+// to a matching If-None-Match): that is not SCIMMY's, does not equal
+// meta.version, and SCIMMY's ServiceProviderConfig says etag unsupported.
+app.set("etag", false);
 
 app.use((req, res, next) => {
     res.on("finish", () => process.stderr.write(`${req.method} ${req.originalUrl} ${res.statusCode}\n`));
