@@ -131,10 +131,16 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 }
 
 // logRequests logs one line per request to stderr: method, URL, status.
+// A panic (the library panics on some filters) is logged as such and
+// passed on to net/http, which drops the connection.
 func logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
+			if p := recover(); p != nil {
+				log.Printf("%s %s panic, connection dropped: %v", r.Method, r.URL.RequestURI(), p)
+				panic(p)
+			}
 			if rec.status == 0 {
 				rec.status = http.StatusOK
 			}
