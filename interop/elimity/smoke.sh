@@ -50,6 +50,7 @@ jane=$(id)
 req POST /Users "{$core_user,\"userName\":\"SMOKE-JANE@example.com\"}"
 req PUT "/Users/$jane" "{$core_user,\"id\":\"$jane\",\"userName\":\"smoke-jane@example.com\",\"name\":{\"givenName\":\"Jane\",\"familyName\":\"Doe\"},\"emails\":[{\"primary\":true,\"value\":\"smoke-jane@example.com\",\"type\":\"work\"}],\"displayName\":\"Jane D.\",\"externalId\":\"00u1\",\"active\":true,\"meta\":{\"resourceType\":\"User\"}}"
 req PATCH "/Users/$jane" "$(patch '[{"op":"replace","value":{"active":false}}]')"
+req PUT "/Users/$jane" "{$core_user,\"userName\":\"smoke-jane@example.com\",\"externalId\":\"00u1\"}" # no active: unassigned after
 req POST /Users "{$core_user,\"userName\":\"smoke-bob@example.com\",\"active\":true,\"$ext\":{\"nativeObjectId\":\"obj-1\",\"authName\":\"bob\"}}"
 bob=$(id)
 req GET '/Groups?filter=displayName%20eq%20%22smoke-Engineering%22'
@@ -87,7 +88,11 @@ req GET "/Users?filter=$ext:nativeObjectId%20eq%20%22obj-1%22"
 req GET "/Groups?filter=members.value%20eq%20%22$bob%22"
 req GET "/Groups?filter=members%5Bvalue%20eq%20%22$bob%22%5D"
 req GET '/Users?filter=emails%5Btype%20eq%20%22work%22%5D'
-req GET '/Users?filter=userName%20eq%20%22a%5C%22b%22'
+req POST /Users "{$core_user,\"userName\":\"smoke-a\\\\b\\\"c\"}" # userName smoke-a\b"c
+quoted=$(id)
+req GET '/Users?filter=userName%20eq%20%22smoke-a%5C%5Cb%5C%22c%22' # the same, escaped as RFC 7159 strings
+req GET '/Users?filter=userName%20eq%20%22smoke-j%5Cu0061ne%40example.com%22' # smoke-jane@example.com with a \u escape
+req DELETE "/Users/$quoted"
 req GET '/Users?filter=active%20eq%20%22true%22'
 req GET '/Users?filter=emails.value%20eq%20%22smoke-j2%40example.com%22'
 req GET '/Users?filter=emails%20eq%20%22smoke-j2%40example.com%22'
