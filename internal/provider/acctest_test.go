@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,55 @@ const testAccPrefix = "tfacc-"
 // testAccLive reports whether the acceptance tests run against the service
 // named by SECUREACCESS_BASE_URL rather than an in-process mock.
 func testAccLive() bool { return os.Getenv(envBaseURL) != "" }
+
+// envServerQuirks names, in live mode, what the SCIM service under test is
+// known to do differently from Secure Access, comma-separated, so that the
+// few tests that rely on it adapt or skip and say why. make
+// testacc-interop sets it for each independent server it runs
+// (scripts/testacc-interop.sh); against a Secure Access tenant it stays
+// unset.
+const envServerQuirks = "SECUREACCESS_ACC_SERVER_QUIRKS"
+
+// Server quirks that tests adapt to.
+const (
+	// quirkFilterCaseSensitive: eq compares userName and displayName
+	// with regard to letter case (RFC 7643 makes both case-insensitive,
+	// and Secure Access compares them so).
+	quirkFilterCaseSensitive = "filter-case-sensitive"
+	// quirkFilterEscapesUndecoded: a filter value's \ and \" escapes
+	// (RFC 7644 §3.4.2.2 takes them from JSON) are not decoded, so a
+	// value holding " or \ cannot be looked up.
+	quirkFilterEscapesUndecoded = "filter-escapes-undecoded"
+)
+
+// serverHasQuirk reports whether, in live mode, the service under test has
+// the quirk (envServerQuirks).
+func serverHasQuirk(name string) bool {
+	return testAccLive() && slices.Contains(strings.Split(os.Getenv(envServerQuirks), ","), name)
+}
+
+// skipOnServerQuirk skips the test when the service under test has the
+// quirk, saying why the test cannot pass there.
+func skipOnServerQuirk(t *testing.T, name, why string) {
+	t.Helper()
+	if serverHasQuirk(name) {
+		t.Skipf("the SCIM service under test has the quirk %s (%s): %s", name, envServerQuirks, why)
+	}
+}
+
+// otherCase returns other, a letter-case variant of exact that a lookup
+// compared without regard to case finds, unless the service under test
+// compares filter values case-sensitively: then exact, so that the rest
+// of the test still runs there.
+func otherCase(exact, other string) string {
+	if !strings.EqualFold(exact, other) {
+		panic(fmt.Sprintf("otherCase(%q, %q): not the same but for letter case", exact, other))
+	}
+	if serverHasQuirk(quirkFilterCaseSensitive) {
+		return exact
+	}
+	return other
+}
 
 // testAccPreCheck skips the test in live mode when the SCIM token is not
 // set. In mock mode it does nothing: each test has its own mock.

@@ -92,7 +92,7 @@ data "secureaccess_scim_group" "by_name" {
   display_name    = %q
   include_members = true
 }
-`, g.ID, m.name("okta - secure access users"))),
+`, g.ID, m.name(otherCase("OKTA - Secure Access Users", "okta - secure access users")))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("display_name"), knownvalue.StringExact(m.name("OKTA - Secure Access Users"))),
 					statecheck.ExpectKnownValue("data.secureaccess_scim_group.by_id", tfjsonpath.New("external_id"), knownvalue.StringExact(m.name("00g1okta"))),
@@ -155,6 +155,7 @@ func seedGroupExternal(t *testing.T, m *testMock, name, externalID string, membe
 // import by natural key: each must find that group only, not the one seeded
 // first that a naive, unescaped filter would match.
 func TestAccSCIMGroupDataSource_filterInjection(t *testing.T) {
+	skipOnServerQuirk(t, quirkFilterEscapesUndecoded, "the group it looks up has \" and \\ in its displayName")
 	m := newTestTarget(t)
 	seedGroup(t, m, "Engineering")
 	const evil = `a\b" or displayName pr or displayName eq "c`

@@ -137,7 +137,7 @@ func TestAccSCIMGroupMembersResource_basic(t *testing.T) {
 			{
 				Config:      scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings([]string{users[0], users[1], users[0]})),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Duplicate List Value.*repeats\s+"` + users[0] + `"\s+\(elements 0 and 2\)`),
+				ExpectError: regexp.MustCompile(`(?s)Duplicate List Value.*repeats\s+"` + users[0] + `"\s+\(elements\s+0\s+and\s+2\)`),
 			},
 			{
 				Config: scimGroupMembersConfig(m, `secureaccess_scim_group.okta_users.id`, hclStrings(users[:2])),

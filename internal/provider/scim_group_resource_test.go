@@ -204,7 +204,7 @@ func TestAccSCIMGroupResource_basic(t *testing.T) {
 			{
 				ResourceName:      scimGroupAddr,
 				ImportState:       true,
-				ImportStateId:     "display_name=" + m.name("okta - secure access USERS"), // the service compares names without case
+				ImportStateId:     "display_name=" + m.name(otherCase(name, "okta - secure access USERS")), // the service compares names without case
 				ImportStateVerify: true,
 			},
 			{

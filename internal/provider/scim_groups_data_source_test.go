@@ -193,7 +193,7 @@ data "secureaccess_scim_groups" "okta" {
 }
 
 data "secureaccess_scim_groups" "all" {}
-`, m.name("okta - secure access users")),
+`, m.name(otherCase("OKTA - Secure Access Users", "okta - secure access users"))),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.secureaccess_scim_groups.okta", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 					groupObjectWithMembers(okta, m.name("OKTA - Secure Access Users"), knownvalue.Null(), stringsExact(users)),

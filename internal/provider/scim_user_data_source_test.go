@@ -31,7 +31,7 @@ data "secureaccess_scim_user" "by_id" {
 data "secureaccess_scim_user" "by_name" {
   user_name = %q
 }
-`, jane.ID, m.name("JANE.DOE@example.com")),
+`, jane.ID, m.name(otherCase("jane.doe@example.com", "JANE.DOE@example.com"))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("user_name"), knownvalue.StringExact(m.name("jane.doe@example.com"))),
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("display_name"), knownvalue.StringExact("Jane Doe")),
@@ -50,7 +50,7 @@ data "secureaccess_scim_user" "by_name" {
 					statecheck.ExpectKnownValue(byID, tfjsonpath.New("auth_name"), knownvalue.StringExact("jdoe")),
 					statecheck.ExpectKnownValue(byName, tfjsonpath.New("id"), knownvalue.StringExact(jane.ID)),
 					// The configured letter case is kept: it names the same user.
-					statecheck.ExpectKnownValue(byName, tfjsonpath.New("user_name"), knownvalue.StringExact(m.name("JANE.DOE@example.com"))),
+					statecheck.ExpectKnownValue(byName, tfjsonpath.New("user_name"), knownvalue.StringExact(m.name(otherCase("jane.doe@example.com", "JANE.DOE@example.com")))),
 					statecheck.ExpectKnownValue(byName, tfjsonpath.New("display_name"), knownvalue.StringExact("Jane Doe")),
 				},
 			},
@@ -81,6 +81,7 @@ data "secureaccess_scim_user" "missing" {
 // that would widen an unescaped filter to every user: the lookup by the
 // data source and the import by user_name must find that user only.
 func TestAccSCIMUserDataSource_filterInjection(t *testing.T) {
+	skipOnServerQuirk(t, quirkFilterEscapesUndecoded, "the user it looks up has \" and \\ in its userName")
 	m := newTestTarget(t)
 	seedUser(t, m, m.user(scimserver.User{UserName: "alice@example.com", Active: new(true)}))
 	evil := m.name(`a\b" or userName pr or userName eq "c`)

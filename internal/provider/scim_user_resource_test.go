@@ -230,7 +230,7 @@ func TestAccSCIMUserResource_import(t *testing.T) {
 				// The natural key, in another letter case.
 				ResourceName:      scimUserAddr,
 				ImportState:       true,
-				ImportStateId:     "user_name=" + m.name("JANE.DOE@EXAMPLE.COM"),
+				ImportStateId:     "user_name=" + m.name(otherCase("Jane.Doe@example.com", "JANE.DOE@EXAMPLE.COM")),
 				ImportStateVerify: true,
 			},
 			{
@@ -378,7 +378,7 @@ func renameUser(t *testing.T, m *testMock, id, userName string) {
 
 func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 	m := newTestTarget(t)
-	existing := seedUser(t, m, m.user(scimserver.User{UserName: "jane.doe@example.com", DisplayName: "Old Name", ExternalID: "old", Active: new(false)}))
+	existing := seedUser(t, m, m.user(scimserver.User{UserName: otherCase("Jane.Doe@example.com", "jane.doe@example.com"), DisplayName: "Old Name", ExternalID: "old", Active: new(false)}))
 	body := `
   user_name    = "Jane.Doe@example.com"
   display_name = "Jane Doe"

@@ -216,7 +216,7 @@ data "secureaccess_scim_users" "none" {
 }
 
 data "secureaccess_scim_users" "all" {}
-`, m.name("JANE.DOE@example.com"), m.name("nobody@example.com")),
+`, m.name(otherCase("jane.doe@example.com", "JANE.DOE@example.com")), m.name("nobody@example.com")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(byName, users, knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"id":           knownvalue.StringExact(jane.ID),

@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
+)
+
+// TestAccSCIMLifecycle is the plain lifecycle that broke membership
+// handling on two independent SCIM servers (issue 20), in one test that
+// runs against the mock, a tenant and each server of make
+// testacc-interop: apply users, groups, an authoritative member list and
+// an additive membership; rename and change members; drift made on the
+// server (an IdP removing and adding members) shown in the plan and
+// repaired; a group an IdP pushed imported with its members; destroy.
+// Every apply is followed by an empty plan, and every step's result is
+// checked on the server, not only in state.
+func TestAccSCIMLifecycle(t *testing.T) {
+	m := newTestTarget(t)
+	users := seedGroupUsers(t, m, 4)
+	ana, bo, cy, di := users[0], users[1], users[2], users[3]
+	const (
+		membersAddr = "secureaccess_scim_group_members.sales"
+		memberAddr  = "secureaccess_scim_group_member.ops_cy"
+		pushedAddr  = "secureaccess_scim_group_members.pushed"
+	)
+	var salesID, opsID, pushedID string
+	config := func(salesName, salesExternalID string, salesMembers []string, extra string) string {
+		ext := ""
+		if salesExternalID != "" {
+			ext = fmt.Sprintf("external_id = %q", m.name(salesExternalID))
+		}
+		return m.providerConfig() + fmt.Sprintf(`
+resource "secureaccess_scim_group" "sales" {
+  display_name = %q
+  %s
+}
+
+resource "secureaccess_scim_group_members" "sales" {
+  group_id   = secureaccess_scim_group.sales.id
+  member_ids = %s
+}
+
+resource "secureaccess_scim_group" "ops" {
+  display_name = %q
+}
+
+resource "secureaccess_scim_group_member" "ops_cy" {
+  group_id = secureaccess_scim_group.ops.id
+  user_id  = %q
+}
+%s`, m.name(salesName), ext, hclStrings(salesMembers), m.name("Lifecycle Ops"), cy, extra)
+	}
+	// The group an IdP pushes, imported with its members by display name
+	// through a data source, as an administrator adopting it would.
+	pushed := fmt.Sprintf(`
+data "secureaccess_scim_group" "pushed" {
+  display_name = %[1]q
+}
+
+import {
+  to = secureaccess_scim_group.pushed
+  id = "display_name=%[1]s"
+}
+
+resource "secureaccess_scim_group" "pushed" {
+  display_name = %[1]q
+}
+
+import {
+  to = secureaccess_scim_group_members.pushed
+  id = data.secureaccess_scim_group.pushed.id
+}
+
+resource "secureaccess_scim_group_members" "pushed" {
+  group_id   = secureaccess_scim_group.pushed.id
+  member_ids = [%[2]q, %[3]q]
+}
+`, m.name("Lifecycle Pushed"), di, ana)
+	emptyAfterApply := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Lifecycle Sales", "Lifecycle Sales EMEA", "Lifecycle Ops", "Lifecycle Pushed"),
+		Steps: []resource.TestStep{
+			{
+				Config:           config("Lifecycle Sales", "00g-sales", []string{ana, bo}, ""),
+				ConfigPlanChecks: emptyAfterApply,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureAttr("secureaccess_scim_group.sales", "id", &salesID),
+					captureAttr("secureaccess_scim_group.ops", "id", &opsID),
+					checkGroupMembers(t, m, &salesID, []string{ana, bo}),
+					checkGroupMembers(t, m, &opsID, []string{cy}),
+				),
+			},
+			{
+				// Rename, drop the external ID, swap a member.
+				Config: config("Lifecycle Sales EMEA", "", []string{bo, cy}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("secureaccess_scim_group.sales", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh,
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkSCIMGroup(t, m, &salesID, "Lifecycle Sales EMEA", ""),
+					checkGroupMembers(t, m, &salesID, sortedCopy([]string{bo, cy})),
+					checkGroupMembers(t, m, &opsID, []string{cy}),
+				),
+			},
+			{
+				// An IdP writing beside Terraform: it removes bo and adds di to
+				// the authoritative list, and removes cy from ops. The plan shows
+				// both and the apply puts them back.
+				PreConfig: func() {
+					c := m.mustSCIMClient(t)
+					if _, err := c.Groups.UpdateMembers(t.Context(), salesID, []string{di}, []string{bo}); err != nil {
+						t.Fatalf("changing the members of sales: %v", err)
+					}
+					if err := c.Groups.RemoveMembers(t.Context(), opsID, []string{cy}); err != nil {
+						t.Fatalf("removing cy from ops: %v", err)
+					}
+				},
+				Config: config("Lifecycle Sales EMEA", "", []string{bo, cy}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh,
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkGroupMembers(t, m, &salesID, sortedCopy([]string{bo, cy})),
+					checkGroupMembers(t, m, &opsID, []string{cy}),
+				),
+			},
+			{
+				// A group the IdP pushed, with di, is imported with its members;
+				// the configuration adds ana.
+				PreConfig: func() {
+					g, err := m.mustSCIMClient(t).Groups.Create(t.Context(), &scim.Group{DisplayName: m.name("Lifecycle Pushed"), Members: []scim.Member{{Value: di}}})
+					if err != nil {
+						t.Fatalf("pushing a group: %v", err)
+					}
+					pushedID = g.ID
+				},
+				Config: config("Lifecycle Sales EMEA", "", []string{bo, cy}, pushed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("secureaccess_scim_group.pushed", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction(pushedAddr, plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh,
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pushedAddr, tfjsonpath.New("member_ids"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(di), knownvalue.StringExact(ana),
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr("secureaccess_scim_group.pushed", "id", &pushedID),
+					func(s *terraform.State) error {
+						return checkGroupMembers(t, m, &pushedID, sortedCopy([]string{ana, di}))(s)
+					},
+				),
+			},
+		},
+	})
+}
