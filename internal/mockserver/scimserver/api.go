@@ -14,6 +14,10 @@ type Config struct {
 	// NextIdentityID hands out the numeric Reports identity IDs, unique across
 	// the whole organization. Required.
 	NextIdentityID func() int64
+	// NextSerialID hands out the numbers of the decimal ids QuirkIntegerIDs
+	// gives new users and groups ("1", "2", …), so that one counter serves
+	// every directory of a mock. Nil: each store counts for itself.
+	NextSerialID func() int64
 	// Journal, when set, receives the resulting state of every write, under
 	// the store's lock and before the write is acknowledged, so that a
 	// persistent store can make it durable first. An error fails the write

@@ -3,5 +3,7 @@
 // filter evaluation, PATCH application, discovery documents and the HTTP
 // handlers. The parent package mockserver owns authentication, routing,
 // faults and the admin API; it hands each request to a Route together with
-// the Store of the directory the bearer token belongs to.
+// the Store of the directory the bearer token belongs to. Quirks, which the
+// parent sets per request with WithQuirks, make the endpoint answer as
+// independent SCIM servers do where they differ from it.
 package scimserver

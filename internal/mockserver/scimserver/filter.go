@@ -20,16 +20,25 @@ type matcher func(doc map[string]any) bool
 type scope struct {
 	kind *resourceKind // nil inside a value filter
 	defs []attrDef     // inside a value filter
+	// caseSensitiveEq makes eq and ne compare strings case-sensitively
+	// whatever the attribute's caseExact (QuirkFilterCaseSensitive).
+	caseSensitiveEq bool
 }
 
 // parseFilter parses and compiles a filter for resources of kind k. Any
 // problem is a 400 invalidFilter.
 func parseFilter(k *resourceKind, raw string) (filter.Expression, matcher, *scimError) {
+	return parseFilterCase(k, raw, false)
+}
+
+// parseFilterCase is parseFilter, with eq and ne comparing strings
+// case-sensitively when caseSensitiveEq.
+func parseFilterCase(k *resourceKind, raw string, caseSensitiveEq bool) (filter.Expression, matcher, *scimError) {
 	expr, err := filter.ParseFilter([]byte(raw))
 	if err != nil {
 		return nil, nil, badRequest(scimTypeInvalidFilter, fmt.Sprintf("filter %q does not parse: %v", raw, err))
 	}
-	m, serr := compile(scope{kind: k}, expr)
+	m, serr := compile(scope{kind: k, caseSensitiveEq: caseSensitiveEq}, expr)
 	if serr != nil {
 		return nil, nil, serr
 	}
@@ -57,18 +66,21 @@ type compiledFilter struct {
 
 // parse returns the compiled filter for raw, from the cache when it can.
 // Invalid filters are not cached.
-func (c *filterCache) parse(k *resourceKind, raw string) (filter.Expression, matcher, *scimError) {
+func (c *filterCache) parse(k *resourceKind, raw string, caseSensitiveEq bool) (filter.Expression, matcher, *scimError) {
 	if c == nil {
-		return parseFilter(k, raw)
+		return parseFilterCase(k, raw, caseSensitiveEq)
 	}
 	key := k.name + " " + raw
+	if caseSensitiveEq {
+		key = "case-sensitive " + key
+	}
 	c.mu.Lock()
 	f, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
 		return f.expr, f.match, nil
 	}
-	expr, match, err := parseFilter(k, raw)
+	expr, match, err := parseFilterCase(k, raw, caseSensitiveEq)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,7 +145,7 @@ func compileValuePath(sc scope, e *filter.ValuePath) (matcher, *scimError) {
 		return nil, badRequest(scimTypeInvalidFilter,
 			fmt.Sprintf("value filter on %q: only complex attributes have value filters", e.AttributePath))
 	}
-	inner, err := compile(scope{defs: ref.attr.SubAttributes}, e.ValueFilter)
+	inner, err := compile(scope{defs: ref.attr.SubAttributes, caseSensitiveEq: sc.caseSensitiveEq}, e.ValueFilter)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +173,7 @@ func compileAttrExp(sc scope, e *filter.AttributeExpression) (matcher, *scimErro
 		present := op != filter.EQ // "pr" and "ne null"
 		return func(doc map[string]any) bool { return (len(ref.values(doc)) > 0) == present }, nil
 	}
-	test, err := comparison(ref.def, op, e)
+	test, err := comparison(ref.def, op, e, sc.caseSensitiveEq)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +208,8 @@ func constant(b bool) matcher { return func(map[string]any) bool { return b } }
 // comparison builds the test of one value against the compare value of e.
 // For "ne" it returns the equality test (the caller negates it, so that a
 // multi-valued attribute is "ne" only when no value equals).
-func comparison(def *attrDef, op filter.CompareOperator, e *filter.AttributeExpression) (func(any) bool, *scimError) {
+// caseSensitiveEq compares strings with eq and ne case-sensitively.
+func comparison(def *attrDef, op filter.CompareOperator, e *filter.AttributeExpression, caseSensitiveEq bool) (func(any) bool, *scimError) {
 	if op == filter.NE {
 		op = filter.EQ
 	}
@@ -222,7 +235,7 @@ func comparison(def *attrDef, op filter.CompareOperator, e *filter.AttributeExpr
 	if !ok {
 		return nil, badRequest(scimTypeInvalidFilter, fmt.Sprintf("%q: %q is a %s; compare it with a quoted string", e, def.Name, def.Type))
 	}
-	return stringComparison(op, unescape(s), def.CaseExact), nil
+	return stringComparison(op, unescape(s), def.CaseExact || (caseSensitiveEq && op == filter.EQ)), nil
 }
 
 // isOrdering reports whether op compares by order or equality (as opposed

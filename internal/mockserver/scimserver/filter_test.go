@@ -240,23 +240,26 @@ func userNames(resp response) []string {
 func TestFilterCache(t *testing.T) {
 	t.Parallel()
 	var c filterCache
-	first, _, err := c.parse(userKind, `userName eq "a"`)
+	first, _, err := c.parse(userKind, `userName eq "a"`, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _, _ := c.parse(userKind, `userName eq "a"`)
+	again, _, _ := c.parse(userKind, `userName eq "a"`, false)
 	if first != again {
 		t.Error("a repeated filter was parsed again")
 	}
-	other, _, _ := c.parse(groupKind, `userName eq "a"`)
+	other, _, _ := c.parse(groupKind, `userName eq "a"`, false)
 	if other == first {
 		t.Error("the cache is shared between resource types")
 	}
-	if _, _, err := c.parse(userKind, `userName eq`); err == nil || err.scimType != scimTypeInvalidFilter {
+	if cs, _, _ := c.parse(userKind, `userName eq "a"`, true); cs == first {
+		t.Error("the cache is shared between case-insensitive and case-sensitive eq (filter-case-sensitive)")
+	}
+	if _, _, err := c.parse(userKind, `userName eq`, false); err == nil || err.scimType != scimTypeInvalidFilter {
 		t.Errorf("invalid filter: %v", err)
 	}
 	for i := range filterCacheSize + 10 {
-		if _, _, err := c.parse(userKind, fmt.Sprintf(`userName eq "%d"`, i)); err != nil {
+		if _, _, err := c.parse(userKind, fmt.Sprintf(`userName eq "%d"`, i), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +267,7 @@ func TestFilterCache(t *testing.T) {
 		t.Errorf("cache holds %d filters, more than %d", len(c.m), filterCacheSize)
 	}
 	var none *filterCache
-	if _, _, err := none.parse(userKind, `userName pr`); err != nil {
+	if _, _, err := none.parse(userKind, `userName pr`, false); err != nil {
 		t.Errorf("nil cache: %v", err)
 	}
 }

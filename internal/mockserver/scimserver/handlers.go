@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -16,9 +17,18 @@ const basePath = "/identity/v2/scim"
 // handler is a SCIM endpoint that fails with a scimError.
 type handler func(w http.ResponseWriter, r *http.Request, s *Store) *scimError
 
-// handle adapts a handler to Route.Handle, writing its error.
+// handle adapts a handler to Route.Handle, writing its error. Under the
+// selection quirks it first refuses or drops the attributes and
+// excludedAttributes query parameters.
 func handle(h handler) func(http.ResponseWriter, *http.Request, *Store) {
 	return func(w http.ResponseWriter, r *http.Request, s *Store) {
+		if q := quirksOf(r.Context()); q&(QuirkSelectionRefused|QuirkSelectionIgnored) != 0 {
+			var err *scimError
+			if r, err = selectionQuery(r, q); err != nil {
+				writeErr(w, err)
+				return
+			}
+		}
 		if err := h(w, r, s); err != nil {
 			writeErr(w, err)
 		}
@@ -111,11 +121,11 @@ func (k *resourceKind) list(w http.ResponseWriter, r *http.Request, s *Store) *s
 	if err := checkStrict(r, v.Get("filter"), k); err != nil {
 		return err
 	}
-	q, err := queryFromURL(k, v, &s.filters)
+	q, err := queryFromURL(k, v, &s.filters, quirksOf(r.Context()))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.list(k, q, baseURL(r)))
+	writeList(w, r, s.list(k, q, baseURL(r)), q)
 	return nil
 }
 
@@ -132,7 +142,7 @@ func (k *resourceKind) search(w http.ResponseWriter, r *http.Request, s *Store) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.list(k, q, baseURL(r)))
+	writeList(w, r, s.list(k, q, baseURL(r)), q)
 	return nil
 }
 
@@ -163,11 +173,11 @@ func searchRoot(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
 			qs[i].proj.include = []selection{{name: "id"}}
 		}
 	}
-	writeJSON(w, http.StatusOK, s.searchAll(qs, baseURL(r)))
+	writeList(w, r, s.searchAll(qs, baseURL(r)), qs...)
 	return nil
 }
 
-// readSearch reads a SearchRequest body.
+// readSearch reads a SearchRequest body, as the request's quirks have it.
 func readSearch(r *http.Request) (searchRequest, *scimError) {
 	body, err := readBody(r)
 	if err != nil {
@@ -176,6 +186,11 @@ func readSearch(r *http.Request) (searchRequest, *scimError) {
 	var req searchRequest
 	if jerr := json.Unmarshal(body, &req); jerr != nil {
 		return searchRequest{}, badRequest(scimTypeInvalidSyntax, fmt.Sprintf("search request: %v", jerr))
+	}
+	if q := quirksOf(r.Context()); q != 0 {
+		if err := req.withQuirks(q); err != nil {
+			return searchRequest{}, err
+		}
 	}
 	return req, nil
 }
@@ -201,12 +216,17 @@ func (k *resourceKind) create(w http.ResponseWriter, r *http.Request, s *Store) 
 	if err != nil {
 		return err
 	}
-	res, err := s.create(k, m, baseURL(r))
+	q := quirksOf(r.Context())
+	res, err := s.create(k, m, baseURL(r), q)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", baseURL(r)+k.endpoint+"/"+res.id)
-	writeResource(w, r, k, http.StatusCreated, res)
+	status := http.StatusCreated
+	if q.Has(QuirkCreate200) {
+		status = http.StatusOK
+	}
+	writeResource(w, r, k, status, res)
 	return nil
 }
 
@@ -216,7 +236,7 @@ func (k *resourceKind) replace(w http.ResponseWriter, r *http.Request, s *Store)
 	if err != nil {
 		return err
 	}
-	res, err := s.replace(k, r.PathValue("id"), r.Header.Get("If-Match"), m, baseURL(r))
+	res, err := s.replace(k, r.PathValue("id"), r.Header.Get("If-Match"), m, baseURL(r), quirksOf(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -225,7 +245,7 @@ func (k *resourceKind) replace(w http.ResponseWriter, r *http.Request, s *Store)
 }
 
 // patch serves PATCH /Users/{id} and /Groups/{id}; it answers 200 with the
-// whole resource.
+// whole resource (patch-204: 204; patch-empty-200: 200 without a body).
 func (k *resourceKind) patch(w http.ResponseWriter, r *http.Request, s *Store) *scimError {
 	m, err := readObject(r)
 	if err != nil {
@@ -235,11 +255,20 @@ func (k *resourceKind) patch(w http.ResponseWriter, r *http.Request, s *Store) *
 	if err != nil {
 		return err
 	}
-	res, err := s.patch(k, r.PathValue("id"), r.Header.Get("If-Match"), ops, baseURL(r))
+	q := quirksOf(r.Context())
+	res, err := s.patch(k, r.PathValue("id"), r.Header.Get("If-Match"), ops, baseURL(r), q, patchSelection(r, k, q))
 	if err != nil {
 		return err
 	}
-	writeResource(w, r, k, http.StatusOK, res)
+	switch {
+	case q.Has(QuirkPatch204):
+		w.WriteHeader(http.StatusNoContent)
+	case q.Has(QuirkPatchEmpty200):
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+	default:
+		writeResource(w, r, k, http.StatusOK, res)
+	}
 	return nil
 }
 
@@ -253,12 +282,25 @@ func (k *resourceKind) delete(w http.ResponseWriter, r *http.Request, s *Store) 
 }
 
 // writeResource writes one resource with its ETag, projected by the
-// request's attributes/excludedAttributes parameters.
+// request's attributes/excludedAttributes parameters and shaped by its
+// quirks.
 func writeResource(w http.ResponseWriter, r *http.Request, k *resourceKind, status int, res saved) {
 	q := r.URL.Query()
 	proj := newProjection(k, splitList(q.Get("attributes")), splitList(q.Get("excludedAttributes")))
 	w.Header().Set("ETag", etag(res.version))
-	writeJSON(w, status, proj.apply(res.doc))
+	quirks := quirksOf(r.Context())
+	writeShaped(w, quirks, status, proj.apply(res.doc), quirks.Has(QuirkMembersStripped) && proj.names("members"))
+}
+
+// writeList writes a ListResponse of users or groups, shaped by the
+// request's quirks; qs are the queries that made it (one per type).
+func writeList(w http.ResponseWriter, r *http.Request, resp listResponse, qs ...listQuery) {
+	quirks := quirksOf(r.Context())
+	if quirks.Has(QuirkItemsPerPageRequested) {
+		resp.ItemsPerPage = qs[0].count
+	}
+	strip := quirks.Has(QuirkMembersStripped) && slices.ContainsFunc(qs, func(q listQuery) bool { return q.proj.names("members") })
+	writeShaped(w, quirks, http.StatusOK, resp, strip)
 }
 
 // readResource reads a resource body and canonicalizes its attribute names.

@@ -34,16 +34,22 @@ type searchRequest struct {
 	SortOrder          string   `json:"sortOrder"`
 	StartIndex         *int     `json:"startIndex"`
 	Count              *int     `json:"count"`
+
+	// caseSensitiveEq compiles the filter with eq and ne comparing strings
+	// case-sensitively (QuirkFilterCaseSensitive).
+	caseSensitiveEq bool
 }
 
-// queryFromURL parses the list parameters of a GET request.
-func queryFromURL(k *resourceKind, v url.Values, filters *filterCache) (listQuery, *scimError) {
+// queryFromURL parses the list parameters of a GET request with the
+// request's quirks.
+func queryFromURL(k *resourceKind, v url.Values, filters *filterCache, quirks Quirks) (listQuery, *scimError) {
 	req := searchRequest{
 		Attributes:         splitList(v.Get("attributes")),
 		ExcludedAttributes: splitList(v.Get("excludedAttributes")),
 		Filter:             v.Get("filter"),
 		SortBy:             v.Get("sortBy"),
 		SortOrder:          v.Get("sortOrder"),
+		caseSensitiveEq:    quirks.Has(QuirkFilterCaseSensitive),
 	}
 	var err *scimError
 	if req.StartIndex, err = intParam(v, "startIndex"); err != nil {
@@ -91,7 +97,7 @@ func (req searchRequest) query(k *resourceKind, filters *filterCache) (listQuery
 	}
 	if strings.TrimSpace(req.Filter) != "" {
 		var err *scimError
-		if q.expr, q.match, err = filters.parse(k, req.Filter); err != nil {
+		if q.expr, q.match, err = filters.parse(k, req.Filter, req.caseSensitiveEq); err != nil {
 			return listQuery{}, err
 		}
 	}

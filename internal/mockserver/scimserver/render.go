@@ -145,6 +145,17 @@ func (p projection) apply(doc map[string]any) map[string]any {
 	return out
 }
 
+// names reports whether the attributes list includes the core attribute
+// name (as a whole or one of its sub-attributes).
+func (p projection) names(name string) bool {
+	for _, sel := range p.include {
+		if sel.container == "" && sel.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // alwaysReturned reports whether the selection is id or schemas, which
 // RFC 7643 returns always.
 func (sel selection) alwaysReturned() bool {

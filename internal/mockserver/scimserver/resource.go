@@ -31,13 +31,13 @@ func (s *Store) get(k *resourceKind, id, base string) (saved, *scimError) {
 
 // create stores a new resource from a canonical request document. A user
 // created without active (or with null) is active.
-func (s *Store) create(k *resourceKind, m map[string]any, base string) (saved, *scimError) {
+func (s *Store) create(k *resourceKind, m map[string]any, base string, q Quirks) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if k == userKind && m["active"] == nil {
 		m["active"] = true
 	}
-	return s.durable(s.commit(k, "", m, base))
+	return s.durable(s.commit(k, "", m, base, q))
 }
 
 // replace replaces a resource (PUT); it never creates one. A user PUT
@@ -45,7 +45,7 @@ func (s *Store) create(k *resourceKind, m map[string]any, base string) (saved, *
 // (RFC 7644 §3.5.1 lets the service treat an omitted attribute as not
 // asserted): a PUT neither turns a deactivated user on nor an active one
 // off unless it says so.
-func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, base string) (saved, *scimError) {
+func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, base string, q Quirks) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.precondition(k, id, ifMatch); err != nil {
@@ -56,23 +56,29 @@ func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, b
 			m["active"] = *a
 		}
 	}
-	return s.durable(s.commit(k, id, m, base))
+	return s.durable(s.commit(k, id, m, base, q))
 }
 
 // patch applies PATCH operations atomically: to a fresh document of the
 // resource, committed only when every operation succeeded and the result
-// is valid.
-func (s *Store) patch(k *resourceKind, id, ifMatch string, ops []patchOp, base string) (saved, *scimError) {
+// is valid. pre is projected onto that document first: empty but under
+// QuirkPatchSelectsFirst, which stores what it drops as dropped.
+func (s *Store) patch(k *resourceKind, id, ifMatch string, ops []patchOp, base string, q Quirks, pre projection) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.precondition(k, id, ifMatch); err != nil {
 		return saved{}, err
 	}
 	doc, _, _ := s.current(k, id)
-	if err := applyPatch(k, doc, ops); err != nil {
+	doc = pre.apply(doc)
+	apply := applyPatch
+	if q.Has(QuirkRemoveUnsetNoTarget) {
+		apply = applyPatchNoTarget
+	}
+	if err := apply(k, doc, ops); err != nil {
 		return saved{}, err
 	}
-	return s.durable(s.commit(k, id, doc, base))
+	return s.durable(s.commit(k, id, doc, base, q))
 }
 
 // remove deletes a resource.
@@ -153,17 +159,21 @@ func etagMatches(header string, version int64) bool {
 }
 
 // commit validates a canonical document and stores it as a new resource
-// (id "") or in place of resource id.
-func (s *Store) commit(k *resourceKind, id string, m map[string]any, base string) (saved, *scimError) {
+// (id "") or in place of resource id, as the quirks q have it.
+func (s *Store) commit(k *resourceKind, id string, m map[string]any, base string, q Quirks) (saved, *scimError) {
 	if k == userKind {
-		return s.commitUser(id, m, base)
+		return s.commitUser(id, m, base, q)
 	}
 	g, members, err := decodeGroup(m)
 	if err != nil {
 		return saved{}, err
 	}
+	if q.Has(QuirkIgnoreUnknownMembers) {
+		members = s.onlyUsers(members)
+	}
 	var r *groupRec
 	if id == "" {
+		g.ID = s.assignID(q)
 		r, err = s.createGroup(g, members)
 	} else {
 		r, err = s.replaceGroup(s.groups[id], g, members)
@@ -175,13 +185,14 @@ func (s *Store) commit(k *resourceKind, id string, m map[string]any, base string
 }
 
 // commitUser is commit for users.
-func (s *Store) commitUser(id string, m map[string]any, base string) (saved, *scimError) {
+func (s *Store) commitUser(id string, m map[string]any, base string, q Quirks) (saved, *scimError) {
 	u, err := decodeUser(m)
 	if err != nil {
 		return saved{}, err
 	}
 	var r *userRec
 	if id == "" {
+		u.ID = s.assignID(q)
 		r, err = s.createUser(u)
 	} else {
 		r, err = s.replaceUser(s.users[id], u)

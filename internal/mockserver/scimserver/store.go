@@ -111,6 +111,7 @@ type Store struct {
 	mu         sync.RWMutex
 	seq        int64 // creation sequence: listing order
 	version    int64 // last resource version handed out
+	serial     int64 // last integer id handed out without Config.NextSerialID
 	users      map[string]*userRec
 	userOrder  []*userRec // by seq
 	userByName map[string]*userRec
