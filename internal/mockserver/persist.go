@@ -93,6 +93,9 @@ type dirRecord struct {
 // persisted: clients authenticate again after a restart. Call Close when
 // done.
 func Open(path string, opts Options) (*Server, error) {
+	if err := opts.Quirks.Validate(); err != nil {
+		return nil, fmt.Errorf("Options.Quirks: %w", err)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -124,6 +127,7 @@ func (s *Server) newSCIMStore(dirID string) *scimserver.Store {
 		MaxGroups:      s.opts.MaxGroupsPerDirectory,
 		Now:            s.opts.Now,
 		NextIdentityID: s.store.NextIdentityID,
+		NextSerialID:   s.store.nextSerialID,
 	}
 	if f := s.store.data; f != nil {
 		cfg.Journal = func(c scimserver.Change) error {

@@ -3,7 +3,7 @@
 // provisioning tokens, the SCIM 2.0 service provider (package scimserver) and the
 // Reports identities, all behind one http.Handler. A test-only control plane
 // under /_mock/ exposes request counters, fault injection, a reset, the
-// service's clock and strict filter mode.
+// service's clock, strict filter mode and the SCIM quirks.
 //
 // mockserver.Open persists the store in a data file instead, so that every
 // acknowledged write survives a crash and a restart (secureaccess-mock -data).
@@ -88,6 +88,12 @@ type Options struct {
 	// the real endpoint may. SetStrictFilters and /_mock/strict change it
 	// at run time. Default: off, every RFC 7644 filter is answered.
 	StrictFilters bool
+	// Quirks starts the SCIM endpoint with these departures from its
+	// normal behaviour, each modelled on what an independent SCIM server
+	// does (see scimserver.Quirks and scimserver.ParseQuirks). SetQuirks
+	// and /_mock/quirks change them at run time. Conflicting quirks
+	// (Quirks.Validate) make New panic and Open fail. Default: none.
+	Quirks scimserver.Quirks
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -133,11 +139,16 @@ type Server struct {
 	stats    statsCounter
 	faults   faultSet
 	clock    *clock
-	strict   atomic.Bool // strict filter mode
+	strict   atomic.Bool   // strict filter mode
+	quirks   atomic.Uint32 // scimserver.Quirks
 }
 
-// New returns a Server with an empty store.
+// New returns a Server with an empty store. It panics when opts.Quirks
+// conflict (scimserver.Quirks.Validate).
 func New(opts Options) *Server {
+	if err := opts.Quirks.Validate(); err != nil {
+		panic("mockserver.New: Options.Quirks: " + err.Error())
+	}
 	opts = opts.withDefaults()
 	clk := &clock{base: opts.Now}
 	opts.Now = clk.now
@@ -153,6 +164,7 @@ func New(opts Options) *Server {
 		faults:   newFaultSet(opts.Seed),
 	}
 	s.strict.Store(opts.StrictFilters)
+	s.quirks.Store(uint32(opts.Quirks))
 	s.routes()
 	return s
 }
@@ -190,6 +202,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /_mock/clock", s.handleSetClock)
 	s.mux.HandleFunc("GET /_mock/strict", s.handleGetStrict)
 	s.mux.HandleFunc("POST /_mock/strict", s.handleSetStrict)
+	s.mux.HandleFunc("GET /_mock/quirks", s.handleGetQuirks)
+	s.mux.HandleFunc("POST /_mock/quirks", s.handleSetQuirks)
 }
 
 // handle registers a service endpoint, one that is counted and subject to
@@ -209,6 +223,10 @@ func (s *Server) Store() *Store {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	r = trimSCIMSlash(r)
+	if q := s.Quirks(); q != 0 && isSCIM(r) {
+		w = q.WrapResponseWriter(w)
+		r = r.WithContext(scimserver.WithQuirks(r.Context(), q))
+	}
 	_, pattern := s.mux.Handler(r)
 	if strings.HasPrefix(r.URL.Path, "/_mock/") {
 		s.serveMatched(w, r, pattern)

@@ -22,6 +22,7 @@ type Store struct {
 	dirs   map[string]*Directory
 	order  []string // directory ids in creation order (stable listing)
 	nextID atomic.Int64
+	serial atomic.Int64 // the integer-ids quirk's counter
 
 	// data makes every write durable when the server has a data file
 	// (Open); nil keeps the store in memory only.
@@ -65,4 +66,12 @@ func newStore() *Store {
 // ID is assigned once, when the object is created, and never reused.
 func (st *Store) NextIdentityID() int64 {
 	return st.nextID.Add(1)
+}
+
+// nextSerialID hands out the numbers of the decimal ids the integer-ids
+// quirk gives new SCIM users and groups, one counter for every directory.
+// It is not persisted: after a restart the SCIM store skips the ids it
+// already holds.
+func (st *Store) nextSerialID() int64 {
+	return st.serial.Add(1)
 }
