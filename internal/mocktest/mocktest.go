@@ -1,8 +1,9 @@
 // Package mocktest starts the in-process mock Secure Access service
 // (internal/mockserver) for tests: one fresh mock per test, served by
 // httptest, with one bootstrapped directory integration and its SCIM token,
-// in strict filter mode when SECUREACCESS_MOCK_STRICT asks for it, and
-// stopped when the test ends. The provider's acceptance tests, the
+// in strict filter mode when SECUREACCESS_MOCK_STRICT asks for it, with the
+// SCIM quirks SECUREACCESS_MOCK_QUIRKS names, and stopped when the test
+// ends. The provider's acceptance tests, the
 // end-to-end tests, the SCIM and admin clients' tests and the benchmark
 // harness's tests all start their mock here.
 package mocktest
@@ -22,6 +23,12 @@ import (
 // documents, as the real endpoint may.
 const EnvStrict = "SECUREACCESS_MOCK_STRICT"
 
+// EnvQuirks, a comma-separated list of quirk names such as
+// "patch-204,no-meta" (scimserver.ParseQuirks), starts every mock with
+// those SCIM quirks on top of Options.Quirks, so that a whole test suite
+// runs against the behaviour of another SCIM server.
+const EnvQuirks = "SECUREACCESS_MOCK_QUIRKS"
+
 // Mock is a running in-process mock with one directory integration. The
 // embedded Server gives the test its memory, request counters (Stats,
 // ResetStats), faults, clock and filter mode.
@@ -40,10 +47,17 @@ type Mock struct {
 // empty), as a new tenant, for tests of the admin API. The mock is in
 // strict filter mode when opts.StrictFilters is set or SECUREACCESS_MOCK_STRICT
 // is true; a test that needs one mode whatever the environment says sets it
-// with SetStrictFilters. The mock stops when the test ends.
+// with SetStrictFilters. Its SCIM quirks are opts.Quirks and those
+// SECUREACCESS_MOCK_QUIRKS names (conflicting ones fail the test); a test
+// that needs exact quirks sets them with SetQuirks. The mock stops when the
+// test ends.
 func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 	t.Helper()
 	opts.StrictFilters = opts.StrictFilters || StrictFromEnv(t)
+	opts.Quirks |= QuirksFromEnv(t)
+	if err := opts.Quirks.Validate(); err != nil {
+		t.Fatalf("mock quirks %q (Options.Quirks and %s): %v", opts.Quirks, EnvQuirks, err)
+	}
 	srv := mockserver.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -70,6 +84,18 @@ func StrictFromEnv(t testing.TB) bool {
 		t.Fatalf("%s=%q: want 1 or 0", EnvStrict, v)
 	}
 	return on
+}
+
+// QuirksFromEnv returns the SCIM quirks SECUREACCESS_MOCK_QUIRKS names
+// (none when it is unset or empty); an unknown or conflicting name fails
+// the test.
+func QuirksFromEnv(t testing.TB) scimserver.Quirks {
+	t.Helper()
+	q, err := scimserver.ParseQuirks(os.Getenv(EnvQuirks))
+	if err != nil {
+		t.Fatalf("%s: %v", EnvQuirks, err)
+	}
+	return q
 }
 
 // SCIMURL is the mock's SCIM base URL.

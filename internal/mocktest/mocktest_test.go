@@ -1,7 +1,10 @@
 package mocktest
 
 import (
+	"fmt"
 	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
@@ -29,6 +32,7 @@ func get(t *testing.T, url, token string) int {
 
 func TestStartServesTheBootstrappedDirectory(t *testing.T) {
 	t.Setenv(EnvStrict, "")
+	t.Setenv(EnvQuirks, "")
 	m := Start(t, "Test Directory", mockserver.Options{})
 
 	dir, ok := m.Store().Directory(m.DirectoryID)
@@ -49,6 +53,9 @@ func TestStartServesTheBootstrappedDirectory(t *testing.T) {
 	}
 	if m.StrictFilters() {
 		t.Error("strict filter mode is on without SECUREACCESS_MOCK_STRICT or Options.StrictFilters")
+	}
+	if q := m.Quirks(); q != 0 {
+		t.Errorf("quirks %v are on without SECUREACCESS_MOCK_QUIRKS or Options.Quirks", q)
 	}
 }
 
@@ -71,6 +78,76 @@ func TestStartStrictMode(t *testing.T) {
 			m := Start(t, "Strict", mockserver.Options{StrictFilters: tc.opt})
 			if got := m.StrictFilters(); got != tc.want {
 				t.Errorf("StrictFilters() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStartQuirks(t *testing.T) {
+	tests := []struct {
+		name string
+		env  string
+		opt  scimserver.Quirks
+		want scimserver.Quirks
+	}{
+		{name: "unset", env: "", want: 0},
+		{name: "env", env: "patch-204, no-meta", want: scimserver.QuirkPatch204 | scimserver.QuirkNoMeta},
+		{name: "option", opt: scimserver.QuirkIntegerIDs, want: scimserver.QuirkIntegerIDs},
+		{name: "option and env", env: "create-200", opt: scimserver.QuirkIntegerIDs, want: scimserver.QuirkIntegerIDs | scimserver.QuirkCreate200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvQuirks, tc.env)
+			m := Start(t, "Quirky", mockserver.Options{Quirks: tc.opt})
+			if got := m.Quirks(); got != tc.want {
+				t.Errorf("Quirks() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// fatalTB records the first Fatalf and ends its goroutine, as testing.T does.
+type fatalTB struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// fatalOf runs fn on a fatalTB of t in its own goroutine and returns the
+// message it failed with ("" when it did not fail).
+func fatalOf(t *testing.T, fn func(testing.TB)) string {
+	f := &fatalTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(f)
+	}()
+	<-done
+	return f.msg
+}
+
+func TestStartQuirksErrors(t *testing.T) {
+	tests := []struct {
+		name, env string
+		opt       scimserver.Quirks
+		want      string
+	}{
+		{name: "unknown", env: "patch-204,nope", want: `SECUREACCESS_MOCK_QUIRKS: unknown quirk "nope": valid quirks are json-content-type,`},
+		{name: "conflict in env", env: "patch-204,patch-empty-200", want: "SECUREACCESS_MOCK_QUIRKS: quirks patch-204 and patch-empty-200 conflict"},
+		{name: "conflict with option", env: "base64-ids", opt: scimserver.QuirkIntegerIDs, want: "quirks integer-ids and base64-ids conflict"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvQuirks, tc.env)
+			msg := fatalOf(t, func(tb testing.TB) { Start(tb, "Quirky", mockserver.Options{Quirks: tc.opt}) })
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("Start failed with %q, want %q", msg, tc.want)
 			}
 		})
 	}
