@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -195,6 +196,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.opts.BaseURL, "base-url", "", "external `URL` for provisioningUrl (default: from each request's Host)")
 	fs.DurationVar(&cfg.clockOffset, "clock-offset", 0, "move the service's clock by this `duration` (e.g. -3624h: tokens are issued 151 days ago); POST /_mock/clock changes it at run time")
 	fs.BoolVar(&cfg.opts.StrictFilters, "strict-filters", false, "answer only the SCIM filters Secure Access documents (one userName eq, displayName eq or externalId eq comparison) and refuse others with 400 invalidFilter, as the real endpoint may; POST /_mock/strict changes it at run time")
+	fs.Func("quirks", "SCIM quirks: comma-separated `names` of departures from the normal SCIM behaviour, modelled on other SCIM servers, among "+
+		strings.Join(scimserver.QuirkNames(), ", ")+"; POST /_mock/quirks changes them at run time", func(v string) error {
+		q, err := scimserver.ParseQuirks(v)
+		cfg.opts.Quirks = q
+		return err
+	})
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed of the fault injection random source")
 	fs.StringVar(&cfg.dataFile, "data", "", "persist the state in this `file` (created if missing): every acknowledged write survives a crash and a restart; access tokens are not kept (default: in memory only)")
 	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name` and print its provisioning URL and SCIM token")

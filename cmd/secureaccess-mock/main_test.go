@@ -182,6 +182,10 @@ func TestRunErrors(t *testing.T) {
 		{"bad fault rate", []string{"-listen", "127.0.0.1:0", "-fault-rate-500", "2"}, "fault flags"},
 		{"bad fault route", []string{"-listen", "127.0.0.1:0", "-fault-route", "GET /x", "-fault-rate-500", "1"}, "unknown route"},
 		{"bad bootstrap IdP", []string{"-listen", "127.0.0.1:0", "-bootstrap", "x", "-bootstrap-idp", "azure"}, "identityProvider"},
+		{"unknown quirk", []string{"-listen", "127.0.0.1:0", "-quirks", "patch-204,patch-205"},
+			`invalid value "patch-204,patch-205" for flag -quirks: unknown quirk "patch-205": valid quirks are json-content-type, no-meta,`},
+		{"conflicting quirks", []string{"-listen", "127.0.0.1:0", "-quirks", "selection-ignored,selection-refused"},
+			"quirks selection-refused and selection-ignored conflict"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -201,7 +205,8 @@ func TestRunHelp(t *testing.T) {
 	if err := run(t.Context(), []string{"-help"}, func(k string) string { return env[k] }, io.Discard, &stderr); err != nil {
 		t.Fatalf("run -help: %v", err)
 	}
-	for _, want := range []string{"-client-id", envClientID, envClientSecret, mockserver.DefaultClientID, "127.0.0.1:8080", "-fault-rate-429", "-bootstrap", "/_mock/"} {
+	for _, want := range []string{"-client-id", envClientID, envClientSecret, mockserver.DefaultClientID, "127.0.0.1:8080", "-fault-rate-429", "-bootstrap", "/_mock/",
+		"-quirks", "patch-selects-first", "/_mock/quirks"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("-help output does not mention %q", want)
 		}
@@ -350,4 +355,64 @@ func TestRunStrictFiltersFlag(t *testing.T) {
 			t.Errorf("%v: a displayName sw filter: %d, want %d", tc.args, status, tc.wantStatus)
 		}
 	}
+}
+
+// TestRunQuirksFlag: -quirks starts the mock with those SCIM quirks, as
+// GET /_mock/quirks shows and a SCIM create proves; without it there are
+// none.
+func TestRunQuirksFlag(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args       []string
+		wantQuirks []string
+		wantStatus int
+		wantType   string
+	}{
+		{args: nil, wantQuirks: []string{}, wantStatus: http.StatusCreated, wantType: "application/scim+json"},
+		{args: []string{"-quirks", "json-content-type, create-200"}, wantQuirks: []string{"json-content-type", "create-200"},
+			wantStatus: http.StatusOK, wantType: "application/json"},
+	} {
+		s := start(t, append([]string{"-listen", "127.0.0.1:0", "-bootstrap", "Okta"}, tc.args...), nil)
+		base := s.baseURL(t)
+		s.line(t) // directory integration
+		s.line(t) // provisioning URL
+		token := strings.TrimPrefix(s.line(t), "SCIM token: ")
+
+		var got struct{ Quirks []string }
+		resp := do(t, http.MethodGet, base+"/_mock/quirks", "", "")
+		err := json.NewDecoder(resp.Body).Decode(&got)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%v: GET /_mock/quirks = %d (%v)", tc.args, resp.StatusCode, err)
+		}
+		if diff := cmp.Diff(tc.wantQuirks, got.Quirks); diff != "" {
+			t.Errorf("%v: quirks (-want +got):\n%s", tc.args, diff)
+		}
+		resp = do(t, http.MethodPost, base+"/identity/v2/scim/Users", token, `{"userName":"jane@example.com"}`)
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.wantStatus || resp.Header.Get("Content-Type") != tc.wantType {
+			t.Errorf("%v: POST /Users = %d %q, want %d %q", tc.args, resp.StatusCode, resp.Header.Get("Content-Type"), tc.wantStatus, tc.wantType)
+		}
+	}
+}
+
+// do sends a request with an optional bearer token and JSON body; the
+// caller closes the answer's body.
+func do(t *testing.T, method, target, bearer, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, target, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/scim+json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
