@@ -419,6 +419,13 @@ var quirkCases = []quirkCase{
 		},
 	},
 	{
+		name: "patch-selects-first drops userName", quirk: QuirkPatchSelectsFirst, method: "PATCH", path: "/Users/u1?attributes=displayName",
+		body: patchBody(`[{"op":"replace","path":"displayName","value":"Jane"}]`),
+		want: quirkAnswer{status: 400, body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidValue","detail":"userName is required"}`},
+		normal: quirkAnswer{status: 200, body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User"],` +
+			`"id":"u1","displayName":"Jane"}`},
+	},
+	{
 		name: "members-stripped get", quirk: QuirkMembersStripped, method: "GET", path: "/Groups/g1?attributes=members",
 		want:   quirkAnswer{status: 200, body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","members":[{}]}`},
 		normal: quirkAnswer{status: 200, body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","members":[` + janeMember + `]}`},

@@ -61,8 +61,9 @@ func (s *Store) replace(k *resourceKind, id, ifMatch string, m map[string]any, b
 
 // patch applies PATCH operations atomically: to a fresh document of the
 // resource, committed only when every operation succeeded and the result
-// is valid. pre is projected onto that document first: empty but under
-// QuirkPatchSelectsFirst, which stores what it drops as dropped.
+// is valid. pre, empty unless QuirkPatchSelectsFirst is on, is projected
+// onto that document before the operations, so what it drops is stored as
+// dropped.
 func (s *Store) patch(k *resourceKind, id, ifMatch string, ops []patchOp, base string, q Quirks, pre projection) (saved, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
