@@ -70,8 +70,15 @@ type testMock struct {
 // in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
-	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults or clock)")
-	mock := mocktest.Start(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1})
+	return newTestMockWith(t, scimserver.Quirks(0))
+}
+
+// newTestMockWith is newTestMock with the mock's SCIM quirks on, besides
+// those SECUREACCESS_MOCK_QUIRKS names.
+func newTestMockWith(t *testing.T, quirks scimserver.Quirks) *testMock {
+	t.Helper()
+	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults, clock or quirks)")
+	mock := mocktest.Start(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1, Quirks: quirks})
 	return &testMock{Server: mock.Server, URL: mock.URL, DirectoryID: mock.DirectoryID, SCIMToken: mock.SCIMToken, Strict: mock.StrictFilters()}
 }
 
