@@ -3,9 +3,12 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
@@ -66,8 +69,8 @@ func bareGet(b *testing.B, hc *http.Client, url, token string) error {
 }
 
 // BenchmarkHasMember is the refresh of one secureaccess_scim_group_member
-// with batch_refresh = false:
-// GET /Groups/{id}?attributes=members, whose answer grows with the group.
+// with batch_refresh = false: a plain GET /Groups/{id}, whose answer grows
+// with the group.
 // The sub-benchmarks are group sizes; bytes/op counts the answer:
 //
 //	go test -run '^$' -bench BenchmarkHasMember -benchmem ./internal/scim/
@@ -104,5 +107,119 @@ func BenchmarkHasMember(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// countingBody counts the bytes of response bodies that pass through it.
+type countingBody struct {
+	rt    http.RoundTripper
+	bytes atomic.Int64
+}
+
+func (c *countingBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = &countedReader{resp.Body, &c.bytes}
+	}
+	return resp, err
+}
+
+type countedReader struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (r *countedReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.n.Add(int64(n))
+	return n, err
+}
+
+// BenchmarkLargeGroup is what each request shape the provider may send
+// costs on a group of 10,000 members (issue 20), client and mock in one
+// process; resp-bytes/op is what the service sends back:
+//
+//		go test -run '^$' -bench BenchmarkLargeGroup -benchmem -count 3 ./internal/scim/
+//
+//	  - plain GET: every group read of a service where excludedAttributes=members
+//	    is not proven, and every member-list read;
+//	  - GET excludedAttributes=members: a group read once that is proven;
+//	  - GET attributes=members: what member reads sent before (for comparison);
+//	  - PATCH answered with the group: a one-member change, whose answer
+//	    confirms it;
+//	  - PATCH answered 204, then the confirming plain GET.
+func BenchmarkLargeGroup(b *testing.B) {
+	const size = 10000
+	for _, tc := range []struct {
+		name   string
+		quirks string
+		call   func(b *testing.B, c *Client, groupID, userID string, counter *countingBody)
+	}{
+		{name: "GET plain", call: func(b *testing.B, c *Client, g, _ string, _ *countingBody) {
+			mustB(b, second(c.Groups.Get(b.Context(), g, nil)))
+		}},
+		{name: "GET excludedAttributes=members", call: func(b *testing.B, c *Client, g, _ string, _ *countingBody) {
+			mustB(b, second(c.Groups.Get(b.Context(), g, excludeMembers)))
+		}},
+		{name: "GET attributes=members", call: func(b *testing.B, c *Client, g, _ string, _ *countingBody) {
+			mustB(b, second(c.Groups.Get(b.Context(), g, &GetOptions{Attributes: []string{"members"}})))
+		}},
+		{name: "PATCH answered with the group", call: patchAndConfirm},
+		{name: "PATCH answered 204 and GET", quirks: "patch-204", call: patchAndConfirm},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			q, err := scimserver.ParseQuirks(tc.quirks)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f := newFixtureWith(b, mockserver.Options{Seed: 1, Quirks: q})
+			ids := make([]string, size)
+			for i := range ids {
+				u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids[i] = u.ID
+			}
+			g, err := f.store.CreateGroup(scimserver.Group{DisplayName: "Large"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := f.store.AddMembers(g.ID, ids[1:]...); err != nil {
+				b.Fatal(err)
+			}
+			counter := &countingBody{rt: http.DefaultTransport.(*http.Transport).Clone()}
+			cfg := fastRetries
+			cfg.HTTPClient = &http.Client{Transport: counter}
+			c, err := NewClient(Config{URL: f.url, Token: f.token, Config: cfg})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				tc.call(b, c, g.ID, ids[0], counter)
+			}
+			b.ReportMetric(float64(counter.bytes.Load())/float64(b.N), "resp-bytes/op")
+		})
+	}
+}
+
+// patchAndConfirm adds a user to a group, confirms it, and removes it
+// again, untimed and uncounted, so that every round is the same.
+func patchAndConfirm(b *testing.B, c *Client, groupID, userID string, counter *countingBody) {
+	shown, err := c.Groups.AddMembers(b.Context(), groupID, []string{userID})
+	mustB(b, err)
+	mustB(b, second(c.Groups.ConfirmMembers(b.Context(), groupID, shown, []string{userID}, nil)))
+	b.StopTimer()
+	before := counter.bytes.Load()
+	mustB(b, c.Groups.RemoveMembers(b.Context(), groupID, []string{userID}))
+	counter.bytes.Store(before)
+	b.StartTimer()
+}
+
+// mustB fails the benchmark on an error.
+func mustB(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
 	}
 }
