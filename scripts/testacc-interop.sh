@@ -16,6 +16,8 @@
 #   INTEROP_SERVERS="scimmy elimity"   which servers (default: both)
 #   TESTARGS="-test.run=TestAccSCIMGroup"   more flags for the test binary
 #   OUT=FILE                           also write the summary table there
+#   LOGDIR=DIR                         keep each server's test, sweeper and
+#                                      server logs there
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -55,6 +57,13 @@ for s in $servers; do
   echo "testacc-interop: installing $s"
   "$root/interop/$s/run.sh" install
 done
+
+# Our side of elimity's server (its store and PATCH application) has tests
+# of its own, in its own module.
+case " $servers " in *" elimity "*)
+  echo "testacc-interop: testing interop/elimity's store and PATCH application"
+  (cd "$root/interop/elimity" && "$go" vet ./... && "$go" test -count=1 ./...)
+esac
 
 echo "testacc-interop: building the provider's test binary"
 (cd "$root" && "$go" test -c -o "$work/provider.test" ./internal/provider/)
@@ -114,6 +123,10 @@ for s in $servers; do
     "$work/provider.test" -sweep=all -test.v
   ) >"$work/$s-sweep.log" 2>&1 || { sweep="FAILED"; failed=1; cat "$work/$s-sweep.log" >&2; }
   stop_server
+  if [ -n "${LOGDIR:-}" ]; then
+    mkdir -p "$LOGDIR"
+    cp "$log" "$work/$s-sweep.log" "$work/$s.log" "$LOGDIR/"
+  fi
   pass=$(grep -c '^--- PASS' "$log" || true)
   fail=$(grep -c '^--- FAIL' "$log" || true)
   skip=$(grep -c '^--- SKIP' "$log" || true)

@@ -176,3 +176,75 @@ resource "secureaccess_scim_group_members" "pushed" {
 		},
 	})
 }
+
+// TestAccSCIMRefresh_batchedAndUnbatched refreshes more users, groups and
+// member lists than scim.RefreshThreshold, so that the batched refresh
+// lists each collection page by page, and then the same with
+// batch_refresh = false, one GET each: both plans are empty, and both show
+// a change made on the server to an object read from the listing.
+func TestAccSCIMRefresh_batchedAndUnbatched(t *testing.T) {
+	m := newTestTarget(t)
+	const n = scim.RefreshThreshold + 3
+	config := func(batch string) string {
+		return "\nprovider \"secureaccess\" {\n" + m.providerArgs(true) + batch + "}\n" + fmt.Sprintf(`
+resource "secureaccess_scim_user" "u" {
+  count     = %[1]d
+  user_name = "%[2]srefresh-${count.index}@example.com"
+  active    = true
+}
+
+resource "secureaccess_scim_group" "g" {
+  count        = %[1]d
+  display_name = "%[2]sRefresh ${count.index}"
+}
+
+resource "secureaccess_scim_group_member" "m" {
+  count    = %[1]d
+  group_id = secureaccess_scim_group.g[count.index].id
+  user_id  = secureaccess_scim_user.u[count.index].id
+}
+`, n, m.Prefix)
+	}
+	var lastUser, lastGroup string
+	drift := func(step string) func() {
+		return func() {
+			c := m.mustSCIMClient(t)
+			if _, err := c.Users.Patch(t.Context(), lastUser, []scim.PatchOperation{{Op: scim.OpReplace, Path: "active", Value: false}}); err != nil {
+				t.Fatalf("%s: deactivating a user: %v", step, err)
+			}
+			if err := c.Groups.RemoveMembers(t.Context(), lastGroup, []string{lastUser}); err != nil {
+				t.Fatalf("%s: removing a member: %v", step, err)
+			}
+		}
+	}
+	last := fmt.Sprintf("[%d]", n-1)
+	changes := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("secureaccess_scim_user.u"+last, plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction("secureaccess_scim_group_member.m"+last, plancheck.ResourceActionCreate),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The flatmap state names count instances "u.12".
+					captureAttr(fmt.Sprintf("secureaccess_scim_user.u.%d", n-1), "id", &lastUser),
+					captureAttr(fmt.Sprintf("secureaccess_scim_group.g.%d", n-1), "id", &lastGroup),
+				),
+			},
+			{Config: config("  batch_refresh = false\n"), PlanOnly: true},
+			{
+				PreConfig:        drift("batched"),
+				Config:           config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: changes, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig:        drift("unbatched"),
+				Config:           config("  batch_refresh = false\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: changes, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
