@@ -259,6 +259,13 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 					checkSCIMGroup(t, m, &groupID, "Platform Engineering", ""),
 				),
 			},
+			{
+				// A rename to a name another group has: the 409 says what to do.
+				PreConfig: func() { seedGroup(t, m, "Taken") },
+				Config:    scimGroupConfig(m, "Taken", ""),
+				ExpectError: regexp.MustCompile(`(?s)Error Updating SCIM Group.*409 Conflict.*` +
+					phrase("Another group of the directory already has this display_name (compared without regard to letter case). Choose another display_name")),
+			},
 		},
 	})
 }
