@@ -22,18 +22,26 @@ import (
 // unknown and whose base_url points at a mock that must not be called.
 func unknownTokenServer(t *testing.T, deferralAllowed bool) (tfprotov6.ProviderServer, *testMock, *tfprotov6.GetProviderSchemaResponse) {
 	t.Helper()
-	ctx := t.Context()
 	testAccMockOnly(t, "it asserts that the mock received no request at all")
 	m := newTestMock(t)
+	srv, schemas := configuredServer(t, deferralAllowed, map[string]tftypes.Value{
+		"base_url":   tftypes.NewValue(tftypes.String, m.URL),
+		"scim_token": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+	})
+	return srv, m, schemas
+}
+
+// configuredServer is a provider server configured with settings (every
+// other attribute null), as Terraform configures it.
+func configuredServer(t *testing.T, deferralAllowed bool, settings map[string]tftypes.Value) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
+	ctx := t.Context()
 	srv := providerserver.NewProtocol6(New("test")())()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
-		"base_url":   tftypes.NewValue(tftypes.String, m.URL),
-		"scim_token": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-	})
+	config := objectValue(t, schemas.Provider.ValueType(), settings)
 	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
 		Config:             dynamicValue(t, schemas.Provider.ValueType(), config),
 		ClientCapabilities: &tfprotov6.ConfigureProviderClientCapabilities{DeferralAllowed: deferralAllowed},
@@ -41,7 +49,7 @@ func unknownTokenServer(t *testing.T, deferralAllowed bool) (tfprotov6.ProviderS
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %+v", err, resp.Diagnostics)
 	}
-	return srv, m, schemas
+	return srv, schemas
 }
 
 // objectValue is an object of typ with every attribute null except set.
@@ -184,20 +192,12 @@ func TestReadResource_unknownBaseURLWarnsPerAPI(t *testing.T) {
 	t.Parallel()
 	testAccMockOnly(t, "it configures the provider server in process")
 	ctx := t.Context()
-	srv := providerserver.NewProtocol6(New("test")())()
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
+	srv, schemas := configuredServer(t, false, map[string]tftypes.Value{
 		"base_url":      tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 		"client_id":     tftypes.NewValue(tftypes.String, "id"),
 		"client_secret": tftypes.NewValue(tftypes.String, "secret"),
 		"scim_token":    tftypes.NewValue(tftypes.String, "token"),
 	})
-	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(t, schemas.Provider.ValueType(), config)}); err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("ConfigureProvider: %v %+v", err, resp.Diagnostics)
-	}
 	integration := schemas.ResourceSchemas["secureaccess_directory_integration"].ValueType()
 	integrationState := objectValue(t, integration, map[string]tftypes.Value{
 		"id":                tftypes.NewValue(tftypes.String, "7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f"),
@@ -237,19 +237,11 @@ func TestReadResource_unknownBaseURLKnownSCIMURL(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	m := newTestMock(t)
-	srv := providerserver.NewProtocol6(New("test")())()
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := objectValue(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
+	srv, schemas := configuredServer(t, false, map[string]tftypes.Value{
 		"base_url":   tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 		"scim_url":   tftypes.NewValue(tftypes.String, m.scimURL()),
 		"scim_token": tftypes.NewValue(tftypes.String, m.SCIMToken),
 	})
-	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(t, schemas.Provider.ValueType(), config)}); err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("ConfigureProvider: %v %+v", err, resp.Diagnostics)
-	}
 	resp, _ := readGroup(ctx, t, srv, schemas, false)
 	for _, d := range resp.Diagnostics {
 		t.Errorf("unexpected diagnostic %q: %s", d.Summary, d.Detail)

@@ -78,21 +78,7 @@ func BenchmarkHasMember(b *testing.B) {
 	for _, size := range []int{10, 1000, 10000} {
 		b.Run(fmt.Sprint(size), func(b *testing.B) {
 			f := newFixture(b)
-			ids := make([]string, size)
-			for i := range ids {
-				u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				ids[i] = u.ID
-			}
-			g, err := f.store.CreateGroup(scimserver.Group{DisplayName: "Large"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := f.store.AddMembers(g.ID, ids...); err != nil {
-				b.Fatal(err)
-			}
+			groupID, ids := seedLargeGroup(b, f, size, size)
 			last := ids[size-1]
 			// Unbatched: every call reads the member list, as each
 			// membership's refresh did before batching.
@@ -101,13 +87,35 @@ func BenchmarkHasMember(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				ok, err := c.Refresh.HasMember(b.Context(), g.ID, last)
+				ok, err := c.Refresh.HasMember(b.Context(), groupID, last)
 				if err != nil || !ok {
 					b.Fatalf("HasMember = %v, %v", ok, err)
 				}
 			}
 		})
 	}
+}
+
+// seedLargeGroup seeds users users and a group whose members are the last
+// members of them; it returns the group's ID and the users' IDs.
+func seedLargeGroup(b *testing.B, f *fixture, users, members int) (string, []string) {
+	b.Helper()
+	ids := make([]string, users)
+	for i := range ids {
+		u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = u.ID
+	}
+	g, err := f.store.CreateGroup(scimserver.Group{DisplayName: "Large"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.store.AddMembers(g.ID, ids[users-members:]...); err != nil {
+		b.Fatal(err)
+	}
+	return g.ID, ids
 }
 
 // countingBody counts the bytes of response bodies that pass through it.
@@ -173,21 +181,7 @@ func BenchmarkLargeGroup(b *testing.B) {
 				b.Fatal(err)
 			}
 			f := newFixtureWith(b, mockserver.Options{Seed: 1, Quirks: q})
-			ids := make([]string, size)
-			for i := range ids {
-				u, err := f.store.CreateUser(scimserver.User{UserName: fmt.Sprintf("member%05d@example.com", i), DisplayName: fmt.Sprintf("Member %05d", i)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				ids[i] = u.ID
-			}
-			g, err := f.store.CreateGroup(scimserver.Group{DisplayName: "Large"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := f.store.AddMembers(g.ID, ids[1:]...); err != nil {
-				b.Fatal(err)
-			}
+			groupID, ids := seedLargeGroup(b, f, size, size-1) // ids[0] is not a member
 			counter := &countingBody{rt: http.DefaultTransport.(*http.Transport).Clone()}
 			cfg := fastRetries
 			cfg.HTTPClient = &http.Client{Transport: counter}
@@ -196,7 +190,7 @@ func BenchmarkLargeGroup(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				tc.call(b, c, g.ID, ids[0], counter)
+				tc.call(b, c, groupID, ids[0], counter)
 			}
 			b.ReportMetric(float64(counter.bytes.Load())/float64(b.N), "resp-bytes/op")
 		})
