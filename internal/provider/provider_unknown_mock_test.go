@@ -254,3 +254,28 @@ func TestReadResource_unknownBaseURLKnownSCIMURL(t *testing.T) {
 		t.Error("the group was not read")
 	}
 }
+
+// TestImportResourceState_invalidIDBeforeUnknownToken: an import ID that
+// no form accepts is that error, whatever the token: each membership
+// resource checks the ID first, like the other resources.
+func TestImportResourceState_invalidIDBeforeUnknownToken(t *testing.T) {
+	t.Parallel()
+	srv, _, _ := unknownTokenServer(t, false)
+	for typ, id := range map[string]string{
+		"secureaccess_scim_group_member":  "user_name=jane",
+		"secureaccess_scim_group_members": "display_name=Sales",
+		"secureaccess_scim_group":         "userName=jane",
+	} {
+		resp, err := srv.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{TypeName: typ, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Invalid Import ID" {
+			var got []string
+			for _, d := range resp.Diagnostics {
+				got = append(got, d.Summary)
+			}
+			t.Errorf("%s import of %q: diagnostics %q, want one \"Invalid Import ID\"", typ, id, got)
+		}
+	}
+}
