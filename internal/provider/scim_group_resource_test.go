@@ -263,7 +263,7 @@ func TestAccSCIMGroupResource_update(t *testing.T) {
 				// A rename to a name another group has: the 409 says what to do.
 				PreConfig: func() { seedGroup(t, m, "Taken") },
 				Config:    scimGroupConfig(m, "Taken", ""),
-				ExpectError: regexp.MustCompile(`(?s)Error Updating SCIM Group.*409 Conflict.*` +
+				ExpectError: regexp.MustCompile(`(?s)Error Updating SCIM Group.*409\s+Conflict.*` +
 					phrase("Another group of the directory already has this display_name (compared without regard to letter case). Choose another display_name")),
 			},
 		},
