@@ -130,8 +130,8 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"What was read lives for one Terraform command only and every write through the provider invalidates it: a change made outside Terraform shows in the next plan as before. "+
 					"The trade: within one plan an object is as it was when its page was read, and the provider holds up to one page of objects per resource it refreshes. "+
 					"Set to `false` to read every resource with its own request, as fresh as that request, at one request per resource. "+
-					"Either way, the first read of a group in a Terraform command is also sent a second time with `excludedAttributes=members`, "+
-					"to find out whether the service leaves the member list out faithfully; only then do later reads ask for that (see the SCIM server compatibility guide).", scim.RefreshThreshold),
+					"Either way, once a Terraform command has read %[1]d groups, the next group read is also sent a second time with `excludedAttributes=members`, "+
+					"to find out whether the service leaves the member list out faithfully; only then do later group reads ask for that (see the SCIM server compatibility guide).", scim.RefreshThreshold),
 				Optional: true,
 			},
 			"insecure_http": schema.BoolAttribute{

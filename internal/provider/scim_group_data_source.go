@@ -119,20 +119,15 @@ func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 // lookup reads the group the configuration selects, with its members only
 // when asked to, and names it for diagnostics.
 func (d *scimGroupDataSource) lookup(ctx context.Context, c *scim.Client, config scimGroupDataSourceModel) (*scim.Group, string, error) {
-	withMembers := config.IncludeMembers.ValueBool()
+	var opts *scim.GetOptions
+	if !config.IncludeMembers.ValueBool() {
+		opts = c.Groups.WithoutMembers()
+	}
 	if name := config.DisplayName.ValueString(); name != "" {
-		var opts *scim.GetOptions
-		if !withMembers {
-			opts = c.Groups.ProbeWithoutMembers(ctx)
-		}
 		g, err := c.Groups.GetByDisplayName(ctx, name, opts)
 		return g, fmt.Sprintf("SCIM group with display name %q", name), err
 	}
 	id := config.ID.ValueString()
-	get := c.Groups.GetWithoutMembers
-	if withMembers {
-		get = func(ctx context.Context, id string) (*scim.Group, error) { return c.Groups.Get(ctx, id, nil) }
-	}
-	g, err := get(ctx, id)
+	g, err := c.Groups.Get(ctx, id, opts)
 	return g, fmt.Sprintf("SCIM group %q", id), err
 }

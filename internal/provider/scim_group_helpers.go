@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"slices"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -10,9 +9,9 @@ import (
 // withoutMembers is the excludedAttributes of a listing of groups that
 // does not need their members: "members" once the client has seen the
 // service leave them out harmlessly, else none (see
-// scim.GroupsService.ProbeWithoutMembers).
-func withoutMembers(ctx context.Context, c *scim.Client) []string {
-	if o := c.Groups.ProbeWithoutMembers(ctx); o != nil {
+// scim.GroupsService.WithoutMembers).
+func withoutMembers(c *scim.Client) []string {
+	if o := c.Groups.WithoutMembers(); o != nil {
 		return o.ExcludedAttributes
 	}
 	return nil

@@ -65,7 +65,7 @@ func (r *scimGroupListResource) List(ctx context.Context, req list.ListRequest, 
 	opts := &scim.ListOptions{
 		Filter:             scim.Filter(cfg.Filter.ValueString()),
 		Count:              listPageSize(req.Limit),
-		ExcludedAttributes: withoutMembers(ctx, client),
+		ExcludedAttributes: withoutMembers(client),
 	}
 	convert := func(g *scim.Group) list.ListResult {
 		result := req.NewListResult(ctx)

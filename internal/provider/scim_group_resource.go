@@ -235,7 +235,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 			if diags.Append(d...); diags.HasError() {
 				return ""
 			}
-			g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.ProbeWithoutMembers(ctx))
+			g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.WithoutMembers())
 			if err != nil {
 				addAPIError(diags, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
 					"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")

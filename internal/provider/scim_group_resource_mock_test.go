@@ -10,13 +10,13 @@ import (
 // The SCIM group tests that only the in-process mock can run: they count
 // and record the requests the provider sends.
 
-// TestAccSCIMGroupResource_refreshSkipsMembers checks how refreshing a
+// TestAccSCIMGroupResource_refreshOneRequest checks that refreshing a
 // group with 50 members (added behind Terraform's back, as an IdP would)
-// leaves them out: the first group read of a provider process reads it
-// plainly and with excludedAttributes=members, which the mock honours, so
-// the later ones can ask for the members to be left out (see
-// scim.GroupsService.GetWithoutMembers).
-func TestAccSCIMGroupResource_refreshSkipsMembers(t *testing.T) {
+// costs one plain GET: a refresh of fewer than scim.RefreshThreshold
+// groups never probes excludedAttributes=members (see
+// scim.RefreshService.Group; TestAccSCIMRefresh_batchedAndUnbatched
+// covers a larger one).
+func TestAccSCIMGroupResource_refreshOneRequest(t *testing.T) {
 	testAccMockOnly(t, "it counts and records the requests the provider sends, which only the in-process mock sees")
 	m := newTestMock(t)
 	log := recordSCIMRequests(t, m)
@@ -37,10 +37,8 @@ func TestAccSCIMGroupResource_refreshSkipsMembers(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRequestCounts(m, map[string]int{statsGetGroup: 2, statsListGroups: 0, statsPatchGroup: 0, statsPutGroup: 0}),
-					log.expect("GET /Groups", func() []string {
-						return []string{"GET /Groups/" + groupID + "?", "GET /Groups/" + groupID + "?excludedAttributes=members"}
-					}),
+					checkRequestCounts(m, map[string]int{statsGetGroup: 1, statsListGroups: 0, statsPatchGroup: 0, statsPutGroup: 0}),
+					log.expect("GET /Groups", func() []string { return []string{"GET /Groups/" + groupID + "?"} }),
 				),
 			},
 		},

@@ -114,7 +114,7 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	withMembers := config.IncludeMembers.ValueBool()
 	opts := &scim.ListOptions{Filter: scim.Filter(config.Filter.ValueString())}
 	if !withMembers {
-		opts.ExcludedAttributes = withoutMembers(ctx, client)
+		opts.ExcludedAttributes = withoutMembers(client)
 	}
 	config.Groups = []scimGroupsItemModel{}
 	for g, err := range client.Groups.All(ctx, opts) {

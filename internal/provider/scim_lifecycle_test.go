@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -11,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
@@ -168,9 +171,7 @@ resource "secureaccess_scim_group_members" "pushed" {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("secureaccess_scim_group.pushed", "id", &pushedID),
-					func(s *terraform.State) error {
-						return checkGroupMembers(t, m, &pushedID, sortedCopy([]string{ana, di}))(s)
-					},
+					checkGroupMembers(t, m, &pushedID, sortedCopy([]string{ana, di})),
 				),
 			},
 		},
@@ -181,30 +182,21 @@ resource "secureaccess_scim_group_members" "pushed" {
 // member lists than scim.RefreshThreshold, so that the batched refresh
 // lists each collection page by page, and then the same with
 // batch_refresh = false, one GET each: both plans are empty, and both show
-// a change made on the server to an object read from the listing.
+// a change made on the server to an object read from the listing. Past
+// the threshold the refresh probes excludedAttributes=members, which the
+// mock honours, and then reads groups without their members (in mock
+// mode, checked on the requests).
 func TestAccSCIMRefresh_batchedAndUnbatched(t *testing.T) {
 	m := newTestTarget(t)
-	const n = scim.RefreshThreshold + 3
-	config := func(batch string) string {
-		return "\nprovider \"secureaccess\" {\n" + m.providerArgs(true) + batch + "}\n" + fmt.Sprintf(`
-resource "secureaccess_scim_user" "u" {
-  count     = %[1]d
-  user_name = "%[2]srefresh-${count.index}@example.com"
-  active    = true
-}
-
-resource "secureaccess_scim_group" "g" {
-  count        = %[1]d
-  display_name = "%[2]sRefresh ${count.index}"
-}
-
-resource "secureaccess_scim_group_member" "m" {
-  count    = %[1]d
-  group_id = secureaccess_scim_group.g[count.index].id
-  user_id  = secureaccess_scim_user.u[count.index].id
-}
-`, n, m.Prefix)
-	}
+	log := recordSCIMRequests(t, m)
+	leftMembersOut := m.mockCheck(func(*terraform.State) error {
+		if reads := log.matching("GET /Groups/"); !slices.ContainsFunc(reads, func(l string) bool { return strings.HasSuffix(l, "?excludedAttributes=members") }) {
+			return fmt.Errorf("no group read left the members out: %q", reads)
+		}
+		return nil
+	})
+	const n = refreshCount
+	config := func(batch string) string { return refreshConfig(m, batch) }
 	var lastUser, lastGroup string
 	drift := func(step string) func() {
 		return func() {
@@ -236,15 +228,97 @@ resource "secureaccess_scim_group_member" "m" {
 			},
 			{Config: config("  batch_refresh = false\n"), PlanOnly: true},
 			{
-				PreConfig:        drift("batched"),
+				PreConfig: func() {
+					log.reset()
+					drift("batched")()
+				},
 				Config:           config(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: changes, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            leftMembersOut,
 			},
 			{
-				PreConfig:        drift("unbatched"),
+				PreConfig: func() {
+					log.reset()
+					drift("unbatched")()
+				},
 				Config:           config("  batch_refresh = false\n"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: changes, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            leftMembersOut,
 			},
 		},
 	})
+}
+
+// refreshCount is how many users, groups and memberships refreshConfig
+// has: past scim.RefreshThreshold.
+const refreshCount = scim.RefreshThreshold + 3
+
+// refreshConfig is the configuration of the refresh tests, with batch in
+// the provider block.
+func refreshConfig(m *testMock, batch string) string {
+	return "\nprovider \"secureaccess\" {\n" + m.providerArgs(true) + batch + "}\n" + fmt.Sprintf(`
+resource "secureaccess_scim_user" "u" {
+  count     = %[1]d
+  user_name = "%[2]srefresh-${count.index}@example.com"
+  active    = true
+}
+
+resource "secureaccess_scim_group" "g" {
+  count        = %[1]d
+  display_name = "%[2]sRefresh ${count.index}"
+}
+
+resource "secureaccess_scim_group_member" "m" {
+  count    = %[1]d
+  group_id = secureaccess_scim_group.g[count.index].id
+  user_id  = secureaccess_scim_user.u[count.index].id
+}
+`, refreshCount, m.Prefix)
+}
+
+// TestAccSCIMRefresh_probeNotProven refreshes past the threshold against
+// the mock answering excludedAttributes=members as some servers do, refused
+// with a 400 or ignored: the probe leaves the reads plain, and the plan
+// after the apply is empty. Unbatched, so that every read is one GET by
+// id: a refresh reads each group twice (the group, its membership), and
+// one of those reads in each refresh is the probe's selected one.
+func TestAccSCIMRefresh_probeNotProven(t *testing.T) {
+	testAccMockOnly(t, "it turns the in-process mock's quirks on")
+	const unbatched = "  batch_refresh = false\n"
+	for _, quirk := range []string{"selection-refused", "selection-ignored"} {
+		t.Run(quirk, func(t *testing.T) {
+			q, err := scimserver.ParseQuirks(quirk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := newTestMockWith(t, q)
+			log := recordSCIMRequests(t, m)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: refreshConfig(m, unbatched)},
+					{
+						PreConfig:        log.reset,
+						Config:           refreshConfig(m, unbatched),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check: func(*terraform.State) error {
+							reads := log.matching("GET /Groups/")
+							var selected []string
+							for _, l := range reads {
+								if strings.Contains(l, "excludedAttributes") {
+									selected = append(selected, l)
+								}
+							}
+							// Proven by mistake, the reads after the probe's would
+							// be selected too.
+							if refreshes := len(reads) / (2 * refreshCount); len(selected) == 0 || len(selected) > refreshes {
+								return fmt.Errorf("%d group reads, %d with excludedAttributes: want the probe's only, one per refresh", len(reads), len(selected))
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
 }

@@ -63,8 +63,9 @@ var excludeMembers = &GetOptions{ExcludedAttributes: []string{"members"}}
 
 // WithoutMembers returns the read options that leave a group's member list
 // out of an answer, for a read that does not need the members, once this
-// client has seen the service honour them (see GetWithoutMembers);
-// until then, and for a service that does not, nil: a plain read.
+// client has seen the service honour them (RefreshService.Group probes
+// that); until then, and for a service that does not, nil: a plain read.
+// It sends nothing.
 func (s *GroupsService) WithoutMembers() *GetOptions {
 	if s.omitMembers.load() == selectionProven {
 		return excludeMembers
@@ -72,47 +73,14 @@ func (s *GroupsService) WithoutMembers() *GetOptions {
 	return nil
 }
 
-// ProbeWithoutMembers is WithoutMembers for a read that has no group to
-// probe with, such as a listing: while nothing is known yet, it takes the
-// first group of the directory (GET /Groups?startIndex=1&count=1) and
-// probes with it, as GetWithoutMembers does. A failed probe, or a
-// directory without groups, leaves the reads plain.
-func (s *GroupsService) ProbeWithoutMembers(ctx context.Context) *GetOptions {
-	_, _, _ = s.probeOmitMembers(ctx, func(ctx context.Context) (*Group, error) { // its error only means "not proven"
-		page, err := s.List(ctx, &ListOptions{StartIndex: 1, Count: 1})
-		if err != nil || len(page.Resources) == 0 {
-			return nil, err
-		}
-		return &page.Resources[0], nil
-	})
-	return s.WithoutMembers()
-}
-
-// GetWithoutMembers reads a group for its own attributes. The member list,
-// which can be megabytes, is left out with excludedAttributes=members (as
-// Entra ID asks) only once this client has proven that harmless: the first
-// call reads the group twice, plainly and with the selection, and the
-// selection is used from then on only if both answers agree on every
-// attribute but the members, and the second has none. A service that
-// refuses the selection, ignores it or answers differently gets plain
-// reads. A read may return the members anyway: callers ignore them.
-func (s *GroupsService) GetWithoutMembers(ctx context.Context, id string) (*Group, error) {
-	if g, probed, err := s.probeOmitMembers(ctx, s.plainRead(id)); probed {
-		return g, err
-	}
-	return s.Get(ctx, id, s.WithoutMembers())
-}
-
-// plainRead returns a function that reads group id plainly.
-func (s *GroupsService) plainRead(id string) func(context.Context) (*Group, error) {
-	return func(ctx context.Context) (*Group, error) { return s.Get(ctx, id, nil) }
-}
-
 // probeOmitMembers probes excludedAttributes=members with the group that
-// plain returns (read plainly; nil when there is none), unless the verdict
-// is known already; it reports whether it probed, and returns the plain
-// read. While another read probes, it waits for that probe's verdict and
-// does not probe.
+// plain returns (read plainly), unless the verdict is known already: it
+// reads that group again with the selection, and the selection is proven
+// only if both answers agree on every attribute but the members and the
+// second has none. A service that refuses the selection, ignores it or
+// answers differently leaves it unproven. It reports whether it probed,
+// and returns the plain read. While another read probes, it waits for that
+// probe's verdict and does not probe.
 func (s *GroupsService) probeOmitMembers(ctx context.Context, plain func(context.Context) (*Group, error)) (*Group, bool, error) {
 	p := &s.omitMembers
 	p.mu.Lock()
@@ -139,8 +107,8 @@ func (s *GroupsService) probeOmitMembers(ctx context.Context, plain func(context
 		close(running)
 	}()
 	full, err := plain(ctx)
-	if err != nil || full == nil {
-		return full, true, err
+	if err != nil {
+		return nil, true, err
 	}
 	selected, err := s.Get(ctx, full.ID, excludeMembers)
 	verdict = probeVerdict(full, selected, err)
@@ -182,7 +150,7 @@ func equalPtr(a, b *string) bool {
 // case-insensitively by the service), with one list request filtered on
 // displayName; transport.ErrNotFound if none. opts, which may be nil,
 // selects the attributes returned: WithoutMembers keeps a large group's
-// member list off the wire where the service honours it.
+// member list off the wire where the service was seen to honour it.
 func (s *GroupsService) GetByDisplayName(ctx context.Context, displayName string, opts *GetOptions) (*Group, error) {
 	return s.getByKey(ctx, displayName, opts)
 }

@@ -2,9 +2,11 @@ package scim
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -207,88 +209,111 @@ func TestWriteAnswers(t *testing.T) {
 // TestProbeWithoutMembers: excludedAttributes=members is used only once a
 // plain and a selected read of the same group agree on everything but the
 // members; any other answer keeps the reads plain, and an answer that says
-// nothing of the selection leaves the question open.
+// nothing of the selection leaves the question open. The refresh probes
+// after RefreshThreshold group reads, with the read it makes anyway.
 func TestProbeWithoutMembers(t *testing.T) {
 	t.Parallel()
-	const full = `{"id":"g1","displayName":"Eng","externalId":"00g1","members":[{"value":"u1"}]}`
+	const full = `{"id":"g","displayName":"Eng","externalId":"00g1","members":[{"value":"u1"}]}`
 	tests := map[string]struct {
 		selected func(http.ResponseWriter, *http.Request)
 		want     selectionState
 	}{
-		"honoured":           {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng","externalId":"00g1"}`), want: selectionProven},
+		"honoured":           {selected: plainJSON(http.StatusOK, `{"id":"g","displayName":"Eng","externalId":"00g1"}`), want: selectionProven},
 		"refused":            {selected: plainJSON(http.StatusBadRequest, `{"scimType":"invalidValue","detail":"attribute selection is not supported"}`), want: selectionUnproven},
 		"ignored":            {selected: plainJSON(http.StatusOK, full), want: selectionUnproven},
-		"drops externalId":   {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng"}`), want: selectionUnproven},
-		"drops displayName":  {selected: plainJSON(http.StatusOK, `{"id":"g1","externalId":"00g1"}`), want: selectionUnproven},
-		"strips the members": {selected: plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng","externalId":"00g1","members":[{}]}`), want: selectionUnproven},
+		"drops externalId":   {selected: plainJSON(http.StatusOK, `{"id":"g","displayName":"Eng"}`), want: selectionUnproven},
+		"drops displayName":  {selected: plainJSON(http.StatusOK, `{"id":"g","externalId":"00g1"}`), want: selectionUnproven},
+		"strips the members": {selected: plainJSON(http.StatusOK, `{"id":"g","displayName":"Eng","externalId":"00g1","members":[{}]}`), want: selectionUnproven},
 		"unavailable":        {selected: plainJSON(http.StatusServiceUnavailable, `{}`), want: selectionUnknown},
 		"gone meanwhile":     {selected: plainJSON(http.StatusNotFound, `{}`), want: selectionUnknown},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rs, c := newRecording(t, transport.Config{MaxRetries: -1}, answerWith(map[string]func(http.ResponseWriter, *http.Request){
-				"GET /scim/Groups/g1":                               plainJSON(http.StatusOK, full),
-				"GET /scim/Groups/g1?excludedAttributes=members":    tt.selected,
-				"GET /scim/Groups?count=1&startIndex=1":             plainJSON(http.StatusOK, `{"totalResults":1,"Resources":[`+full+`]}`),
-				"GET /scim/Groups/g2?excludedAttributes=members":    plainJSON(http.StatusOK, `{"id":"g2","displayName":"Ops"}`),
-				"GET /scim/Groups/g2":                               plainJSON(http.StatusOK, `{"id":"g2","displayName":"Ops","members":[{"value":"u2"}]}`),
-				"GET /scim/Groups?count=1&excludedAttributes=membe": plainJSON(http.StatusOK, `{"totalResults":0}`),
-			}))
-			g, err := c.Refresh.Group(t.Context(), "g1")
-			if err != nil || g.DisplayName != "Eng" || g.ExternalID == nil || *g.ExternalID != "00g1" {
-				t.Fatalf("Group(g1) = %+v, %v; want the plain read's group", g, err)
+			// Every group id answers the same group; the selected reads of
+			// the probe answer as the case says.
+			rs, c := newRecording(t, transport.Config{MaxRetries: -1}, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("excludedAttributes") == "members" {
+					tt.selected(w, r)
+					return
+				}
+				plainJSON(http.StatusOK, full)(w, r)
+			})
+			c.Refresh = newRefreshService(c.Users, c.Groups, true) // one GET per read, to count them
+			const reads = RefreshThreshold + 3
+			for i := range reads {
+				g, err := c.Refresh.Group(t.Context(), fmt.Sprint("g", i))
+				if err != nil || g.DisplayName != "Eng" {
+					t.Fatalf("read %d: %+v, %v; want the group", i, g, err)
+				}
 			}
 			if got := c.Groups.omitMembers.load(); got != tt.want {
 				t.Fatalf("after the probe: %d, want %d", got, tt.want)
 			}
-			// The next read of another group asks for the members to be left
-			// out only when that was proven; an open question probes again.
-			if _, err := c.Groups.GetWithoutMembers(t.Context(), "g2"); err != nil {
-				t.Fatal(err)
-			}
-			var g2 []string
-			for _, r := range rs.all() {
-				if r.Path == "/scim/Groups/g2" {
-					g2 = append(g2, r.Query["excludedAttributes"])
+			var selected []int
+			for i, r := range rs.all() {
+				if r.Query["excludedAttributes"] != "" {
+					selected = append(selected, i)
 				}
 			}
-			want := map[selectionState][]string{selectionProven: {"members"}, selectionUnproven: {""}, selectionUnknown: {"", "members"}}[tt.want]
-			if diff := cmp.Diff(want, g2); diff != "" {
-				t.Errorf("reads of g2, by excludedAttributes (-want +got):\n%s", diff)
+			// The first RefreshThreshold reads are plain; the next one probes
+			// (a plain read and a selected one); after it, the reads are
+			// selected once proven, plain otherwise, and probe again while the
+			// question is open.
+			probe := RefreshThreshold + 1
+			want := map[selectionState][]int{
+				selectionProven:   {probe, probe + 1, probe + 2},
+				selectionUnproven: {probe},
+				selectionUnknown:  {probe, probe + 2, probe + 4},
+			}[tt.want]
+			if diff := cmp.Diff(want, selected); diff != "" {
+				t.Errorf("requests with excludedAttributes=members, by position (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestProbeWithoutMembersForListings: a listing probes with the first group
-// of the directory, once per client, and concurrent reads wait for the
-// verdict rather than guess.
-func TestProbeWithoutMembersForListings(t *testing.T) {
+// TestProbeWaits: reads that come while the probe runs wait for its
+// verdict instead of guessing, and the probe's plain read is the one the
+// member lists' collection makes: a batched refresh of many groups costs
+// one request more than without the probe.
+func TestProbeWaits(t *testing.T) {
 	t.Parallel()
-	const full = `{"id":"g1","displayName":"Eng","members":[{"value":"u1"}]}`
-	rs, c := newRecording(t, fastRetries, answerWith(map[string]func(http.ResponseWriter, *http.Request){
-		"GET /scim/Groups?count=1&startIndex=1":            plainJSON(http.StatusOK, `{"totalResults":2,"Resources":[`+full+`]}`),
-		"GET /scim/Groups/g1?excludedAttributes=members":   plainJSON(http.StatusOK, `{"id":"g1","displayName":"Eng"}`),
-		"GET /scim/Groups/g1":                              plainJSON(http.StatusOK, full),
-		"GET /scim/Groups?count=1000&excludedAttributes=m": plainJSON(http.StatusOK, `{"totalResults":2,"Resources":[{"id":"g1","displayName":"Eng"},{"id":"g2","displayName":"Ops"}]}`),
-	}))
-	done := make(chan *GetOptions, 8)
-	for range cap(done) {
-		go func() { done <- c.Groups.ProbeWithoutMembers(t.Context()) }()
-	}
-	for range cap(done) {
-		if opts := <-done; opts == nil || !cmp.Equal(opts.ExcludedAttributes, []string{"members"}) {
-			t.Errorf("ProbeWithoutMembers = %+v, want excludedAttributes=members", opts)
+	rs, c := newRecording(t, fastRetries, func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimPrefix(r.URL.Path, "/scim/Groups/")
+		if r.URL.Query().Get("excludedAttributes") == "members" {
+			plainJSON(http.StatusOK, `{"id":"`+id+`","displayName":"G"}`)(w, r)
+			return
+		}
+		plainJSON(http.StatusOK, `{"id":"`+id+`","displayName":"G","members":[{"value":"u1"}]}`)(w, r)
+	})
+	c.Refresh = newRefreshService(c.Users, c.Groups, true)
+	for i := range RefreshThreshold {
+		if _, err := c.Refresh.Group(t.Context(), fmt.Sprint("g", i)); err != nil {
+			t.Fatal(err)
 		}
 	}
-	var lines []string
-	for _, r := range rs.all() {
-		lines = append(lines, r.Path+"?"+r.Query["count"]+r.Query["excludedAttributes"])
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if _, err := c.Refresh.Group(t.Context(), fmt.Sprint("h", i)); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	want := []string{"/scim/Groups?1", "/scim/Groups/g1?members"} // the listed group serves as the plain read
-	if diff := cmp.Diff(want, lines); diff != "" {
-		t.Errorf("requests (-want +got):\n%s", diff)
+	wg.Wait()
+	plain, selected := 0, 0
+	for _, r := range rs.all() {
+		if r.Query["excludedAttributes"] == "members" {
+			selected++
+		} else {
+			plain++
+		}
+	}
+	// 10 plain reads, the probe's plain and selected read of one h, and the
+	// other 7 h selected.
+	if plain != RefreshThreshold+1 || selected != 8 {
+		t.Errorf("%d plain and %d selected reads, want %d and 8", plain, selected, RefreshThreshold+1)
 	}
 }
 

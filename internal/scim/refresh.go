@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -26,10 +27,10 @@ const membersPageSize = 100
 // RefreshService serves the reads of a Terraform refresh: many concurrent
 // reads of single users, groups and groups' member lists, for one provider
 // process and one operation. It only uses what every SCIM service answers,
-// plain GET by id and listing with startIndex/count; a group read that
-// does not need the members leaves them out only where the service was
-// shown to do that harmlessly (GroupsService.GetWithoutMembers), and reads
-// the whole group otherwise. Like renting skis until the
+// plain GET by id and listing with startIndex/count; group reads that do
+// not need the members leave them out only once the service was shown to
+// do that harmlessly (see Group), and read whole groups otherwise. Like
+// renting skis until the
 // rent paid equals the price, it never costs more than twice the requests
 // (plus one) of reading each object with its own GET, and a few objects in
 // a large collection cost exactly that:
@@ -63,6 +64,8 @@ type RefreshService struct {
 	// until then.
 	groups, members *collection[Group]
 	groupsService   *GroupsService
+	// groupReads counts the calls of Group, for when to probe.
+	groupReads atomic.Int64
 }
 
 func newRefreshService(users *UsersService, groups *GroupsService, unbatched bool) *RefreshService {
@@ -85,13 +88,20 @@ func (s *RefreshService) User(ctx context.Context, id string) (*User, error) {
 	return s.users.get(ctx, id)
 }
 
-// Group reads a group for its own attributes: without its members where
-// the service was shown to leave them out harmlessly (the first read
-// probes that, see GroupsService.GetWithoutMembers), else whole, shared
-// with GroupMembers. transport.ErrNotFound if gone.
+// Group reads a group for its own attributes; transport.ErrNotFound if
+// gone. It reads whole groups, shared with GroupMembers, until the service
+// was shown to leave the members out harmlessly: the read after the first
+// RefreshThreshold probes that (GroupsService.probeOmitMembers), its plain
+// half served like the others, so a refresh of that many groups costs one
+// request more, and a smaller one none. Once proven, groups are read
+// without their members (excludedAttributes=members), in a collection of
+// their own. A read may return the members anyway: callers ignore them.
 func (s *RefreshService) Group(ctx context.Context, id string) (*Group, error) {
-	if g, probed, err := s.groupsService.probeOmitMembers(ctx, s.groupsService.plainRead(id)); probed {
-		return g, err
+	if s.groupReads.Add(1) > RefreshThreshold {
+		plain := func(ctx context.Context) (*Group, error) { return s.members.get(ctx, id) }
+		if g, probed, err := s.groupsService.probeOmitMembers(ctx, plain); probed {
+			return g, err
+		}
 	}
 	if s.groupsService.WithoutMembers() != nil {
 		return s.groups.get(ctx, id)
