@@ -24,8 +24,12 @@ provider "secureaccess" {
 }
 
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
-  identity_provider = "okta"
+  name                = "OKTA Integration"
+  identity_provider   = "okta"
+  # The quick start is meant to be destroyed. Leave deletion_protection
+  # at its default (true) for an integration an identity provider uses:
+  # destroying it deletes every user and group provisioned through it.
+  deletion_protection = false
 }
 
 resource "secureaccess_provisioning_token" "okta" {

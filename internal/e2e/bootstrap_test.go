@@ -5,8 +5,10 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
@@ -24,7 +26,7 @@ import (
 // provider server, so the two blocks' credentials would overwrite each other.
 func TestBootstrap_oneApply(t *testing.T) {
 	t.Parallel()
-	b := newBootstrapLayout(t, nil)
+	b := newBootstrapLayoutAsShipped(t, nil)
 	b.tf.Apply(t)
 	s := b.snapshot(t)
 	if s.activeTokenID == "" || s.activeTokenID != s.tokenID {
@@ -37,8 +39,41 @@ func TestBootstrap_oneApply(t *testing.T) {
 		t.Errorf("the harness's directory has %d users and %d groups, want none", users, groups)
 	}
 	b.tf.RequireEmptyPlan(t)
+
+	// The example leaves deletion_protection on: destroy fails, saying
+	// what it would delete, and deletes nothing.
+	res := b.tf.PlanError(t, tfexec.Destroy(true))
+	for _, want := range []string{"Directory Integration Is Protected from Deletion", `"OKTA Integration"`, "1 user and 1 group", "deletion_protection = false"} {
+		if !strings.Contains(res.Stderr+res.Stdout, want) {
+			t.Errorf("the destroy plan's error does not say %q:\n%s", want, res.Stderr)
+		}
+	}
+	if after := b.snapshot(t); after != s {
+		t.Errorf("the refused destroy changed the directory: %+v, before %+v", after, s)
+	}
+
+	// Turning protection off is an update that sends nothing.
+	b.tf.WriteConfig(t, unprotected(b.config))
+	writes := serviceWrites(b.m)
+	b.tf.Apply(t)
+	if n := serviceWrites(b.m) - writes; n != 0 {
+		t.Errorf("turning deletion_protection off sent %d writes to the service, want none", n)
+	}
+	b.tf.RequireEmptyPlan(t)
 	b.tf.Destroy(t)
 	b.requireDestroyed(t, s.directoryID)
+}
+
+// serviceWrites is how many requests the mock counted that could change
+// something: every one but reads and OAuth token requests.
+func serviceWrites(m *Mock) int {
+	n := 0
+	for route, count := range m.Stats().Requests {
+		if !strings.HasPrefix(route, "GET ") && !strings.Contains(route, "/auth/") {
+			n += count
+		}
+	}
+	return n
 }
 
 // bootstrapDirectory is the example's directory integration name.
@@ -47,14 +82,38 @@ const bootstrapDirectory = "OKTA Integration"
 // bootstrapLayout is the shipped bootstrap example applied against a fresh
 // mock.
 type bootstrapLayout struct {
-	m  *Mock
-	tf *Terraform
+	m      *Mock
+	tf     *Terraform
+	config string // the configuration written
 }
 
-// newBootstrapLayout writes examples/bootstrap, changed by edit when not
-// nil, into a new working directory, with the example's variables (the
-// mock's URL and admin API key) in terraform.tfvars.
+// newBootstrapLayout is newBootstrapLayoutAsShipped with the directory
+// integration's deletion_protection off, so that the test can destroy it.
 func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout {
+	t.Helper()
+	return newBootstrapLayoutAsShipped(t, func(config string) string {
+		config = unprotected(config)
+		if edit != nil {
+			config = edit(config)
+		}
+		return config
+	})
+}
+
+// unprotected sets deletion_protection = false on the bootstrap example's
+// directory integration.
+func unprotected(config string) string {
+	const at = "  identity_provider = \"okta\"\n"
+	if !strings.Contains(config, at) {
+		panic("examples/bootstrap no longer has " + at)
+	}
+	return strings.Replace(config, at, at+"  deletion_protection = false\n", 1)
+}
+
+// newBootstrapLayoutAsShipped writes examples/bootstrap, changed by edit
+// when not nil, into a new working directory, with the example's variables
+// (the mock's URL and admin API key) in terraform.tfvars.
+func newBootstrapLayoutAsShipped(t *testing.T, edit func(string) string) *bootstrapLayout {
 	t.Helper()
 	m := NewMock(t, mockserver.Options{})
 	tf := NewTerraform(t)
@@ -68,7 +127,7 @@ func newBootstrapLayout(t *testing.T, edit func(string) string) *bootstrapLayout
 	}
 	tf.WriteConfig(t, config)
 	tf.WriteFile(t, "terraform.tfvars", fmt.Sprintf("base_url      = %q\nclient_id     = %q\nclient_secret = %q\n", m.URL, TestClientID, TestClientSecret))
-	return &bootstrapLayout{m: m, tf: tf}
+	return &bootstrapLayout{m: m, tf: tf, config: config}
 }
 
 // bootstrapState is what day 2 must keep or change: the token, and the IDs

@@ -46,9 +46,10 @@ resource "secureaccess_scim_group_member" "m" {
 }
 
 resource "secureaccess_directory_integration" "d" {
-  count             = %[3]d
-  name              = "e2e-dir-${count.index}"
-  identity_provider = "okta"
+  count               = %[3]d
+  name                = "e2e-dir-${count.index}"
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 
 resource "secureaccess_provisioning_token" "t" {

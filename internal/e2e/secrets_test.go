@@ -251,8 +251,9 @@ provider "secureaccess" {
 }
 
 resource "secureaccess_directory_integration" "d" {
-  name              = "Secrets"
-  identity_provider = "okta"
+  name                = "Secrets"
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 
 resource "secureaccess_scim_user" "u" {

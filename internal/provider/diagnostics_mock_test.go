@@ -52,8 +52,9 @@ provider "secureaccess" {
 }
 
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
-  identity_provider = "okta"
+  name                = "OKTA Integration"
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 `, m.URL, testClientID),
 				ExpectError: regexp.MustCompile(`(?s)Error Creating Directory Integration.*Directory integration "OKTA Integration": POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
@@ -72,8 +73,9 @@ func TestAccImport_invalidID(t *testing.T) {
 	m := newTestMock(t)
 	cfg := m.providerConfig() + `
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
-  identity_provider = "okta"
+  name                = "OKTA Integration"
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 
 resource "secureaccess_provisioning_token" "okta" {

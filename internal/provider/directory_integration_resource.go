@@ -6,8 +6,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -21,6 +23,7 @@ var (
 	_ resource.Resource                = &directoryIntegrationResource{}
 	_ resource.ResourceWithConfigure   = &directoryIntegrationResource{}
 	_ resource.ResourceWithImportState = &directoryIntegrationResource{}
+	_ resource.ResourceWithModifyPlan  = &directoryIntegrationResource{}
 )
 
 // directoryIntegrationResource manages a directory integration through the
@@ -37,6 +40,7 @@ type directoryIntegrationResourceModel struct {
 	ProvisioningMethod types.String `tfsdk:"provisioning_method"`
 	ProvisioningURL    types.String `tfsdk:"provisioning_url"`
 	CreatedAt          types.String `tfsdk:"created_at"`
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
 }
 
 // NewDirectoryIntegrationResource returns the secureaccess_directory_integration resource.
@@ -52,7 +56,10 @@ func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: modelledNotice("This resource") + "Manages a Secure Access directory integration whose users and groups an identity provider provisions through SCIM " +
 			"(in the dashboard: Connect → Users and Groups → Integrate directory, provisioning method Identity Provider). " +
-			"Deleting it also deletes its provisioned users and groups and revokes its provisioning token. Needs the admin API key (`client_id`, `client_secret`).",
+			"**Destroying or replacing it deletes every user and group provisioned through it**, including the ones the identity provider pushed " +
+			"that no Terraform configuration manages, and revokes its provisioning token: `deletion_protection` (on unless set to `false`) makes a plan that would do so fail, " +
+			"naming how many users and groups the integration holds, and with protection off such a plan warns with the same counts. " +
+			"Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the directory integration, set by Secure Access.",
@@ -69,6 +76,15 @@ func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.Sche
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(admin.IdentityProviders()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"deletion_protection": schema.BoolAttribute{
+				MarkdownDescription: "Whether a plan that destroys or replaces this directory integration fails. Defaults to `true`. " +
+					"To destroy the integration, set it to `false` and apply, then destroy (`terraform destroy` reads the value in state). " +
+					"A change that replaces the integration (a new `identity_provider`) goes ahead when the same configuration sets it to `false`. " +
+					"Changing it sends nothing to the service; an imported integration starts protected.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"provisioning_method": schema.StringAttribute{
 				MarkdownDescription: "How the directory is provisioned, set by Secure Access: `idp` (through SCIM by the identity provider).",
@@ -145,6 +161,16 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 	var plan, state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Name.Equal(state.Name) {
+		// Only deletion_protection changed: nothing to send.
+		state.DeletionProtection = plan.DeletionProtection
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
+		return
+	}
 	client, diags := r.data.admin()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -180,6 +206,85 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 	}
 }
 
+// ModifyPlan fails a plan that destroys or replaces a protected directory
+// integration, and warns about one that destroys or replaces an unprotected
+// one: either deletes every user and group provisioned through it. Both
+// name how many the integration holds, when the admin API can tell.
+// Destroying reads deletion_protection from state (a destroy has no
+// configuration); replacing reads it from the plan, so that the change that
+// replaces the integration can turn protection off with it.
+func (r *directoryIntegrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return // create
+	}
+	var state directoryIntegrationResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	destroy := req.Plan.Raw.IsNull()
+	protected := !state.DeletionProtection.Equal(types.BoolValue(false))
+	if !destroy {
+		var plan directoryIntegrationResourceModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		// identity_provider is the one attribute that forces a replacement
+		// (the framework hands resource-level ModifyPlan none of the
+		// attributes' RequiresReplace). An unknown one may.
+		if plan.IdentityProvider.Equal(state.IdentityProvider) {
+			return // an update in place
+		}
+		// Unknown counts as protected: only an explicit false turns it off.
+		protected = !plan.DeletionProtection.Equal(types.BoolValue(false))
+	}
+	what := "Destroying"
+	if !destroy {
+		what = "Replacing (a new `identity_provider` forces it)"
+	}
+	name := fmt.Sprintf("directory integration %q (ID %s)", state.Name.ValueString(), state.ID.ValueString())
+	holds := r.holdings(ctx, state.ID.ValueString())
+	if protected {
+		off := "set deletion_protection = false in its configuration and apply, then destroy"
+		if !destroy {
+			off = "set deletion_protection = false in its configuration, in the same change"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Directory Integration Is Protected from Deletion",
+			fmt.Sprintf("%s the %s would delete %s, and revoke its provisioning token. "+
+				"deletion_protection is on, so this plan fails.\n\nIf that is what you want, %s:\n\n    deletion_protection = false",
+				what, name, holds, off))
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("deletion_protection"), "Directory Integration and Its Users and Groups Will Be Deleted",
+		fmt.Sprintf("%s the %s deletes %s, and revokes its provisioning token. deletion_protection is off.", what, name, holds))
+}
+
+// holdings says what deleting the directory integration id deletes: its
+// users and groups, counted when the admin API can tell, and always the
+// ones an identity provider pushed.
+func (r *directoryIntegrationResource) holdings(ctx context.Context, id string) string {
+	const unmanaged = ", including those the identity provider pushed that no Terraform configuration manages"
+	client, _ := r.data.adminForRead()
+	if client == nil {
+		return "every user and group provisioned through it (their number is not known while the admin API settings are unknown)" + unmanaged
+	}
+	dir, err := client.DirectoryIntegrations.Get(ctx, id)
+	if err != nil {
+		tflog.Warn(ctx, "could not count the directory integration's users and groups", map[string]any{"id": id, "error": err.Error()})
+		return "every user and group provisioned through it (their number could not be read: " + err.Error() + ")" + unmanaged
+	}
+	return fmt.Sprintf("%s and %s provisioned through it%s", plural(dir.UserCount, "user"), plural(dir.GroupCount, "group"), unmanaged)
+}
+
+// plural is "1 user", "2 users".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // ImportState accepts the directory integration's ID or "name=<name>".
 func (r *directoryIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	naturalKeyImport{
@@ -209,7 +314,9 @@ func (m directoryIntegrationResourceModel) toAPI() admin.CreateDirectoryIntegrat
 	return admin.CreateDirectoryIntegrationRequest{Name: m.Name.ValueString(), IdentityProvider: m.IdentityProvider.ValueString()}
 }
 
-// fromAPI sets the model from the API's directory integration.
+// fromAPI sets the model from the API's directory integration, and
+// deletion_protection, which the service does not know, to true when the
+// model has none.
 func (m *directoryIntegrationResourceModel) fromAPI(d *admin.DirectoryIntegration) {
 	m.ID = types.StringValue(d.ID)
 	m.Name = types.StringValue(d.Name)
@@ -217,4 +324,9 @@ func (m *directoryIntegrationResourceModel) fromAPI(d *admin.DirectoryIntegratio
 	m.ProvisioningMethod = types.StringValue(d.ProvisioningMethod)
 	m.ProvisioningURL = types.StringValue(d.ProvisioningURL)
 	m.CreatedAt = timeValue(d.CreatedAt)
+	if m.DeletionProtection.IsNull() {
+		// Imported, listed, or in a state written by a version without the
+		// attribute: protected, as the schema's default.
+		m.DeletionProtection = types.BoolValue(true)
+	}
 }

@@ -21,8 +21,9 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 	m := newTestMock(t)
 	directory := `
 resource "secureaccess_directory_integration" "okta" {
-  name              = "OKTA Integration"
-  identity_provider = "okta"
+  name                = "OKTA Integration"
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 `
 	list := `

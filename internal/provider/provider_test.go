@@ -158,8 +158,9 @@ func directoryIntegrationConfig(m *testMock, name, idp string) string {
 	}
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
-  name              = %q
-  identity_provider = %q
+  name                = %q
+  identity_provider   = %q
+  deletion_protection = false
 }
 `, name, idp)
 }
@@ -210,8 +211,9 @@ func checkSCIMToken(ctx context.Context, m *testMock, token string, wantAccepted
 func provisioningTokenConfig(m *testMock, tokenArgs string) string {
 	return m.adminProviderConfig() + fmt.Sprintf(`
 resource "secureaccess_directory_integration" "okta" {
-  name              = %q
-  identity_provider = "okta"
+  name                = %q
+  identity_provider   = "okta"
+  deletion_protection = false
 }
 
 resource "secureaccess_provisioning_token" "okta" {

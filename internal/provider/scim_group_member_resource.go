@@ -54,7 +54,8 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 		stringvalidator.RegexMatches(memberPartRegexp, "must be a SCIM ID: not empty and without \""+memberIDSeparator+"\""),
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages one user's membership in a SCIM group, leaving the group's other members alone. " +
+		MarkdownDescription: "Manages one user's membership in a SCIM group, leaving the group's other members alone: " +
+			"destroying it removes only this user from the group, and deletes neither the user nor the group. " +
 			"Refreshing it costs one plain read of the group (`GET /Groups/{id}`, which every SCIM service answers; Secure Access may refuse a `members[...]` filter), " +
 			"shared by every membership of the group in one refresh, so it grows with the group: about 200 bytes per member. " +
 			"Creating it is one PATCH that adds the user, then a read of the group to confirm that the service kept the user, unless the PATCH's answer shows the members: " +

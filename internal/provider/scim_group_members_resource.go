@@ -71,7 +71,8 @@ func (r *scimGroupMembersResource) Metadata(_ context.Context, req resource.Meta
 func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the complete member list of a SCIM group: the group's members are exactly the users in `member_ids`. " +
-			"Creating this resource takes the group over: members that are not in `member_ids` are removed. " +
+			"**It is authoritative: creating it, and every apply after, removes the members that are not in `member_ids`, " +
+			"including the ones the identity provider added**; use `secureaccess_scim_group_member` for the memberships Terraform adds beside the identity provider's. " +
 			"Changes are sent as a delta of added and removed users, at most " + fmt.Sprint(scim.MaxMembersPerPatch) +
 			" per request, and confirmed before they are recorded: from the last PATCH's answer when it shows the members, else with one read of the group. " +
 			"A service that answers success but does not apply the change (as some do with a user ID they do not know) fails the apply, " +

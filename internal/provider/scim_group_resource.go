@@ -85,6 +85,8 @@ func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataReq
 func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages a SCIM group of a Secure Access directory integration, as an identity provider's group push does. " +
+			"**Destroying or replacing this resource deletes the group in Secure Access**, with its memberships, " +
+			"also a group the identity provider pushed and this configuration imported. " +
 			"This resource manages the group's own attributes only: it never reads or writes the group's members. " +
 			"Manage members with `secureaccess_scim_group_members` (the whole member list) or `secureaccess_scim_group_member` (one membership each).\n\n" +
 			"Requires the provider's `scim_token`.",

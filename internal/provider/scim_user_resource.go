@@ -84,7 +84,10 @@ func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages a user of a Secure Access directory integration through its SCIM provisioning endpoint, " +
-			"as an identity provider such as Okta or Entra ID pushes it. The provider's `scim_token` selects the directory integration. " +
+			"as an identity provider such as Okta or Entra ID pushes it. " +
+			"**Destroying or replacing this resource deletes the user in Secure Access** (and so its group memberships), " +
+			"also a user the identity provider pushed and this configuration imported; with `on_destroy = \"" + onDestroyDeactivate + "\"` it is only deactivated instead. " +
+			"The provider's `scim_token` selects the directory integration. " +
 			"Import by SCIM ID or by `user_name=<userName>`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
