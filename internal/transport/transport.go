@@ -59,6 +59,14 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
 	// attempts when the service sends no Retry-After. 0 means the defaults.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// FailFast makes the Client remember refused credentials, and a
+	// service it could not reach before any answer, and fail every later
+	// call at once with a *FailedError (see Failure). Until the service
+	// first answers, calls go one at a time. For a program that lives for
+	// one task, such as a Terraform provider process; a long-running
+	// program should leave it off, since the service may come up and the
+	// credentials may be fixed while it runs.
+	FailFast bool
 }
 
 // Logger is the logging hook; the provider routes it to tflog. It receives
@@ -104,6 +112,7 @@ type Client struct {
 	mediaType string
 	auth      Authorizer
 	retry     *retryablehttp.Client
+	contact   *contact // nil unless Config.FailFast
 }
 
 // New returns a Client for ep with cfg's settings.
@@ -124,12 +133,16 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 		limiter:   newLimiter(cfg.RateLimit, cfg.Burst),
 		timeout:   cfg.RequestTimeout,
 	}
-	return &Client{
+	c := &Client{
 		base:      base.String(),
 		mediaType: ep.MediaType,
 		auth:      ep.Auth,
 		retry:     newRetryClient(cfg, rt),
-	}, nil
+	}
+	if cfg.FailFast {
+		c.contact = &contact{}
+	}
+	return c, nil
 }
 
 // NewTokenHTTPClient returns a plain *http.Client for an OAuth2 token
@@ -211,8 +224,26 @@ type Response struct {
 // statuses become an *APIError, and so does a 3xx: the redirects the HTTP
 // client follows never reach Do, so any other (no Location header, 300,
 // 304, …) is unexpected. A 401 is answered by one re-authorization and
-// one more attempt when the Authorizer allows it.
+// one more attempt when the Authorizer allows it. With Config.FailFast, a
+// call that meets or follows refused credentials or an unreachable service
+// fails with a *FailedError.
 func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
+	if c.contact == nil {
+		return c.send(ctx, r, out)
+	}
+	exit, err := c.contact.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(ctx, r, out)
+	if err = exit(ctx, err); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// send is Do without fail fast.
+func (c *Client) send(ctx context.Context, r Request, out any) (*Response, error) {
 	policy := r.Retry.resolve(r.Method)
 	state := &callState{policy: policy}
 	resp, err := c.do(ctx, r, out, state)
