@@ -2,6 +2,11 @@ package e2e
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,29 +55,54 @@ resource "secureaccess_scim_user" "jane" {
 	requireCount(t, "plan", out, "scim_url", 0)
 }
 
-// TestDiagnostics_rejectedSCIMToken: with a wrong SCIM token every resource
-// fails with one diagnostic that says so and what to do, without naming the
-// object twice; a data source without filter prints none.
+// eightSCIMResources are four users and four groups.
+const eightSCIMResources = `
+resource "secureaccess_scim_user" "u" {
+  count     = 4
+  user_name = "user${count.index}@example.com"
+}
+
+resource "secureaccess_scim_group" "g" {
+  count        = 4
+  display_name = "Group ${count.index}"
+}
+`
+
+// requireOneFullError checks the apply of eightSCIMResources: eight
+// errors, of which one has the failure and the fix, and seven name it in
+// one line, naming the object whose error has it.
+func requireOneFullError(t *testing.T, out, failure, fix, pointer string) {
+	t.Helper()
+	requireCount(t, "apply", out, "Error: ", 8)
+	requireCount(t, "apply", out, failure, 1)
+	requireCount(t, "apply", out, fix, 1)
+	requireCount(t, "apply", out, "This provider configuration sends no other request to this API in this run", 1)
+	requireCount(t, "apply", out, pointer, 7)
+	full := regexp.MustCompile(`(SCIM (?:user|group) "[^"]+"): ` + regexp.QuoteMeta(failure)).FindStringSubmatch(out)
+	if full == nil {
+		t.Fatalf("apply: no error names the object whose request met %q:\n%s", failure, out)
+	}
+	requireCount(t, "apply", out, "the error for "+full[1]+" says what to check.", 7)
+}
+
+// TestDiagnostics_rejectedSCIMToken: with a wrong SCIM token, eight
+// resources cost one request and give one error that says what to check,
+// the other seven one line each that points to it; a data source without
+// filter prints none.
 func TestDiagnostics_rejectedSCIMToken(t *testing.T) {
 	t.Parallel()
 	m := NewMock(t, mockserver.Options{})
 	tf := NewTerraform(t)
 	provider := fmt.Sprintf("provider \"secureaccess\" {\n  base_url   = %q\n  scim_token = \"wrong-scim-token\"\n}\n", m.URL)
-	tf.WriteConfig(t, provider+`
-resource "secureaccess_scim_user" "u" {
-  count     = 3
-  user_name = "user${count.index}@example.com"
-}
-`)
+	tf.WriteConfig(t, provider+eightSCIMResources)
 	res := tf.ApplyError(t)
 	out := oneLine(res.Stderr)
-	requireCount(t, "apply", out, "Error: ", 3)
-	requireCount(t, "apply", out, "Error: Error Creating SCIM User", 3)
-	requireCount(t, "apply", out, "POST /identity/v2/scim/Users: 401 Unauthorized", 3)
-	requireCount(t, "apply", out, "The SCIM provisioning token was rejected", 3)
+	requireOneFullError(t, out, "POST /identity/v2/scim/", "The SCIM provisioning token was rejected: it is wrong, expired or revoked",
+		"not sent, because the SCIM provisioning token of this provider configuration was rejected earlier in this run")
+	requireCount(t, "apply", out, "401 Unauthorized: unknown or revoked provisioning token", 1)
 	requireCount(t, "apply", out, "creating SCIM user", 0)
-	for i := range 3 {
-		requireCount(t, "apply", out, fmt.Sprintf(`SCIM user "user%d@example.com"`, i), 1)
+	if n := m.Server.Stats().Total; n != 1 {
+		t.Errorf("%d requests reached the mock, want 1", n)
 	}
 
 	tf.WriteConfig(t, provider+`
@@ -83,6 +113,37 @@ data "secureaccess_scim_users" "all" {}
 	requireCount(t, "plan", out, "Error: Error Listing SCIM Users", 1)
 	requireCount(t, "plan", out, "SCIM users: GET /identity/v2/scim/Users: 401 Unauthorized", 1)
 	requireCount(t, "plan", out, "filter", 0)
+}
+
+// TestDiagnostics_unreachableService: with nothing listening at base_url,
+// eight resources give one error that says what to check and seven
+// one-line pointers, and the connection is attempted 1 + max_retries
+// times in all, not per resource.
+func TestDiagnostics_unreachableService(t *testing.T) {
+	t.Parallel()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens: every connection is refused
+	tf := NewTerraform(t)
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	if err := tf.Exec.SetLog("DEBUG"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Exec.SetLogPath(logPath); err != nil {
+		t.Fatal(err)
+	}
+	tf.WriteConfig(t, fmt.Sprintf("provider \"secureaccess\" {\n  base_url    = %q\n  scim_token  = \"not-used\"\n  max_retries = 2\n}\n", closed.URL)+eightSCIMResources)
+	res := tf.ApplyError(t)
+	out := oneLine(res.Stderr)
+	requireOneFullError(t, out, "after 3 attempts: Post \""+closed.URL+"/identity/v2/scim/",
+		"Secure Access could not be reached at "+closed.URL+". Check base_url in the provider block or the SECUREACCESS_BASE_URL environment variable",
+		"not sent, because the service at "+closed.URL+" could not be reached earlier in this run")
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(log), "secureaccess API request"); n != 3 {
+		t.Errorf("%d connection attempts logged, want 3 (1 + max_retries), whatever the number of resources", n)
+	}
 }
 
 // TestDiagnostics_adoptAndDeactivate: adopting an existing user warns at

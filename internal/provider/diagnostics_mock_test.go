@@ -117,3 +117,39 @@ resource "secureaccess_scim_group_members" "eng" {
 		t.Errorf("%d requests reached the mock, want none", n)
 	}
 }
+
+// TestAccProvider_rejectedTokenOneError: with a wrong SCIM token, eight SCIM
+// resources cost one request; the error for one of them says what to
+// check, and the others point to it in one line without being sent.
+// (internal/e2e's TestDiagnostics_rejectedSCIMToken counts the
+// diagnostics in Terraform's output.)
+func TestAccProvider_rejectedTokenOneError(t *testing.T) {
+	testAccMockOnly(t, "it counts the requests the mock received")
+	m := newTestMock(t)
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{{
+			Config: fmt.Sprintf(`
+provider "secureaccess" {
+  base_url   = %q
+  scim_token = "wrong-scim-token"
+}
+
+resource "secureaccess_scim_user" "u" {
+  count     = 4
+  user_name = "user${count.index}@example.com"
+}
+
+resource "secureaccess_scim_group" "g" {
+  count        = 4
+  display_name = "Group ${count.index}"
+}
+`, m.URL),
+			ExpectError: regexp.MustCompile(`(?s)` + phrase("401 Unauthorized") + `.*` + phrase("The SCIM provisioning token was rejected") +
+				`|` + phrase("not sent, because the SCIM provisioning token of this provider configuration was rejected earlier in this run; the error for SCIM")),
+		}},
+	})
+	if n := m.Server.Stats().Total; n != 1 {
+		t.Errorf("%d requests reached the mock, want 1: the first one, whose 401 fails the others before they are sent", n)
+	}
+}

@@ -8,6 +8,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,7 +119,8 @@ func TestConfigure_plainHTTP(t *testing.T) {
 
 // scimTokenRejectedFix is the fix of every SCIM call whose token got 401.
 const scimTokenRejectedFix = "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
-	"(generating a new token for a directory integration revokes the previous one at once). " +
+	"(generating a new token for a directory integration revokes the previous one at once), " +
+	"or it belongs to another Secure Access organization than the one base_url (or scim_url) points to. " +
 	"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
 	"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
 	"or in the SECUREACCESS_SCIM_TOKEN environment variable."
@@ -166,6 +170,98 @@ func TestAddAPIError_rejectedCredentials(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, summarize(diags)); diff != "" {
 		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestAddAPIError_failFast pins the diagnostics of the clients the provider
+// builds (fail fast): the first call of a refused token or an unreachable
+// service gets the whole error and what to check, every later one a line
+// that names the object of the first; nothing else is sent.
+func TestAddAPIError_failFast(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for name, tt := range map[string]struct {
+		data       *providerData
+		firstError string
+		fix        string
+		cause      string
+	}{
+		"refused token": {
+			data:       &providerData{version: "test", scimURL: m.URL + scimPath, scimToken: "wrong-scim-token", maxRetries: -1},
+			firstError: "POST /identity/v2/scim/Users: 401 Unauthorized: unknown or revoked provisioning token",
+			fix:        scimTokenRejectedFix,
+			cause:      "the SCIM provisioning token of this provider configuration was rejected",
+		},
+		"unreachable": {
+			data: &providerData{version: "test", scimURL: closed.URL + scimPath, scimToken: "not-used", maxRetries: 1},
+			firstError: fmt.Sprintf(`after 2 attempts: Post "%s/identity/v2/scim/Users": dial tcp %s: connect: connection refused`,
+				closed.URL, strings.TrimPrefix(closed.URL, "http://")),
+			fix: "Secure Access could not be reached at " + closed.URL + ". Check base_url in the provider block or the SECUREACCESS_BASE_URL environment variable " +
+				"(default https://api.sse.cisco.com), scim_url or SECUREACCESS_SCIM_URL if set (default: base_url followed by /identity/v2/scim), " +
+				"and that the service is up and reachable from this machine: its host name resolves, and no firewall or proxy (HTTPS_PROXY) is in the way.",
+			cause: "the service at " + closed.URL + " could not be reached",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, diags := tt.data.scim()
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			before := m.Server.Stats().Total
+			var got diag.Diagnostics
+			_, err := c.Users.Create(t.Context(), &scim.User{UserName: "jane@example.com"})
+			addAPIError(&got, "Error Creating SCIM User", `SCIM user "jane@example.com"`, err, "")
+			_, err = c.Groups.Create(t.Context(), &scim.Group{DisplayName: "Engineering"})
+			addAPIError(&got, "Error Creating SCIM Group", `SCIM group "Engineering"`, err, "some other fix")
+			const note = "This provider configuration sends no other request to this API in this run: " +
+				"its other resources and data sources fail with one line that points to this error."
+			want := []diagSummary{
+				{Severity: diag.SeverityError, Summary: "Error Creating SCIM User", Detail: `SCIM user "jane@example.com": ` + tt.firstError + "\n\n" + tt.fix + "\n\n" + note},
+				{Severity: diag.SeverityError, Summary: "Error Creating SCIM Group", Detail: `SCIM group "Engineering": not sent, because ` + tt.cause +
+					` earlier in this run; the error for SCIM user "jane@example.com" says what to check.`},
+			}
+			if diff := cmp.Diff(want, summarize(got)); diff != "" {
+				t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+			}
+			if name == "refused token" {
+				if n := m.Server.Stats().Total - before; n != 1 {
+					t.Errorf("%d requests reached the mock, want 1", n)
+				}
+			}
+		})
+	}
+}
+
+// TestAddAPIError_failFastAdmin: a rejected admin API key is one full
+// error too, and one token request.
+func TestAddAPIError_failFastAdmin(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	d := &providerData{version: "test", baseURL: m.URL, clientID: testClientID, clientSecret: "wrong-client-secret", maxRetries: -1, rateLimit: 1000}
+	c, diags := d.admin()
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	var got diag.Diagnostics
+	_, err := c.DirectoryIntegrations.Create(t.Context(), admin.CreateDirectoryIntegrationRequest{Name: "Okta", IdentityProvider: "okta"})
+	addAPIError(&got, "Error Creating Directory Integration", `Directory integration "Okta"`, err, "")
+	_, err = c.ProvisioningTokens.Get(t.Context(), "dir-1")
+	addAPIError(&got, "Error Reading Provisioning Token", `Provisioning token of directory integration "dir-1"`, err, "")
+	want := []diagSummary{
+		{Severity: diag.SeverityError, Summary: "Error Creating Directory Integration", Detail: `Directory integration "Okta": ` +
+			"POST /auth/v2/token: 401 Unauthorized: the API key was rejected: check the client ID and client secret\n\n" + adminKeyRejectedFix + "\n\n" +
+			"This provider configuration sends no other request to this API in this run: its other resources and data sources fail with one line that points to this error."},
+		{Severity: diag.SeverityError, Summary: "Error Reading Provisioning Token", Detail: `Provisioning token of directory integration "dir-1": not sent, ` +
+			`because the admin API key of this provider configuration was rejected earlier in this run; the error for Directory integration "Okta" says what to check.`},
+	}
+	if diff := cmp.Diff(want, summarize(got)); diff != "" {
+		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+	if n := m.Server.Stats().Total; n != 1 {
+		t.Errorf("%d requests reached the mock, want 1 (the token request)", n)
 	}
 }
 

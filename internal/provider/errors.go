@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,8 +25,21 @@ func isConflict(err error) bool { return errors.Is(err, transport.ErrConflict) }
 // request but not the object, so the object appears once. Rejected
 // credentials get the fix that says which ones and how to replace them,
 // whatever fix the caller had. err never carries a secret.
+//
+// Rejected credentials and an unreachable service are one error per
+// provider configuration: the clients fail every call after the first
+// with the same *transport.Failure (fail fast, see providerData), and only
+// the first call to report it gets the full error with what to check; the
+// others get one line that names the object whose error has it.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix string) {
-	if f := credentialsFix(err); f != "" {
+	var failed *transport.FailedError
+	if errors.As(err, &failed) {
+		if first, by := failed.Report(object); !first {
+			diags.AddError(summary, failedPointer(object, failed, by))
+			return
+		}
+		fix = failureFix(failed.Failure)
+	} else if f := credentialsFix(err); f != "" {
 		fix = f
 	}
 	detail := fmt.Sprintf("%s: %s", object, err)
@@ -33,6 +47,77 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix
 		detail += "\n\n" + fix
 	}
 	diags.AddError(summary, detail)
+}
+
+// failedPointer is the one-line detail of a call that met, or was not
+// sent because of, a failure that the error for the object by reports in
+// full.
+func failedPointer(object string, failed *transport.FailedError, by string) string {
+	see := "; the error for " + by + " says what to check."
+	if failed.Sent() {
+		return fmt.Sprintf("%s: %s%s", object, failed.Own, see)
+	}
+	return fmt.Sprintf("%s: not sent, because %s earlier in this run%s", object, failureCause(failed.Failure), see)
+}
+
+// failureCause says what a client's failure is, in a few words.
+func failureCause(f *transport.Failure) string {
+	origin, path := requestTarget(f.Err)
+	switch {
+	case f.Unreachable && origin != "":
+		return "the service at " + origin + " could not be reached"
+	case f.Unreachable:
+		return "the service could not be reached"
+	case admin.OwnsPath(path):
+		return "the admin API key of this provider configuration was rejected"
+	default:
+		return "the SCIM provisioning token of this provider configuration was rejected"
+	}
+}
+
+// failureFix is the fix text of the first error of a client's failure:
+// what to check, and that the provider configuration sends nothing more
+// to that API in this run.
+func failureFix(f *transport.Failure) string {
+	if !f.Unreachable {
+		return credentialsFix(f.Err) + "\n\n" + failFastNote
+	}
+	origin, path := requestTarget(f.Err)
+	where := "Secure Access could not be reached"
+	if origin != "" {
+		where += " at " + origin
+	}
+	settings := "base_url in the provider block or the " + envBaseURL + " environment variable (default " + admin.DefaultBaseURL + ")"
+	if !admin.OwnsPath(path) {
+		settings += ", scim_url or " + envSCIMURL + " if set (default: base_url followed by " + scimPath + ")"
+	}
+	check := "that the service is up and reachable from this machine: its host name resolves, and no firewall or proxy (HTTPS_PROXY) is in the way"
+	if transport.IsCertificateError(f.Err) {
+		check = "that its TLS certificate is valid for that host name and issued by an authority this machine trusts"
+	}
+	return where + ". Check " + settings + ", and " + check + ".\n\n" + failFastNote
+}
+
+// failFastNote ends the full error of a client's failure.
+const failFastNote = "This provider configuration sends no other request to this API in this run: " +
+	"its other resources and data sources fail with one line that points to this error."
+
+// requestTarget returns the scheme and host ("https://api.sse.cisco.com")
+// and the URL path of the request that err is about, from the net/http
+// error (a connection failure) or the *transport.APIError (an answer,
+// path only). Neither the query nor any user information of the URL.
+func requestTarget(err error) (origin, path string) {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host, u.Path
+		}
+	}
+	var apiErr *transport.APIError
+	if errors.As(err, &apiErr) {
+		return "", apiErr.Path
+	}
+	return "", ""
 }
 
 // credentialsFix is the fix text of a 401: the SCIM provisioning token or
@@ -50,7 +135,8 @@ func credentialsFix(err error) string {
 			"Create a new key in the Secure Access dashboard under Admin > API Keys if needed."
 	}
 	return "The SCIM provisioning token was rejected: it is wrong, expired or revoked " +
-		"(generating a new token for a directory integration revokes the previous one at once). " +
+		"(generating a new token for a directory integration revokes the previous one at once), " +
+		"or it belongs to another Secure Access organization than the one base_url (or scim_url) points to. " +
 		"Generate a new token for the directory integration with \"Refresh SCIM Token\" in the Secure Access dashboard " +
 		"or with a secureaccess_provisioning_token resource, then set it as scim_token in the provider block " +
 		"or in the " + envSCIMToken + " environment variable."

@@ -55,6 +55,10 @@ func (d *providerData) transportConfig() transport.Config {
 		RequestTimeout: d.requestTimeout,
 		UserAgent:      "terraform-provider-secureaccess/" + d.version,
 		Logger:         tflogLogger{},
+		// A provider process lives for one Terraform command: rejected
+		// credentials and an unreachable service are one error per
+		// provider configuration, and the retries happen once.
+		FailFast: true,
 	}
 }
 
