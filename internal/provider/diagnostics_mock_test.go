@@ -109,8 +109,8 @@ resource "secureaccess_scim_group_members" "eng" {
 				`(?s)Invalid Import ID.*"display_name=OKTA Integration".*secureaccess_directory_integration.*ID.*name=<name>.*"name=OKTA Integration"`),
 			step("secureaccess_provisioning_token.okta", "name=OKTA Integration",
 				`(?s)Invalid Import ID.*"name=OKTA Integration".*secureaccess_provisioning_token.*ID of the directory integration`),
-			step("secureaccess_scim_group_members.eng", "display_name=Engineering",
-				`(?s)Invalid Import ID.*"display_name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group`),
+			step("secureaccess_scim_group_members.eng", "name=Engineering",
+				`(?s)Invalid Import ID.*"name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group.*display_name=<displayName>`),
 		},
 	})
 	if n := m.Server.Stats().Total; n != 0 {

@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -99,6 +100,7 @@ func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportSt
 	value, byKey := splitImportID(req.ID, k.key)
 	if !byKey {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		resp.Diagnostics.Append(markImport(ctx, resp.Private, req.ID)...)
 		return
 	}
 	id := k.lookup(ctx, value, &resp.Diagnostics)
@@ -106,6 +108,93 @@ func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportSt
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// importKey is the private state key that an import by object ID sets
+// (markImport) for the Read that follows it, which removes it (endImport).
+// A 404 in that Read is an import ID that names no object: when the ID is
+// a user name or a group name, the error says which form to use instead
+// (addImportNotFound), rather than Terraform's "Cannot import non-existent
+// remote object".
+const importKey = "import_id"
+
+// privateState is the private state of a response (the framework's type is
+// internal).
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// markImport records the import ID for the Read that follows the import.
+func markImport(ctx context.Context, p privateState, id string) diag.Diagnostics {
+	v, err := json.Marshal(id)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Private State Error", fmt.Sprintf("Could not encode the import ID: %v. This is a bug in the provider; please report it.", err))
+		return diags
+	}
+	return p.SetKey(ctx, importKey, v)
+}
+
+// importedID returns the import ID when this Read follows an import by
+// object ID, and "" otherwise. Read must call endImport once it succeeds.
+func importedID(ctx context.Context, p privateState) string {
+	v, diags := p.GetKey(ctx, importKey)
+	var id string
+	if diags.HasError() || len(v) == 0 || json.Unmarshal(v, &id) != nil {
+		return ""
+	}
+	return id
+}
+
+// endImport removes the mark of markImport.
+func endImport(ctx context.Context, p privateState) diag.Diagnostics {
+	return p.SetKey(ctx, importKey, nil)
+}
+
+// importMiss describes, for the error of an import ID that names no
+// object, the resource and the natural key that the ID may be meant as.
+type importMiss struct {
+	// summary is the diagnostic's, such as "Error Importing SCIM User".
+	summary string
+	// noun names the object: "SCIM user".
+	noun string
+	// key is the natural key of the import form: userImportKey.
+	key string
+	// label names the key in a sentence: "user_name", "display name".
+	label string
+	// form is the import form: "user_name=<userName>".
+	form string
+}
+
+// idShaped matches an import ID that looks like an object ID: letters,
+// digits and the punctuation of UUIDs, base64 and the like, nothing else.
+// A user name (with @) or a group name with spaces is not.
+var idShaped = regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+$`)
+
+// scimDirectory names where SCIM objects are looked for.
+const scimDirectory = "the directory integration that the provider's scim_token belongs to"
+
+// add adds the error of an import by id, an ID that no object has. foundID
+// is the ID of the object whose natural key id is, "" when none is. With
+// no such object and an id that looks like an ID, it adds nothing:
+// Terraform's "Cannot import non-existent remote object" says as much.
+// Terraform names neither the resource nor the import block of an import
+// error, so the error names the import ID.
+func (m importMiss) add(diags *diag.Diagnostics, id, foundID string) {
+	keyID := m.key + "=" + id
+	switch {
+	case foundID != "":
+		diags.AddError(m.summary, fmt.Sprintf("No %[1]s has the ID %[2]q, but the %[1]s with %[3]s %[2]q has the ID %[4]q. "+
+			"An import ID that is a %[3]s takes the form %[5]s: in the import block whose id is %[2]q, write\n\n"+
+			"  id = %[6]q\n\n"+
+			"(with terraform import, pass %[6]q as the ID), or use the ID %[4]q.", m.noun, id, m.label, foundID, m.form, keyID))
+	case !idShaped.MatchString(id):
+		diags.AddError(m.summary, fmt.Sprintf("No %[1]s has the ID or the %[3]s %[2]q in %[4]s. "+
+			"To import a %[1]s by %[3]s, use the form %[5]s (letter case does not matter):\n\n"+
+			"  id = %[6]q\n\n"+
+			"Check the ID or the %[3]s.", m.noun, id, m.label, scimDirectory, m.form, keyID))
+	}
 }
 
 // memberIDSeparator separates the group and user IDs in a membership ID.

@@ -263,7 +263,7 @@ func TestImportResourceState_invalidIDBeforeUnknownToken(t *testing.T) {
 	srv, _, _ := unknownTokenServer(t, false)
 	for typ, id := range map[string]string{
 		"secureaccess_scim_group_member":  "user_name=jane",
-		"secureaccess_scim_group_members": "display_name=Sales",
+		"secureaccess_scim_group_members": "name=Sales",
 		"secureaccess_scim_group":         "userName=jane",
 	} {
 		resp, err := srv.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{TypeName: typ, ID: id})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
 var (
@@ -148,12 +151,79 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if !ok {
+		if id := importedID(ctx, req.Private); id != "" {
+			if resp.Diagnostics.Append(memberImportMiss(ctx, client, groupID, userID)...); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Warn(ctx, "SCIM group membership is gone; removing it from state", map[string]any{"group_id": groupID, "user_id": userID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	state.ID = types.StringValue(formatMemberID(state.GroupID.ValueString(), state.UserID.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
+}
+
+// memberImportMiss is the error of an import of a membership that does not
+// exist, when its group or its user is given by name: the import ID takes
+// SCIM IDs, and the error gives the one to use. It reads the group and the
+// user, on this failure only. With both IDs valid (the user is not a
+// member) it adds nothing: Terraform's "Cannot import non-existent remote
+// object" says that.
+func memberImportMiss(ctx context.Context, client *scim.Client, groupID, userID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	gid, gByName := resolveMemberPart(ctx, groupID,
+		func(ctx context.Context) error {
+			_, err := client.Groups.Get(ctx, groupID, client.Groups.WithoutMembers())
+			return err
+		},
+		func(ctx context.Context) (string, error) {
+			g, err := client.Groups.GetByDisplayName(ctx, groupID, client.Groups.WithoutMembers())
+			if err != nil {
+				return "", err
+			}
+			return g.ID, nil
+		})
+	uid, uByName := resolveMemberPart(ctx, userID,
+		func(ctx context.Context) error { _, err := client.Users.Get(ctx, userID, nil); return err },
+		func(ctx context.Context) (string, error) {
+			u, err := client.Users.GetByUserName(ctx, userID)
+			if err != nil {
+				return "", err
+			}
+			return u.ID, nil
+		})
+	const summary = "Error Importing SCIM Group Member"
+	id := formatMemberID(groupID, userID)
+	switch {
+	case gid != "" && uid != "" && (gByName || uByName):
+		diags.AddError(summary, fmt.Sprintf("The import ID %q names the group or the user by name, but it takes their SCIM IDs, <group_id>/<user_id>. "+
+			"In the import block whose id is %q, write\n\n  id = %q\n\n(with terraform import, pass it as the ID).", id, id, formatMemberID(gid, uid)))
+	case gid == "" && !idShaped.MatchString(groupID):
+		diags.AddError(summary, fmt.Sprintf("No SCIM group has the ID or the display name %q in %s. "+
+			"The import ID takes the SCIM IDs of the group and the user, <group_id>/<user_id>; "+
+			"the secureaccess_scim_group data source finds a group's ID by display_name.", groupID, scimDirectory))
+	case uid == "" && !idShaped.MatchString(userID):
+		diags.AddError(summary, fmt.Sprintf("No SCIM user has the ID or the user_name %q in %s. "+
+			"The import ID takes the SCIM IDs of the group and the user, <group_id>/<user_id>; "+
+			"the secureaccess_scim_user data source finds a user's ID by user_name.", userID, scimDirectory))
+	}
+	return diags
+}
+
+// resolveMemberPart returns the SCIM ID that the group or user part of a
+// membership import ID stands for: the part itself when get finds it,
+// else the ID of the object whose name it is (byName), else "".
+func resolveMemberPart(ctx context.Context, part string, get func(context.Context) error,
+	byName func(context.Context) (string, error)) (id string, isName bool) {
+	if get(ctx) == nil {
+		return part, false
+	}
+	if id, err := byName(ctx); err == nil {
+		return id, true
+	}
+	return "", false
 }
 
 // Update only exists to satisfy resource.Resource: every configurable
@@ -195,6 +265,7 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 	}
 	m := scimGroupMemberResourceModel{ID: types.StringValue(req.ID), GroupID: types.StringValue(groupID), UserID: types.StringValue(userID)}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(markImport(ctx, resp.Private, req.ID)...)
 }
 
 // memberObject names a membership in diagnostics.

@@ -187,6 +187,11 @@ func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRe
 	id := state.GroupID.ValueString()
 	g, err := client.Refresh.GroupMembers(ctx, id)
 	if isNotFound(err) {
+		if id := importedID(ctx, req.Private); id != "" {
+			if resp.Diagnostics.Append(groupImportMiss(ctx, client, id, "Error Importing SCIM Group Members")...); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Warn(ctx, "SCIM group is gone; removing its members from state", map[string]any{"group_id": id})
 		resp.State.RemoveResource(ctx)
 		return
@@ -197,6 +202,7 @@ func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	state.fromAPI(g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
 }
 
 // Update sends only the delta between the state and the plan.
@@ -233,17 +239,44 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 	tflog.Debug(ctx, "removed SCIM group members", map[string]any{"group_id": have.ID, "removed": len(delta.remove)})
 }
 
-// ImportState accepts the group's SCIM ID; Read then fills in the members.
+// ImportState accepts the group's SCIM ID or "display_name=<displayName>",
+// as secureaccess_scim_group does; Read then fills in the members.
 func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !validImportID(req.ID) {
+	if !validImportID(req.ID, groupImportKey) {
 		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group_members", req.ID,
-			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d")
+			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
+			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
 		return
 	}
 	resp.Diagnostics.Append(r.data.scimKnown()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
+	id, byKey := splitImportID(req.ID, groupImportKey)
+	if byKey {
+		id = r.lookupGroup(ctx, id, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		resp.Diagnostics.Append(markImport(ctx, resp.Private, req.ID)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+}
+
+// lookupGroup returns the ID of the group with the display name, or adds
+// an error.
+func (r *scimGroupMembersResource) lookupGroup(ctx context.Context, name string, diags *diag.Diagnostics) string {
+	client, d := r.data.scim()
+	if diags.Append(d...); diags.HasError() {
+		return ""
+	}
+	g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.WithoutMembers())
+	if err != nil {
+		addAPIError(diags, "Error Importing SCIM Group Members", fmt.Sprintf("SCIM group with display name %q", name), err,
+			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
+		return ""
+	}
+	return g.ID
 }

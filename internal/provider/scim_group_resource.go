@@ -157,6 +157,11 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	g, err := client.Refresh.Group(ctx, state.ID.ValueString())
 	if isNotFound(err) {
+		if id := importedID(ctx, req.Private); id != "" {
+			if resp.Diagnostics.Append(groupImportMiss(ctx, client, id, "Error Importing SCIM Group")...); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Warn(ctx, "SCIM group is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -167,6 +172,26 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.fromAPI(g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
+}
+
+// groupImportMiss is the error of an import by an ID that no group has:
+// when a group has it as display name, it names the display_name= form and
+// the group's ID (one lookup, on this failure only). secureaccess_scim_group
+// and secureaccess_scim_group_members share it.
+func groupImportMiss(ctx context.Context, client *scim.Client, id, summary string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	found := ""
+	if g, err := client.Groups.GetByDisplayName(ctx, id, client.Groups.WithoutMembers()); err == nil {
+		found = g.ID
+	}
+	groupMiss(summary).add(&diags, id, found)
+	return diags
+}
+
+// groupMiss is the importMiss of a group.
+func groupMiss(summary string) importMiss {
+	return importMiss{summary: summary, noun: "SCIM group", key: groupImportKey, label: "display name", form: "display_name=<displayName>"}
 }
 
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

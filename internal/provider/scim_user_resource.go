@@ -316,6 +316,11 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	u, err := client.Refresh.User(ctx, state.ID.ValueString())
 	if isNotFound(err) {
+		if id := importedID(ctx, req.Private); id != "" {
+			if resp.Diagnostics.Append(userImportMiss(ctx, client, id)...); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Warn(ctx, "SCIM user is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -327,6 +332,20 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	state.fromAPI(u)
 	state.setDefaultSettings()
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
+}
+
+// userImportMiss is the error of an import by an ID that no user has: when
+// a user has it as user_name, it names the user_name= form and the user's
+// ID (one lookup, on this failure only).
+func userImportMiss(ctx context.Context, client *scim.Client, id string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	found := ""
+	if u, err := client.Users.GetByUserName(ctx, id); err == nil {
+		found = u.ID
+	}
+	importMiss{summary: "Error Importing SCIM User", noun: "SCIM user", key: userImportKey, label: "user_name", form: "user_name=<userName>"}.add(&diags, id, found)
+	return diags
 }
 
 // Update replaces the user with one PUT of every attribute, or sends
