@@ -153,3 +153,58 @@ resource "secureaccess_scim_group" "g" {
 		t.Errorf("%d requests reached the mock, want 1: the first one, whose 401 fails the others before they are sent", n)
 	}
 }
+
+// TestAccImport_withoutProviderAlias: an import block into a SCIM resource
+// that runs with the default provider configuration, which has no SCIM
+// token (the aliased secureaccess.scim has it), says that the resource
+// block needs provider = secureaccess.scim, and where the import block may
+// take it; with the provider argument the import works and the next plan
+// is empty.
+func TestAccImport_withoutProviderAlias(t *testing.T) {
+	testAccMockOnly(t, "it needs a provider block without a SCIM token, which SECUREACCESS_SCIM_TOKEN would fill in")
+	m := newTestMock(t)
+	providers := fmt.Sprintf(`
+provider "secureaccess" {
+  base_url      = %[1]q
+  client_id     = %[2]q
+  client_secret = %[3]q
+}
+
+provider "secureaccess" {
+  alias      = "scim"
+  base_url   = %[1]q
+  scim_token = %[4]q
+}
+`, m.URL, testClientID, testClientSecret, m.SCIMToken)
+	user := func(provider string) string {
+		return providers + `
+resource "secureaccess_scim_user" "jane" {` + provider + `
+  user_name = "jane@example.com"
+}
+`
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			{Config: user("\n  provider  = secureaccess.scim")},
+			{
+				Config: user(""), ResourceName: "secureaccess_scim_user.jane", ImportState: true,
+				ImportStateKind: acc.ImportBlockWithID, ImportStateId: "user_name=jane@example.com",
+				ExpectError: regexp.MustCompile(`(?s)Missing SCIM Provisioning Token.*` +
+					phrase(`The import of "user_name=jane@example.com" into secureaccess_scim_user needs a SCIM provisioning token`) + `.*` +
+					phrase(`resource "secureaccess_scim_user" "<name>" {`) + `\s+provider = secureaccess\.scim.*` +
+					phrase("When terraform plan -generate-config-out writes the resource block, set provider in the import block instead") + `.*` +
+					`import \{\s+provider = secureaccess\.scim\s+to\s+= secureaccess_scim_user\.<name>\s+id\s+= "user_name=jane@example\.com"`),
+			},
+			{
+				Config: user(""), ResourceName: "secureaccess_scim_user.jane", ImportState: true,
+				ImportStateKind: acc.ImportBlockWithID, // by the user's ID
+				ExpectError:     regexp.MustCompile(`(?s)Missing SCIM Provisioning Token.*The\s+import\s+of\s+"[0-9a-f-]{36}"\s+into\s+secureaccess_scim_user`),
+			},
+			{
+				Config: user("\n  provider  = secureaccess.scim"), ResourceName: "secureaccess_scim_user.jane", ImportState: true,
+				ImportStateKind: acc.ImportBlockWithID, ImportStateId: "user_name=jane@example.com",
+			},
+		},
+	})
+}

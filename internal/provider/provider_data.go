@@ -163,6 +163,31 @@ func (d *providerData) scimKnown() diag.Diagnostics {
 	return diags
 }
 
+// scimImportable is the error of an import into resourceType with the
+// import ID id while the SCIM settings are only known after apply
+// (scimKnown), or while this provider configuration has no SCIM token at
+// all: typically an import into a resource block, or one that
+// -generate-config-out writes, without provider = secureaccess.<alias>.
+// Terraform prints neither a file nor a resource address with an import's
+// errors, so the error names the import ID and says where the provider
+// argument goes.
+func (d *providerData) scimImportable(resourceType, id string) diag.Diagnostics {
+	if d == nil || d.scimConfigUnknown() || d.scimToken != "" {
+		return d.scimKnown()
+	}
+	var diags diag.Diagnostics
+	diags.AddError("Missing SCIM Provisioning Token",
+		fmt.Sprintf("The import of %[1]q into %[2]s needs a SCIM provisioning token, and the provider configuration it ran with has none. "+
+			"An import runs with the provider configuration of the resource it imports into. If another provider block has the token, "+
+			"such as the aliased secureaccess.scim of the one-apply bootstrap, set provider in the resource block:\n\n"+
+			"  resource %[2]q \"<name>\" {\n    provider = secureaccess.scim\n    ...\n  }\n\n"+
+			"When terraform plan -generate-config-out writes the resource block, set provider in the import block instead "+
+			"(Terraform accepts it there only then):\n\n"+
+			"  import {\n    provider = secureaccess.scim\n    to       = %[2]s.<name>\n    id       = %[1]q\n  }\n\n"+
+			"Otherwise set scim_token in the provider block, or the %[3]s environment variable.", id, resourceType, envSCIMToken))
+	return diags
+}
+
 // adminKnown is scimKnown for the admin API.
 func (d *providerData) adminKnown() diag.Diagnostics {
 	if d == nil || !d.adminConfigUnknown() {

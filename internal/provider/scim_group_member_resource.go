@@ -259,7 +259,7 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(r.data.scimKnown()...)
+	resp.Diagnostics.Append(r.data.scimImportable("secureaccess_scim_group_member", req.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -248,7 +248,7 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
 		return
 	}
-	resp.Diagnostics.Append(r.data.scimKnown()...)
+	resp.Diagnostics.Append(r.data.scimImportable("secureaccess_scim_group_members", req.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

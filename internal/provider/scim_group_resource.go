@@ -256,7 +256,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		key:          groupImportKey,
 		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
 		keyForm:      `display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`,
-		known:        r.data.scimKnown,
+		known:        func() diag.Diagnostics { return r.data.scimImportable("secureaccess_scim_group", req.ID) },
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
 			client, d := r.data.scim()
 			if diags.Append(d...); diags.HasError() {

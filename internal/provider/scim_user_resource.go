@@ -426,7 +426,7 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 		key:          userImportKey,
 		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
 		keyForm:      `user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`,
-		known:        r.data.scimKnown,
+		known:        func() diag.Diagnostics { return r.data.scimImportable("secureaccess_scim_user", req.ID) },
 		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
 			client, d := r.data.scim()
 			if diags.Append(d...); diags.HasError() {
