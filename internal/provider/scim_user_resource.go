@@ -194,11 +194,13 @@ func atMost(maxLen int) string {
 
 // givenNameAttribute is name.given_name. Its validator also rejects a name
 // with no attribute set, which the service would store as no name at all.
+// The paths are absolute: the validator's error prints them as given, and
+// relative ones read "name.given_name.<.family_name".
 func givenNameAttribute() schema.StringAttribute {
 	a := optionalUserString(descGivenName, scimlimits.GivenName)
 	a.Validators = append(a.Validators, stringvalidator.AtLeastOneOf(
-		path.MatchRelative().AtParent().AtName("family_name"),
-		path.MatchRelative().AtParent().AtName("formatted"),
+		path.MatchRoot("name").AtName("family_name"),
+		path.MatchRoot("name").AtName("formatted"),
 	))
 	return a
 }

@@ -450,7 +450,8 @@ func TestAccSCIMUserResource_invalidConfig(t *testing.T) {
 		{"user_name = \"jane\"\nemails = [{ value = \"not-an-email\" }]", `must be an email address`},
 		{"user_name = \"jane\"\nemails = [{ value = \"jane@example.com\", type = \"personal\" }]", `(?s)type.*value must be one of`},
 		{"user_name = \"jane\"\nemails = []", `(?s)emails.*at least 1`},
-		{"user_name = \"jane\"\nname = {}", `(?s)At least one attribute out of.*family_name`},
+		{"user_name = \"jane\"\nname = {}", `(?s)Invalid Attribute Combination.*` + phrase("At least one attribute out of") + `\s+` +
+			regexp.QuoteMeta("[name.family_name,name.formatted,name.given_name]") + `\s+` + phrase("must be specified")},
 		{`
   user_name = "jane"
   emails = [
