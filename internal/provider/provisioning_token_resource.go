@@ -182,6 +182,28 @@ func (r *provisioningTokenResource) ModifyPlan(ctx context.Context, req resource
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+	summary, detail := rotationReason(state, plan.RotateBeforeDays, r.now())
+	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), summary, detail)
+}
+
+// rotationReason says why a plan replaces the token in state, which
+// dueForRotation found due: Terraform shows only "expires_at ... # forces
+// replacement".
+func rotationReason(state provisioningTokenResourceModel, rotateBeforeDays types.Int64, now time.Time) (summary, detail string) {
+	at := now.UTC().Truncate(time.Second).Format(time.RFC3339)
+	token := fmt.Sprintf("The provisioning token %s of directory integration %q", state.ID.ValueString(), state.DirectoryIntegrationID.ValueString())
+	replaced := " This plan replaces it: the apply generates a new token, which revokes this one at once, " +
+		"so whatever uses this token (an identity provider, a scim_token) needs the new one."
+	exp, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil || !now.Before(exp) || rotateBeforeDays.IsNull() || rotateBeforeDays.IsUnknown() {
+		return "Provisioning Token Expired",
+			fmt.Sprintf("%s expired at %s (now %s).%s", token, state.ExpiresAt.ValueString(), at, replaced)
+	}
+	days := rotateBeforeDays.ValueInt64()
+	from := exp.Add(-time.Duration(days) * dayDuration).UTC()
+	return "Provisioning Token Due for Rotation",
+		fmt.Sprintf("%s expires at %s, and rotate_before_days = %d: it is due for rotation since %s (now %s).%s",
+			token, state.ExpiresAt.ValueString(), days, from.Format(time.RFC3339), at, replaced)
 }
 
 // dueForRotation reports whether a token expiring at expiresAt (RFC 3339,

@@ -237,14 +237,34 @@ func TestProvisioningTokenResourceModifyPlan(t *testing.T) {
 			"expires_in_days": tftypes.NewValue(tftypes.Number, 2), "rotate_before_days": tftypes.NewValue(tftypes.Number, rotateBeforeDays),
 		}
 	}
+	const replaced = " This plan replaces it: the apply generates a new token, which revokes this one at once, " +
+		"so whatever uses this token (an identity provider, a scim_token) needs the new one."
+	due := func(expiresAt, since string, days int) []diagSummary {
+		return []diagSummary{{Severity: diag.SeverityWarning, Path: "expires_at", Summary: "Provisioning Token Due for Rotation",
+			Detail: fmt.Sprintf(`The provisioning token tok-1 of directory integration "dir" expires at %s, and rotate_before_days = %d: `+
+				"it is due for rotation since %s (now 2026-03-18T12:00:00Z).%s", expiresAt, days, since, replaced)}}
+	}
+	expired := func(expiresAt string) []diagSummary {
+		return []diagSummary{{Severity: diag.SeverityWarning, Path: "expires_at", Summary: "Provisioning Token Expired",
+			Detail: fmt.Sprintf(`The provisioning token tok-1 of directory integration "dir" expired at %s (now 2026-03-18T12:00:00Z).%s`, expiresAt, replaced)}}
+	}
 	tests := []struct {
 		name           string
 		state, plan    map[string]tftypes.Value // nil: create or destroy
 		wantReplace    bool
 		wantTokenKnown bool
+		wantDiags      []diagSummary
 	}{
-		{name: "due", state: token("2026-03-19T12:00:00Z", 2), plan: token("2026-03-19T12:00:00Z", 2), wantReplace: true},
-		{name: "due once rotate_before_days is set", state: token("2026-03-19T12:00:00Z", nil), plan: token("2026-03-19T12:00:00Z", 2), wantReplace: true},
+		{name: "due", state: token("2026-03-19T12:00:00Z", 2), plan: token("2026-03-19T12:00:00Z", 2), wantReplace: true,
+			wantDiags: due("2026-03-19T12:00:00Z", "2026-03-17T12:00:00Z", 2)},
+		{name: "due once rotate_before_days is set", state: token("2026-03-19T12:00:00Z", nil), plan: token("2026-03-19T12:00:00Z", 2), wantReplace: true,
+			wantDiags: due("2026-03-19T12:00:00Z", "2026-03-17T12:00:00Z", 2)},
+		{name: "window starts now", state: token("2026-03-21T12:00:00Z", 3), plan: token("2026-03-21T12:00:00Z", 3), wantReplace: true,
+			wantDiags: due("2026-03-21T12:00:00Z", "2026-03-18T12:00:00Z", 3)},
+		{name: "expired", state: token("2026-03-18T11:59:59Z", nil), plan: token("2026-03-18T11:59:59Z", nil), wantReplace: true,
+			wantDiags: expired("2026-03-18T11:59:59Z")},
+		{name: "expired, with rotate_before_days", state: token("2026-03-01T00:00:00Z", 7), plan: token("2026-03-01T00:00:00Z", 7), wantReplace: true,
+			wantDiags: expired("2026-03-01T00:00:00Z")},
 		{name: "not due yet", state: token("2026-03-21T12:00:01Z", 3), plan: token("2026-03-21T12:00:01Z", 3), wantTokenKnown: true},
 		{name: "no rotate_before_days", state: token("2026-03-19T12:00:00Z", 2), plan: token("2026-03-19T12:00:00Z", nil), wantTokenKnown: true},
 		{name: "destroy", state: token("2026-03-19T12:00:00Z", 2)},
@@ -261,8 +281,8 @@ func TestProvisioningTokenResourceModifyPlan(t *testing.T) {
 			req := resource.ModifyPlanRequest{State: tfsdk.State{Schema: sch, Raw: stateRaw}, Plan: tfsdk.Plan{Schema: sch, Raw: planRaw}}
 			resp := resource.ModifyPlanResponse{Plan: req.Plan}
 			r.ModifyPlan(t.Context(), req, &resp)
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("ModifyPlan: %v", resp.Diagnostics)
+			if diff := cmp.Diff(tt.wantDiags, summarize(resp.Diagnostics)); diff != "" {
+				t.Errorf("ModifyPlan diagnostics (-want +got):\n%s", diff)
 			}
 			var wantReplace path.Paths
 			if tt.wantReplace {
