@@ -291,7 +291,7 @@ func TestAccDirectoryIntegrationResource_conflictAndValidation(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      directoryIntegrationConfig(m, "acceptance", "okta"),
-				ExpectError: regexp.MustCompile(`(?s)409.*already exists.*terraform import secureaccess_directory_integration.<name>\s+"name=` + taken + `".*id = "name=` + taken + `"`),
+				ExpectError: regexp.MustCompile(`(?s)409.*already exists.*id = "name=` + taken + `".*terraform import '<that address>'\s+"name=` + taken + `"`),
 			},
 			{
 				Config:      directoryIntegrationConfig(m, "OKTA Integration", "azure"),

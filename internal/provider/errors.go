@@ -202,6 +202,11 @@ func missingGroupFix(err error) string {
 // adopting would only turn into two resources fighting over one object.
 // Then how to bring the object under this resource with an import ID, then
 // alternative, if any, as a last option.
+//
+// The provider is not told the resource's address (a create request has
+// its type and values only), but Terraform prints it above this error, in
+// the line "with <address>,": the fix points there instead of making up a
+// name.
 func importFix(err error, existing, resourceType, importID, alternative string) string {
 	if !isConflict(err) {
 		return ""
@@ -210,10 +215,11 @@ func importFix(err error, existing, resourceType, importID, alternative string) 
 	fix := fmt.Sprintf("%s already exists.\n\n"+
 		"First check that no other resource in this configuration has the same %s: "+
 		"two resources that manage one object undo each other's changes on every apply. If one does, remove the duplicate.\n\n"+
-		"Otherwise, to manage the existing object with this resource, import it:\n"+
-		"  terraform import %s.<name> %q\n"+
-		"or add an import block:\n"+
-		"  import {\n    to = %s.<name>\n    id = %q\n  }", existing, key, resourceType, importID, resourceType, importID)
+		"Otherwise, to manage the existing object with this resource, import it into this resource's address, "+
+		"which Terraform prints above this message after \"with\" (%s.…). Add an import block:\n"+
+		"  import {\n    to = <that address>\n    id = %q\n  }\n"+
+		"or run:\n"+
+		"  terraform import '<that address>' %q", existing, key, resourceType, importID, importID)
 	if alternative != "" {
 		fix += "\nor " + alternative + "."
 	}

@@ -43,13 +43,14 @@ func TestImportFix(t *testing.T) {
 First check that no other resource in this configuration has the same user_name: ` +
 		`two resources that manage one object undo each other's changes on every apply. If one does, remove the duplicate.
 
-Otherwise, to manage the existing object with this resource, import it:
-  terraform import secureaccess_scim_user.<name> "user_name=Jane@example.com"
-or add an import block:
+Otherwise, to manage the existing object with this resource, import it into this resource's address, ` +
+		`which Terraform prints above this message after "with" (secureaccess_scim_user.…). Add an import block:
   import {
-    to = secureaccess_scim_user.<name>
+    to = <that address>
     id = "user_name=Jane@example.com"
-  }`
+  }
+or run:
+  terraform import '<that address>' "user_name=Jane@example.com"`
 	tests := map[string]struct {
 		err         error
 		alternative string

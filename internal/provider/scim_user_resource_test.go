@@ -389,9 +389,13 @@ func TestAccSCIMUserResource_adoptExisting(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: scimUserConfig(m, body),
-				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*First\s+check\s+that\s+no\s+other\s+resource\s+in\s+this\s+configuration\s+has\s+the\s+same\s+user_name.*` +
-					`terraform import secureaccess_scim_user\.<name> "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) +
-					`".*id = "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) + `".*or\s+set\s+adopt_existing\s+=\s+true`),
+				// The address to import into is the one Terraform prints in
+				// the "with" line above the detail, as the fix says.
+				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User\s+with ` + regexp.QuoteMeta(scimUserAddr) + `,.*` +
+					`First\s+check\s+that\s+no\s+other\s+resource\s+in\s+this\s+configuration\s+has\s+the\s+same\s+user_name.*` +
+					phrase(`import it into this resource's address, which Terraform prints above this message after "with" (secureaccess_scim_user.…).`) +
+					`.*to = <that address>\s+id = "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) + `".*` +
+					`terraform import '<that address>' "user_name=` + regexp.QuoteMeta(m.name("Jane.Doe@example.com")) + `".*or\s+set\s+adopt_existing\s+=\s+true`),
 			},
 			{
 				PreConfig: m.resetStats,
