@@ -70,7 +70,7 @@ func configureProvider(t *testing.T, attrs map[string]any) diag.Diagnostics {
 // error, on the attribute the user set, with the fix; scim_url, derived from
 // it, is not reported as well.
 func TestConfigure_plainHTTP(t *testing.T) {
-	for _, env := range []string{envBaseURL, envSCIMURL, envClientID, envClientSecret, envSCIMToken} {
+	for _, env := range []string{envBaseURL, envSCIMURL, envClientID, envClientSecret, envSCIMToken, envInsecureHTTP} {
 		t.Setenv(env, "")
 	}
 	tests := map[string]struct {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ const (
 	envClientSecret = "SECUREACCESS_CLIENT_SECRET"
 	envSCIMURL      = "SECUREACCESS_SCIM_URL"
 	envSCIMToken    = "SECUREACCESS_SCIM_TOKEN"
+	envInsecureHTTP = "SECUREACCESS_INSECURE_HTTP"
 )
 
 // scimPath is the SCIM provisioning endpoint's path under base_url.
@@ -135,8 +137,9 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Optional: true,
 			},
 			"insecure_http": schema.BoolAttribute{
-				MarkdownDescription: "Allow a plain `http` `base_url` or `scim_url` on a host that is not a loopback address. Credentials then travel unencrypted: use it only on a trusted test network. Defaults to `false`.",
-				Optional:            true,
+				MarkdownDescription: "Allow a plain `http` `base_url` or `scim_url` on a host that is not a loopback address. Credentials then travel unencrypted: use it only on a trusted test network. Defaults to `false`. " +
+					"Can also be set with the `" + envInsecureHTTP + "` environment variable (`true` or `false`).",
+				Optional: true,
 			},
 		},
 	}
@@ -162,7 +165,12 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 	if !cfg.RateLimit.IsNull() && !cfg.RateLimit.IsUnknown() {
 		data.rateLimit = cfg.RateLimit.ValueFloat64()
 	}
-	insecure := cfg.InsecureHTTP.ValueBool()
+	insecure, err := boolOrEnv(cfg.InsecureHTTP, envInsecureHTTP, false)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("insecure_http"), "Invalid Provider Setting",
+			fmt.Sprintf("The %s environment variable (used because insecure_http is not set) is %q, which is not a boolean. Set it to true or false, or unset it.", envInsecureHTTP, os.Getenv(envInsecureHTTP)))
+		return
+	}
 	data.unbatchedRefresh = !cfg.BatchRefresh.IsNull() && !cfg.BatchRefresh.IsUnknown() && !cfg.BatchRefresh.ValueBool()
 
 	// Values that come from resources of the same configuration are unknown
@@ -244,6 +252,21 @@ func stringOrEnv(v types.String, env, def string) string {
 		return e
 	}
 	return def
+}
+
+// boolOrEnv returns the attribute's value when set, else the environment
+// variable's parsed by strconv.ParseBool (true, false, 1, 0, …), else def.
+// An unknown attribute counts as not set, as in stringOrEnv. The error is
+// that the variable's value is not a boolean.
+func boolOrEnv(v types.Bool, env string, def bool) (bool, error) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool(), nil
+	}
+	e := os.Getenv(env)
+	if e == "" {
+		return def, nil
+	}
+	return strconv.ParseBool(e)
 }
 
 // checkEndpoint accepts an absolute http(s) URL; plain http only for a
