@@ -2,11 +2,11 @@
 # and memberships, with the provisioning token of a directory integration
 # made in the dashboard, and the numeric identity IDs that access policies
 # use. No directory integration or token resource: Cisco publishes no API
-# for those yet (see ../bootstrap for the day it does).
+# for those yet (examples/bootstrap is the path for the day it does).
 #
 # 1. Dashboard: Connect > Users, Groups and Endpoint Devices > Configuration
 #    Management > Integrate directory, provisioning method Identity
-#    Provider, then Generate Token. Generating a token for an integration an
+#    Provider, then Generate Token. A new token for an integration that an
 #    identity provider already pushes to revokes the token that IdP holds.
 # 2. export SECUREACCESS_SCIM_TOKEN=...        # that token
 #    export SECUREACCESS_CLIENT_ID=...         # an admin API key (Admin >

@@ -20,17 +20,18 @@ func modelledNotice(what string) string {
 
 // scimFilterDescription describes the filter argument of a list of SCIM
 // things ("users"), for which Secure Access documents filtering on key
-// ("userName") only; example is a filter on key. With forHint, the text
-// says how to select by anything else: list every one and select in
-// Terraform with a for expression (data sources; terraform query has no
-// such expression).
+// ("userName") only; example is a filter on key, externalID an example
+// externalId. With forHint, the text says how to select by anything else:
+// list every one and select in Terraform with a for expression (data
+// sources); without, how to do without (terraform query has no such
+// expression).
 func scimFilterDescription(things, key, example, externalID string, forHint bool) string {
-	refuse := "and may refuse any other filter (`and`, `or`, `sw`, `co`, …) with `invalidFilter`"
+	fallback := "list every one and delete the generated blocks you do not want"
 	if forHint {
-		refuse += ": to select by anything else, list every one and select in Terraform with a `for` expression"
+		fallback = "list every one and select in Terraform with a `for` expression, for example one that keeps those whose `external_id` is `\"" + externalID + "\"`"
 	}
 	return "A SCIM filter expression (RFC 7644 section 3.4.2.2), passed to the service as it is, that selects the " + things + ", such as " +
-		"`" + example + "` or `externalId eq \"" + externalID + "\"`. " +
-		"Secure Access documents filtering " + things + " on `" + key + " eq` only (`externalId eq` is what identity providers also send) " +
-		refuse + ". Optional; all " + things + " are listed when it is not set."
+		"`" + example + "`. Secure Access documents filtering " + things + " on `" + key + " eq` only, and may refuse any other filter with `invalidFilter`: " +
+		"`externalId eq \"" + externalID + "\"` (which identity providers also send), `and`, `or`, `sw`, `co`, …. To select by anything else, " +
+		fallback + ". Optional; all " + things + " are listed when it is not set."
 }

@@ -113,7 +113,7 @@ const (
 	descEmails       = "The user's email addresses (SCIM `emails`)."
 	descEmailValue   = "The email address."
 	descEmailPrimary = "Whether this is the user's primary email address. At most one email may be primary."
-	descExternalID   = "The user's identifier in the identity provider (SCIM `externalId`), for example Okta's user ID or Entra ID's object ID."
+	descExternalID   = "The user's identifier in the identity provider (SCIM `externalId`), for example Okta's user ID, or what Entra ID maps to it (`mailNickname` in its default mapping, or the object ID)."
 	descActive       = "Whether the user is active (SCIM `active`). Inactive users cannot authenticate through Secure Access. " +
 		"A user whose `active` the service leaves unassigned (a SCIM PATCH that removes `active` does that) is not active and reads as `false`."
 	descNativeObject = "The user's Active Directory objectGUID (`nativeObjectId` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."

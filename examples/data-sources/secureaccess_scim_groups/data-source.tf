@@ -1,10 +1,10 @@
 # Every group of the directory integration.
 data "secureaccess_scim_groups" "all" {}
 
-# One group by display name, with a SCIM filter (RFC 7644 §3.4.2.2). Secure
-# Access documents filtering groups on displayName eq only (externalId eq is
-# what identity providers also send) and may refuse richer filters such as
-# `displayName sw "OKTA - "`.
+# One group by display name, with a SCIM filter (RFC 7644 §3.4.2.2). Cisco
+# documents filtering groups on displayName eq only: the real service may
+# refuse any other filter, externalId eq (which identity providers also
+# send) and richer ones such as `displayName sw "OKTA - "` alike.
 data "secureaccess_scim_groups" "users" {
   filter = "displayName eq \"OKTA - Secure Access Users\""
 }

@@ -1,10 +1,11 @@
 # Every user of the directory integration.
 data "secureaccess_scim_users" "all" {}
 
-# One user by user name, with a SCIM filter (RFC 7644 §3.4.2.2). Secure
-# Access documents filtering users on userName eq only (externalId eq is
-# what identity providers also send) and may refuse richer filters such as
-# `userName ew "@example.com" and active eq false`.
+# One user by user name, with a SCIM filter (RFC 7644 §3.4.2.2). Cisco
+# documents filtering users on userName eq only: the real service may
+# refuse any other filter, externalId eq (which identity providers also
+# send) and richer ones such as `userName ew "@example.com" and active eq
+# false` alike.
 data "secureaccess_scim_users" "jane" {
   filter = "userName eq \"jane.doe@example.com\""
 }

@@ -1,6 +1,7 @@
 # The directory integration Okta provisions, as in Cisco's guide
-# "Configure Okta for SCIM provisioning": Integrate directory → Identity
-# Provider → Okta.
+# "Provision Users and Groups from Okta": in the dashboard, Connect > Users,
+# Groups and Endpoint Devices > Configuration Management > Integrate
+# directory, provisioning method Identity Provider, identity provider Okta.
 #
 # deletion_protection (default true) makes a plan that would destroy or
 # replace it fail: that deletes every user and group the IdP provisioned.
