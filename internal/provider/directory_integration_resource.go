@@ -55,7 +55,7 @@ func (r *directoryIntegrationResource) Metadata(_ context.Context, req resource.
 func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: modelledNotice("This resource") + "Manages a Secure Access directory integration whose users and groups an identity provider provisions through SCIM " +
-			"(in the dashboard: Connect → Users and Groups → Integrate directory, provisioning method Identity Provider). " +
+			"(in the dashboard: Connect > Users, Groups and Endpoint Devices > Configuration Management > Integrate directory, provisioning method Identity Provider). " +
 			"**Destroying or replacing it deletes every user and group provisioned through it**, including the ones the identity provider pushed " +
 			"that no Terraform configuration manages, and revokes its provisioning token: `deletion_protection` (on unless set to `false`) makes a plan that would do so fail, " +
 			"naming how many users and groups the integration holds, and with protection off such a plan warns with the same counts. " +
