@@ -10,9 +10,11 @@
 # `terraform apply` rotates and hands over without anyone pasting anything.
 #
 # azuread keeps the secret it wrote: Microsoft Graph answers "*" for a secret
-# value, so the azuread provider cannot see a token changed in the Entra
-# admin center or rotated by another configuration, and plans no update.
-# Rotate only through this configuration.
+# value, so the azuread provider cannot see a Secret Token changed in the
+# Entra admin center or written by another configuration, and plans no
+# update. Rotate only through this configuration;
+# `terraform apply -replace=azuread_synchronization_secret.cisco` writes the
+# token again.
 #
 # Credentials: SECUREACCESS_CLIENT_ID and SECUREACCESS_CLIENT_SECRET (an admin
 # API key) for the secureaccess provider; for azuread, any authentication it
