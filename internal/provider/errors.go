@@ -151,8 +151,8 @@ func invalidFilterFix(err error, example string) string {
 	if !errors.As(err, &apiErr) || apiErr.ScimType != "invalidFilter" {
 		return ""
 	}
-	return "Secure Access documents filtering on userName eq (users) and displayName eq (groups); " +
-		"externalId eq is what identity providers also send. It may refuse any other filter with this error: " +
+	return "Secure Access documents filtering on userName eq (users) and displayName eq (groups) only, " +
+		"and may refuse any other filter with this error: externalId eq (which identity providers also send), " +
 		"and, or, not, other operators (co, sw, ew, ne, pr, …), value filters such as members[…], filters on id or other attributes. " +
 		"Use one such comparison, with the value in double quotes, such as " + example + " (RFC 7644 §3.4.2.2), " +
 		"or leave filter unset and select in Terraform, for example with a for expression over the list."
