@@ -1,7 +1,12 @@
 package provider
 
 import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -119,3 +124,168 @@ const (
 	descNativeObject = "The user's Active Directory objectGUID (`nativeObjectId` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."
 	descAuthName     = "The name the user authenticates with, when it differs from `user_name` (`authName` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."
 )
+
+// scimUserResourceModel maps the resource's schema: the user plus the
+// resource's own settings.
+type scimUserResourceModel struct {
+	scimUserModel
+	OnDestroy     types.String `tfsdk:"on_destroy"`
+	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
+}
+
+// setDefaultSettings fills in the defaults of the resource's own settings,
+// which an imported user has no value for.
+func (m *scimUserResourceModel) setDefaultSettings() {
+	if m.OnDestroy.IsNull() {
+		m.OnDestroy = types.StringValue(onDestroyDelete)
+	}
+	if m.AdoptExisting.IsNull() {
+		m.AdoptExisting = types.BoolValue(false)
+	}
+}
+
+// The Terraform values of users, built by hand (tftypes) instead of with
+// tfsdk's Set, the one place where this provider does so: the users list of the
+// secureaccess_scim_users data source, and the resource of each result of
+// the secureaccess_scim_user list resource with include_resource (what
+// `terraform query -generate-config-out` asks for).
+//
+// Why: tfsdk's Set walks the model with reflection, and in framework v1.19
+// it compiles a regular expression for every struct field of every element
+// it visits (hashicorp/terraform-plugin-framework#725). Setting 10,000
+// users that way cost more than the rest of the read: BENCHMARKS.md,
+// Finding 3 and BenchmarkUsersState, 3.68 s by reflection against 0.117 s
+// here; the whole in-process read of 10,000 users went from 5.58 s to
+// 2.33 s. Listing 10,000 users with include_resource took 5.4 times as
+// long as without (BenchmarkUserListResource), nearly all of it in
+// Resource.Set; BenchmarkUserResource compares the two conversions. For
+// one user (the resource, the singular data source) the same conversion
+// would save about 0.4 ms next to a 1.6 ms plan that is all framework, so
+// everything else uses tfsdk's Get and Set.
+//
+// How it stays right: the values are built in the types of the schema the
+// framework hands over (the Raw value), so the schema stays the one source
+// of the types, and next to the model, so an attribute added to the model
+// is added here in the same place. checkedObject makes a schema attribute
+// without value (or a value without attribute) an error that names it;
+// TestUserConversionCoversSchema compares the keys of a fully set user,
+// at every depth, with the schema's attributes, so an attribute the
+// conversion misses fails a test. TestSetUsersStateMatchesReflection and
+// TestSetUserResourceMatchesReflection check the values against tfsdk's
+// Set for every user shape, and the SchemaMismatch tests that a schema
+// mismatch is an error diagnostic.
+
+// terraformAttributes returns m's attributes as values of objType, the
+// object type of a user in some schema (the resource, a data source, an
+// element of users), for checkedObject to make the object of. Every
+// attribute of the model is here, at every depth.
+func (m *scimUserModel) terraformAttributes(objType tftypes.Object) (map[string]tftypes.Value, error) {
+	nameType, ok := objType.AttributeTypes["name"].(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("name has type %s, want an object", objType.AttributeTypes["name"])
+	}
+	emailsType, ok := objType.AttributeTypes["emails"].(tftypes.List)
+	if !ok {
+		return nil, fmt.Errorf("emails has type %s, want a list", objType.AttributeTypes["emails"])
+	}
+	emailType, ok := emailsType.ElementType.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("emails has element type %s, want an object", emailsType.ElementType)
+	}
+	attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
+	attrs["id"] = stringToTerraform(m.ID)
+	attrs["user_name"] = stringToTerraform(m.UserName.StringValue)
+	attrs["display_name"] = stringToTerraform(m.DisplayName)
+	attrs["external_id"] = stringToTerraform(m.ExternalID)
+	attrs["active"] = boolToTerraform(m.Active)
+	attrs["native_object_id"] = stringToTerraform(m.NativeObjectID)
+	attrs["auth_name"] = stringToTerraform(m.AuthName)
+	attrs["name"] = tftypes.NewValue(nameType, nil)
+	if n := m.Name; n != nil {
+		v, err := checkedObject(nameType, map[string]tftypes.Value{
+			"given_name":  stringToTerraform(n.GivenName),
+			"family_name": stringToTerraform(n.FamilyName),
+			"formatted":   stringToTerraform(n.Formatted),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("name: %w", err)
+		}
+		attrs["name"] = v
+	}
+	attrs["emails"] = tftypes.NewValue(emailsType, nil)
+	if m.Emails != nil {
+		emails := make([]tftypes.Value, len(m.Emails))
+		for i, e := range m.Emails {
+			v, err := checkedObject(emailType, map[string]tftypes.Value{
+				"value":   stringToTerraform(e.Value),
+				"type":    stringToTerraform(e.Type),
+				"primary": boolToTerraform(e.Primary),
+			})
+			if err != nil {
+				return nil, fmt.Errorf("emails: %w", err)
+			}
+			emails[i] = v
+		}
+		attrs["emails"] = tftypes.NewValue(emailsType, emails)
+	}
+	return attrs, nil
+}
+
+// setUsersState sets state to filter and users; no user is an empty list,
+// not null. It builds the Terraform value directly, in the types of state's
+// schema: tfsdk's reflection (State.Set of scimUsersDataSourceModel) took
+// most of the read's time at 10,000 users (see the top of this file).
+func setUsersState(state *tfsdk.State, filter types.String, users []*scim.User) (diags diag.Diagnostics) {
+	defer recoverConversion(&diags)
+	objType, ok := state.Raw.Type().(tftypes.Object)
+	usersType, okList := objType.AttributeTypes["users"].(tftypes.List)
+	userType, okUser := usersType.ElementType.(tftypes.Object)
+	if !ok || !okList || !okUser {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", state.Raw.Type()))
+		return diags
+	}
+	elems := make([]tftypes.Value, len(users))
+	var m scimUserModel
+	for i, u := range users {
+		m.fromAPI(u)
+		attrs, err := m.terraformAttributes(userType)
+		if err == nil {
+			elems[i], err = checkedObject(userType, attrs)
+		}
+		if err != nil {
+			diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the state: %v. This is a bug in the provider; please report it.", err))
+			return diags
+		}
+	}
+	setRaw(state, map[string]tftypes.Value{
+		"filter": stringToTerraform(filter),
+		"users":  tftypes.NewValue(usersType, elems),
+	})
+	return diags
+}
+
+// setUserResource sets res, a secureaccess_scim_user, to m, like
+// res.Set(ctx, m) but without reflection (see the top of this file).
+func setUserResource(res *tfsdk.Resource, m *scimUserResourceModel) (diags diag.Diagnostics) {
+	defer recoverConversion(&diags)
+	objType, ok := res.Raw.Type().(tftypes.Object)
+	if !ok {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", res.Raw.Type()))
+		return diags
+	}
+	attrs, err := m.terraformAttributes(objType)
+	var v tftypes.Value
+	if err == nil {
+		attrs["on_destroy"] = stringToTerraform(m.OnDestroy)
+		attrs["adopt_existing"] = boolToTerraform(m.AdoptExisting)
+		v, err = checkedObject(objType, attrs)
+	}
+	if err != nil {
+		diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the resource: %v. This is a bug in the provider; please report it.", err))
+		return diags
+	}
+	res.Raw = v
+	return diags
+}

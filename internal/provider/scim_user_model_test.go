@@ -1,11 +1,17 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -141,5 +147,75 @@ func TestSCIMUserModelToAPI(t *testing.T) {
 				t.Errorf("toAPI() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestUserConversionCoversSchema checks that the hand-built values of a
+// fully set user (setUserResource, what the list resource gives with
+// include_resource, and setUsersState, the users data source) have a value
+// for every attribute of their schema, at every depth, and no value beside
+// them: an attribute added to the schema and the model but not to
+// terraformAttributes fails here, naming it, not in a user's terraform query.
+func TestUserConversionCoversSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	full := fullAPIUser()
+	full.Emails = full.Emails[:1] // the second leaves type out
+
+	rs := userResourceSchema(t)
+	res := tfsdk.Resource{Schema: rs, Raw: tftypes.NewValue(rs.Type().TerraformType(ctx), nil)}
+	if diags := setUserResource(&res, listedUserModel(full)); diags.HasError() {
+		t.Fatalf("setUserResource: %v", diags)
+	}
+	assertKeysMatchSchema(t, "secureaccess_scim_user", rs.Type(), res.Raw)
+
+	ds := usersDataSourceSchema(t)
+	st := tfsdk.State{Schema: ds, Raw: tftypes.NewValue(ds.Type().TerraformType(ctx), nil)}
+	if diags := setUsersState(&st, types.StringValue(`userName eq "jane.doe@example.com"`), []*scim.User{full}); diags.HasError() {
+		t.Fatalf("setUsersState: %v", diags)
+	}
+	assertKeysMatchSchema(t, "data.secureaccess_scim_users", ds.Type(), st.Raw)
+}
+
+// assertKeysMatchSchema compares the keys of v with the attributes of typ,
+// the framework type of a schema or of one of its attributes, recursively
+// through nested objects and lists. A null value or an empty list is an
+// error too: the fully set user sets everything, so every level is compared.
+func assertKeysMatchSchema(t *testing.T, path string, typ attr.Type, v tftypes.Value) {
+	t.Helper()
+	if v.IsNull() || !v.IsKnown() {
+		t.Errorf("%s is %s; a fully set user sets every attribute (add it to fullAPIUser)", path, v)
+		return
+	}
+	switch typ := typ.(type) {
+	case basetypes.ObjectType:
+		var attrs map[string]tftypes.Value
+		if err := v.As(&attrs); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for name, at := range typ.AttrTypes {
+			av, ok := attrs[name]
+			if !ok {
+				t.Errorf("%s.%s: an attribute of the schema that the conversion gives no value", path, name)
+				continue
+			}
+			assertKeysMatchSchema(t, path+"."+name, at, av)
+		}
+		for name := range attrs {
+			if _, ok := typ.AttrTypes[name]; !ok {
+				t.Errorf("%s.%s: a value of the conversion that the schema has no attribute for", path, name)
+			}
+		}
+	case basetypes.ListType:
+		var elems []tftypes.Value
+		if err := v.As(&elems); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(elems) == 0 {
+			t.Errorf("%s is empty; a fully set user has at least one (add it to fullAPIUser)", path)
+		}
+		for i, e := range elems {
+			assertKeysMatchSchema(t, fmt.Sprintf("%s[%d]", path, i), typ.ElemType, e)
+		}
 	}
 }

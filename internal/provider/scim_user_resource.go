@@ -58,25 +58,6 @@ type scimUserResource struct {
 	data *providerData
 }
 
-// scimUserResourceModel maps the resource's schema: the user plus the
-// resource's own settings.
-type scimUserResourceModel struct {
-	scimUserModel
-	OnDestroy     types.String `tfsdk:"on_destroy"`
-	AdoptExisting types.Bool   `tfsdk:"adopt_existing"`
-}
-
-// setDefaultSettings fills in the defaults of the resource's own settings,
-// which an imported user has no value for.
-func (m *scimUserResourceModel) setDefaultSettings() {
-	if m.OnDestroy.IsNull() {
-		m.OnDestroy = types.StringValue(onDestroyDelete)
-	}
-	if m.AdoptExisting.IsNull() {
-		m.AdoptExisting = types.BoolValue(false)
-	}
-}
-
 func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_user"
 }
