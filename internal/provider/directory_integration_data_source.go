@@ -80,7 +80,7 @@ func (d *directoryIntegrationDataSource) Configure(_ context.Context, req dataso
 func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg directoryIntegrationDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := d.data.admin()
+	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -78,15 +78,11 @@ func (r *directoryIntegrationListResource) ListResourceConfigSchema(_ context.Co
 func (r *directoryIntegrationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg directoryIntegrationListConfigModel
 	diags := req.Config.Get(ctx, &cfg)
-	if r.data == nil {
-		diags.AddError("Provider Not Configured",
-			"The secureaccess provider was not configured before listing. This is a bug in the provider; please report it.")
-	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	client, clientDiags := r.data.admin()
+	client, clientDiags := r.data.adminFor(opListing)
 	diags.Append(clientDiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

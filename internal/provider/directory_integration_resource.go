@@ -114,7 +114,7 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 	defer cancel()
 	var plan directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.admin()
+	client, diags := r.data.adminFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -137,7 +137,7 @@ func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.Re
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
-	client, diags := r.data.adminForRead()
+	client, diags := r.data.adminFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // admin settings unknown while planning: the prior state stays
@@ -171,7 +171,7 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 		resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
-	client, diags := r.data.admin()
+	client, diags := r.data.adminFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -194,7 +194,7 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.admin()
+	client, diags := r.data.adminFor(deleting("The directory integration"))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -265,7 +265,7 @@ func (r *directoryIntegrationResource) ModifyPlan(ctx context.Context, req resou
 // ones an identity provider pushed.
 func (r *directoryIntegrationResource) holdings(ctx context.Context, id string) string {
 	const unmanaged = ", including those the identity provider pushed that no Terraform configuration manages"
-	client, _ := r.data.adminForRead()
+	client, _ := r.data.adminFor(opPlanning)
 	if client == nil {
 		return "every user and group provisioned through it (their number is not known while the admin API settings are unknown)" + unmanaged
 	}
@@ -292,9 +292,12 @@ func (r *directoryIntegrationResource) ImportState(ctx context.Context, req reso
 		key:          directoryIntegrationImportKey,
 		idForm:       "the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",
 		keyForm:      `name=<name>, such as "name=OKTA Integration" (letter case does not matter)`,
-		known:        r.data.adminKnown,
+		known: func() diag.Diagnostics {
+			_, d := r.data.adminFor(importing("secureaccess_directory_integration", req.ID))
+			return d
+		},
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
-			client, d := r.data.admin()
+			client, d := r.data.adminFor(opLookingUp)
 			if diags.Append(d...); diags.HasError() {
 				return ""
 			}

@@ -51,7 +51,7 @@ func (d *directoryIntegrationsDataSource) Configure(_ context.Context, req datas
 }
 
 func (d *directoryIntegrationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	client, diags := d.data.admin()
+	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -101,7 +101,7 @@ func (d *identitiesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
 	query, diags := state.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.admin()
+	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
@@ -86,8 +85,9 @@ func (d *providerData) scimConfigUnknown() bool {
 	return d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown && d.scimURL == ""
 }
 
-// admin returns the admin API client, or a diagnostic that names the missing
-// provider attributes and environment variables.
+// admin builds the admin API client, once, or returns the diagnostic that
+// names the unknown or missing provider attributes and environment
+// variables. Resources and data sources get the client with adminFor.
 func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
@@ -121,8 +121,9 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	return d.adminClient, diags
 }
 
-// scim returns the SCIM client, or a diagnostic that names the missing
-// provider attribute and environment variable.
+// scim builds the SCIM client, once, or returns the diagnostic that names
+// the unknown or missing provider attribute and environment variable.
+// Resources and data sources get the client with scimFor.
 func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
@@ -153,87 +154,211 @@ func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 	return d.scimClient, diags
 }
 
-// scimKnown is the error of an import while the SCIM settings are only
-// known after apply: an import must read the object, so it cannot wait.
-func (d *providerData) scimKnown() diag.Diagnostics {
-	if d == nil || !d.scimConfigUnknown() {
-		return nil
-	}
-	_, diags := d.scim()
-	return diags
+// opKind is what a resource, data source or list resource does when it
+// asks for an API client.
+type opKind int
+
+const (
+	opCreate opKind = iota // a resource's Create
+	opRead                 // a resource's Read (refresh)
+	opUpdate               // a resource's Update
+	opDelete               // a resource's Delete
+	opImport               // a resource's ImportState, before it reads anything
+	opList                 // a list resource's List
+	opLookup               // a data source's Read, or an import's lookup by name
+	opPlan                 // a resource's ModifyPlan (SCIM: of a create or update)
+)
+
+// operation is an opKind with what its diagnostics name: the object a
+// delete lets go from the state, the resource type and ID of an import.
+type operation struct {
+	kind                   opKind
+	object                 string
+	resourceType, importID string
 }
 
-// scimImportable is the error of an import into resourceType with the
-// import ID id while the SCIM settings are only known after apply
-// (scimKnown), or while this provider configuration has no SCIM token at
-// all: typically an import into a resource block, or one that
-// -generate-config-out writes, without provider = secureaccess.<alias>.
-// Terraform prints neither a file nor a resource address with an import's
-// errors, so the error names the import ID and says where the provider
-// argument goes.
-func (d *providerData) scimImportable(resourceType, id string) diag.Diagnostics {
-	if d == nil || d.scimConfigUnknown() || d.scimToken != "" {
-		return d.scimKnown()
+var (
+	opCreating  = operation{kind: opCreate}
+	opReading   = operation{kind: opRead}
+	opUpdating  = operation{kind: opUpdate}
+	opListing   = operation{kind: opList}
+	opLookingUp = operation{kind: opLookup}
+	opPlanning  = operation{kind: opPlan}
+)
+
+// deleting is the delete of object, such as `SCIM user "jane" (id)`.
+func deleting(object string) operation { return operation{kind: opDelete, object: object} }
+
+// importing is the import of importID into resourceType.
+func importing(resourceType, importID string) operation {
+	return operation{kind: opImport, resourceType: resourceType, importID: importID}
+}
+
+// settingsState is the state of the provider settings an API client needs.
+type settingsState int
+
+const (
+	settingsSet     settingsState = iota // known and present
+	settingsUnknown                      // only known after apply
+	settingsMissing                      // known, and the credential is not set
+)
+
+// apiKind is which of the two APIs a client is for.
+type apiKind int
+
+const (
+	apiAdmin apiKind = iota
+	apiSCIM
+)
+
+// verdict is what a client accessor answers.
+type verdict int
+
+const (
+	// giveClient builds the client, once per provider, and returns it.
+	giveClient verdict = iota
+	// passCheck returns no client and no diagnostic: the operation needs
+	// no client (yet), and nothing is wrong.
+	passCheck
+	// keepState returns no client and the "not refreshed" warning, once
+	// per provider and API: the caller keeps the prior state. Terraform
+	// configures the provider again for the apply, after the token exists.
+	keepState
+	// stateOnly returns no client and a warning naming the object: the
+	// caller lets it go from the state.
+	stateOnly
+	// failUnknown is the error of settings only known after apply.
+	failUnknown
+	// failMissing is the error of a missing credential.
+	failMissing
+	// failImportMissing is failMissing for an import, naming its ID and
+	// where the provider argument goes.
+	failImportMissing
+)
+
+// clientVerdict holds every rule of the accessors: what an operation gets
+// of an API in a state of its settings.
+//
+//   - Settings set: a client, except where the operation needs none yet
+//     (an import's check, a SCIM plan check).
+//   - Settings only known after apply (during plan: a resource of the same
+//     configuration, typically the secureaccess_provisioning_token that
+//     scim_token comes from, is created or replaced in this run; during
+//     apply: only in a destroy, after that resource left the state):
+//     a refresh keeps the prior state; a SCIM delete lets the object go
+//     from the state, since no credential Terraform knows can reach it;
+//     a plan check passes (the apply has the token); the rest cannot wait.
+//   - A credential not set: an error, except for the admin import check,
+//     whose read then says what is missing.
+func clientVerdict(api apiKind, op opKind, s settingsState) verdict {
+	switch s {
+	case settingsUnknown:
+		switch {
+		case op == opRead:
+			return keepState
+		case op == opDelete && api == apiSCIM:
+			return stateOnly
+		case op == opPlan:
+			return passCheck
+		}
+		return failUnknown
+	case settingsMissing:
+		switch {
+		case op == opImport && api == apiSCIM:
+			return failImportMissing
+		case op == opImport:
+			return passCheck
+		}
+		return failMissing
+	}
+	if op == opImport || op == opPlan && api == apiSCIM {
+		return passCheck
+	}
+	return giveClient
+}
+
+// settingsOf is the state of an API's settings: unknown wins over missing,
+// since an unknown value may turn out to be set.
+func settingsOf(unknown, missing bool) settingsState {
+	switch {
+	case unknown:
+		return settingsUnknown
+	case missing:
+		return settingsMissing
+	}
+	return settingsSet
+}
+
+// adminFor returns the admin API client for op, or nil with the
+// diagnostics clientVerdict calls for. A nil client without error means
+// the caller goes on without one (a check passed, a state kept).
+func (d *providerData) adminFor(op operation) (*admin.Client, diag.Diagnostics) {
+	if d == nil {
+		return nil, notConfigured(op)
+	}
+	switch clientVerdict(apiAdmin, op.kind, settingsOf(d.adminConfigUnknown(), d.clientID == "" || d.clientSecret == "")) {
+	case giveClient, failUnknown, failMissing:
+		return d.admin()
+	case keepState:
+		return nil, d.notRefreshed("Secure Access Objects Not Refreshed",
+			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
+				"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
+				"The next plan checks them again.")
+	}
+	return nil, nil
+}
+
+// scimFor returns the SCIM client for op, or nil with the diagnostics
+// clientVerdict calls for. A nil client without error means the caller
+// goes on without one (a check passed, a state kept, an object let go).
+func (d *providerData) scimFor(op operation) (*scim.Client, diag.Diagnostics) {
+	if d == nil {
+		return nil, notConfigured(op)
 	}
 	var diags diag.Diagnostics
-	diags.AddError("Missing SCIM Provisioning Token",
-		fmt.Sprintf("The import of %[1]q into %[2]s needs a SCIM provisioning token, and the provider configuration it ran with has none. "+
-			"An import runs with the provider configuration of the resource it imports into. If another provider block has the token, "+
-			"such as the aliased secureaccess.scim of the one-apply bootstrap, set provider in the resource block:\n\n"+
-			"  resource %[2]q \"<name>\" {\n    provider = secureaccess.scim\n    ...\n  }\n\n"+
-			"When terraform plan -generate-config-out writes the resource block, set provider in the import block instead "+
-			"(Terraform accepts it there only then):\n\n"+
-			"  import {\n    provider = secureaccess.scim\n    to       = %[2]s.<name>\n    id       = %[1]q\n  }\n\n"+
-			"Otherwise set scim_token in the provider block, or the %[3]s environment variable.", id, resourceType, envSCIMToken))
-	return diags
-}
-
-// adminKnown is scimKnown for the admin API.
-func (d *providerData) adminKnown() diag.Diagnostics {
-	if d == nil || !d.adminConfigUnknown() {
-		return nil
-	}
-	_, diags := d.admin()
-	return diags
-}
-
-// scimTokenAbsent is the plan-time error of a resource that is created or
-// updated through a provider with no SCIM token at all (typically a
-// forgotten provider = secureaccess.<alias>): the plan fails instead of the
-// apply.
-func (d *providerData) scimTokenAbsent(req resource.ModifyPlanRequest) diag.Diagnostics {
-	if d == nil || req.Plan.Raw.IsNull() || d.scimConfigUnknown() || d.scimToken != "" {
-		return nil
-	}
-	_, diags := d.scim()
-	return diags
-}
-
-// scimForRead returns the SCIM client to refresh a resource with. While the
-// SCIM settings are only known after apply it returns nil and no error, so
-// that the caller keeps the prior state and the plan goes on: Terraform
-// configures the provider again for the apply, after the token exists.
-func (d *providerData) scimForRead() (*scim.Client, diag.Diagnostics) {
-	if !d.scimConfigUnknown() {
+	switch clientVerdict(apiSCIM, op.kind, settingsOf(d.scimConfigUnknown(), d.scimToken == "")) {
+	case giveClient, failUnknown, failMissing:
 		return d.scim()
+	case keepState:
+		return nil, d.notRefreshed("SCIM Objects Not Refreshed",
+			"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
+				"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
+				"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
+				"The apply uses the new token, and the next plan checks them again.")
+	case stateOnly:
+		diags.AddWarning("SCIM Object Removed From State Only",
+			op.object+" could not be deleted through SCIM: the provisioning token this provider's scim_token comes from was regenerated or revoked "+
+				"outside Terraform, so no token that Terraform knows can reach it. It is removed from the Terraform state only. "+
+				"Destroying its directory integration in the same run deletes it with every other user and group of the directory. "+
+				"If the directory integration stays, the object stays in Secure Access: run terraform apply to generate a new token, "+
+				"then import the object or delete it with the new token.")
+	case failImportMissing:
+		// Terraform prints neither a file nor a resource address with an
+		// import's errors: name the import ID and where provider goes.
+		diags.AddError("Missing SCIM Provisioning Token",
+			fmt.Sprintf("The import of %[1]q into %[2]s needs a SCIM provisioning token, and the provider configuration it ran with has none. "+
+				"An import runs with the provider configuration of the resource it imports into. If another provider block has the token, "+
+				"such as the aliased secureaccess.scim of the one-apply bootstrap, set provider in the resource block:\n\n"+
+				"  resource %[2]q \"<name>\" {\n    provider = secureaccess.scim\n    ...\n  }\n\n"+
+				"When terraform plan -generate-config-out writes the resource block, set provider in the import block instead "+
+				"(Terraform accepts it there only then):\n\n"+
+				"  import {\n    provider = secureaccess.scim\n    to       = %[2]s.<name>\n    id       = %[1]q\n  }\n\n"+
+				"Otherwise set scim_token in the provider block, or the %[3]s environment variable.", op.importID, op.resourceType, envSCIMToken))
 	}
-	return nil, d.notRefreshed("SCIM Objects Not Refreshed",
-		"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
-			"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
-			"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
-			"The apply uses the new token, and the next plan checks them again.")
+	return nil, diags
 }
 
-// adminForRead is scimForRead for the admin API: nil and no error while
-// the admin API settings are only known after apply.
-func (d *providerData) adminForRead() (*admin.Client, diag.Diagnostics) {
-	if !d.adminConfigUnknown() {
-		return d.admin()
+// notConfigured is what an accessor answers before the provider is
+// configured (Terraform calls ModifyPlan and ImportState of a resource
+// whose provider it has not configured in some validations): checks pass,
+// everything else is a provider bug.
+func notConfigured(op operation) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if op.kind != opImport && op.kind != opPlan {
+		diags.AddError("Provider Not Configured",
+			"The secureaccess provider was not configured before this operation. This is a bug in the provider; please report it.")
 	}
-	return nil, d.notRefreshed("Secure Access Objects Not Refreshed",
-		"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
-			"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
-			"The next plan checks them again.")
+	return diags
 }
 
 // notRefreshed is the warning of a refresh that kept the prior state, the
@@ -250,27 +375,6 @@ func (d *providerData) notRefreshed(summary, detail string) diag.Diagnostics {
 		diags.AddWarning(summary, detail)
 	}
 	return diags
-}
-
-// scimForDelete returns the SCIM client to delete object with. When the
-// SCIM settings are unknown while Terraform applies, which only happens in
-// a destroy after the secureaccess_provisioning_token the scim_token comes
-// from was regenerated or revoked outside Terraform (so it left the state),
-// no credential can reach the object: it returns nil with a warning, and
-// the caller lets the object go from the state. Deleting its directory
-// integration, as destroying the one-apply bootstrap does, deletes it.
-func (d *providerData) scimForDelete(object string) (*scim.Client, diag.Diagnostics) {
-	if !d.scimConfigUnknown() {
-		return d.scim()
-	}
-	var diags diag.Diagnostics
-	diags.AddWarning("SCIM Object Removed From State Only",
-		object+" could not be deleted through SCIM: the provisioning token this provider's scim_token comes from was regenerated or revoked "+
-			"outside Terraform, so no token that Terraform knows can reach it. It is removed from the Terraform state only. "+
-			"Destroying its directory integration in the same run deletes it with every other user and group of the directory. "+
-			"If the directory integration stays, the object stays in Secure Access: run terraform apply to generate a new token, "+
-			"then import the object or delete it with the new token.")
-	return nil, diags
 }
 
 // configuredData extracts the provider data in a resource's or data source's

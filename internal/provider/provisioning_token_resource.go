@@ -227,7 +227,7 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 	defer cancel()
 	var plan provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.admin()
+	client, diags := r.data.adminFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -256,7 +256,7 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 func (r *provisioningTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.adminForRead()
+	client, diags := r.data.adminFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // admin settings unknown while planning: the prior state stays
@@ -307,7 +307,7 @@ func (r *provisioningTokenResource) Delete(ctx context.Context, req resource.Del
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	dirID := state.DirectoryIntegrationID.ValueString()
-	client, diags := r.data.admin()
+	client, diags := r.data.adminFor(deleting("The provisioning token"))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -349,7 +349,8 @@ func (r *provisioningTokenResource) ImportState(ctx context.Context, req resourc
 			"the ID of the directory integration the token belongs to, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f")
 		return
 	}
-	resp.Diagnostics.Append(r.data.adminKnown()...)
+	_, diags := r.data.adminFor(importing("secureaccess_provisioning_token", req.ID))
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -104,7 +104,7 @@ func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.Config
 func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config scimGroupDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.scim()
+	client, diags := d.data.scimFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

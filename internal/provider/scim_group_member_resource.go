@@ -94,7 +94,10 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 // ModifyPlan fails a plan that creates or changes the membership through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
+	if !req.Plan.Raw.IsNull() { // a create or update
+		_, diags := r.data.scimFor(opPlanning)
+		resp.Diagnostics.Append(diags...)
+	}
 }
 
 func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -111,7 +114,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 	var plan scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -136,7 +139,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimForRead()
+	client, diags := r.data.scimFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
@@ -237,7 +240,7 @@ func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.Updat
 func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimForDelete("The " + memberObject(state.GroupID.ValueString(), state.UserID.ValueString()))
+	client, diags := r.data.scimFor(deleting("The " + memberObject(state.GroupID.ValueString(), state.UserID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
@@ -259,7 +262,8 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(r.data.scimImportable("secureaccess_scim_group_member", req.ID)...)
+	_, diags := r.data.scimFor(importing("secureaccess_scim_group_member", req.ID))
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

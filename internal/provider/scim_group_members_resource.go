@@ -119,7 +119,10 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 // ModifyPlan fails a plan that creates or changes the member list through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupMembersResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
+	if !req.Plan.Raw.IsNull() { // a create or update
+		_, diags := r.data.scimFor(opPlanning)
+		resp.Diagnostics.Append(diags...)
+	}
 }
 
 func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -134,7 +137,7 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 	var plan scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	want := plan.toAPI()
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -182,7 +185,7 @@ func (r *scimGroupMembersResource) setMembers(ctx context.Context, client *scim.
 func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimForRead()
+	client, diags := r.data.scimFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
@@ -216,7 +219,7 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -229,7 +232,7 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	have := state.toAPI()
-	client, diags := r.data.scimForDelete(fmt.Sprintf("The members of SCIM group %q", state.GroupID.ValueString()))
+	client, diags := r.data.scimFor(deleting(fmt.Sprintf("The members of SCIM group %q", state.GroupID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
@@ -251,7 +254,8 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
 		return
 	}
-	resp.Diagnostics.Append(r.data.scimImportable("secureaccess_scim_group_members", req.ID)...)
+	_, diags := r.data.scimFor(importing("secureaccess_scim_group_members", req.ID))
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -271,7 +275,7 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 // lookupGroup returns the ID of the group with the display name, or adds
 // an error.
 func (r *scimGroupMembersResource) lookupGroup(ctx context.Context, name string, diags *diag.Diagnostics) string {
-	client, d := r.data.scim()
+	client, d := r.data.scimFor(opLookingUp)
 	if diags.Append(d...); diags.HasError() {
 		return ""
 	}

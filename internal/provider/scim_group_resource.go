@@ -115,7 +115,10 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 // ModifyPlan fails a plan that creates or changes the group through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
+	if !req.Plan.Raw.IsNull() { // a create or update
+		_, diags := r.data.scimFor(opPlanning)
+		resp.Diagnostics.Append(diags...)
+	}
 }
 
 func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -127,7 +130,7 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	defer cancel()
 	var plan scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -150,7 +153,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
-	client, diags := r.data.scimForRead()
+	client, diags := r.data.scimFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
@@ -198,7 +201,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -236,7 +239,7 @@ func groupUpdateFix(err error) string {
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimForDelete(fmt.Sprintf("SCIM group %q (%s)", state.DisplayName.ValueString(), state.ID.ValueString()))
+	client, diags := r.data.scimFor(deleting(fmt.Sprintf("SCIM group %q (%s)", state.DisplayName.ValueString(), state.ID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
@@ -256,9 +259,12 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		key:          groupImportKey,
 		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
 		keyForm:      `display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`,
-		known:        func() diag.Diagnostics { return r.data.scimImportable("secureaccess_scim_group", req.ID) },
+		known: func() diag.Diagnostics {
+			_, d := r.data.scimFor(importing("secureaccess_scim_group", req.ID))
+			return d
+		},
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
-			client, d := r.data.scim()
+			client, d := r.data.scimFor(opLookingUp)
 			if diags.Append(d...); diags.HasError() {
 				return ""
 			}

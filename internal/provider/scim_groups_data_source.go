@@ -106,7 +106,7 @@ func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.Confi
 func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config scimGroupsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.scim()
+	client, diags := d.data.scimFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

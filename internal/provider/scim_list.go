@@ -29,18 +29,6 @@ func listPageSize(limit int64) int {
 	return scim.DefaultPageSize
 }
 
-// listClient returns the SCIM client of a list resource, or the
-// diagnostics that say why there is none.
-func listClient(data *providerData) (*scim.Client, diag.Diagnostics) {
-	if data == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Provider Not Configured",
-			"The secureaccess provider was not configured before listing. This is a bug in the provider; please report it.")
-		return nil, diags
-	}
-	return data.scim()
-}
-
 // streamSCIM sets stream to the results of objects, one page of the
 // service in memory at a time: each object becomes a result through
 // convert, until limit results (0: no limit), the end of the listing, or

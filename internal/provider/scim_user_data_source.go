@@ -106,7 +106,7 @@ func (d *scimUserDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg scimUserModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := d.data.scim()
+	client, diags := d.data.scimFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -56,7 +56,7 @@ func (r *scimUserListResource) ListResourceConfigSchema(_ context.Context, _ lis
 func (r *scimUserListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg scimListConfigModel
 	diags := req.Config.Get(ctx, &cfg)
-	client, clientDiags := listClient(r.data)
+	client, clientDiags := r.data.scimFor(opListing)
 	diags.Append(clientDiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

@@ -220,7 +220,10 @@ func countPrimaryEmails(emails types.List) int {
 // whose on_destroy is "deactivate": Terraform shows "will be destroyed",
 // but the user is only deactivated and stays in Secure Access.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(r.data.scimTokenAbsent(req)...)
+	if !req.Plan.Raw.IsNull() { // a create or update
+		_, diags := r.data.scimFor(opPlanning)
+		resp.Diagnostics.Append(diags...)
+	}
 	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
@@ -241,7 +244,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 	var plan scimUserResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -292,7 +295,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
-	client, diags := r.data.scimForRead()
+	client, diags := r.data.scimFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown while planning: the prior state stays
@@ -346,7 +349,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	client, diags := r.data.scim()
+	client, diags := r.data.scimFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -377,7 +380,7 @@ func userUpdateFix(err error) string {
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimForDelete(fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), state.ID.ValueString()))
+	client, diags := r.data.scimFor(deleting(fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), state.ID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
@@ -409,9 +412,9 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 		key:          userImportKey,
 		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
 		keyForm:      `user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`,
-		known:        func() diag.Diagnostics { return r.data.scimImportable("secureaccess_scim_user", req.ID) },
+		known:        func() diag.Diagnostics { _, d := r.data.scimFor(importing("secureaccess_scim_user", req.ID)); return d },
 		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
-			client, d := r.data.scim()
+			client, d := r.data.scimFor(opLookingUp)
 			if diags.Append(d...); diags.HasError() {
 				return ""
 			}

@@ -63,7 +63,7 @@ func (d *scimUsersDataSource) Configure(_ context.Context, req datasource.Config
 func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg scimUsersDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := d.data.scim()
+	client, diags := d.data.scimFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
