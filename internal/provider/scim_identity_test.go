@@ -3,11 +3,15 @@ package provider
 import (
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
 )
 
 // Resource identity needs Terraform 1.12; older versions skip these tests.
@@ -77,4 +81,98 @@ resource "secureaccess_scim_group" "okta" {
 			},
 		}),
 	})
+}
+
+// TestResourceIdentity_protocol drives create, refresh, import by identity
+// and listing through the plugin protocol (protocol_test.go), as Terraform
+// 1.12 and later do, whatever Terraform is installed: the identity is the
+// object's ID after create, after a refresh of a state that has none (one
+// written by Terraform 1.11), after a refresh that has it, and after an
+// import by identity, whose read gives the state create gave; a list
+// result of the object has the same identity and that state as its
+// resource.
+func TestResourceIdentity_protocol(t *testing.T) {
+	t.Parallel()
+	p := newProtocolProvider(t, newTestMock(t))
+	userType, ok := p.resourceType("secureaccess_scim_user").(tftypes.Object)
+	if !ok {
+		t.Fatal("secureaccess_scim_user is not an object")
+	}
+	emailsType, ok := userType.AttributeTypes["emails"].(tftypes.List)
+	if !ok {
+		t.Fatal("secureaccess_scim_user.emails is not a list")
+	}
+	for _, tc := range []struct {
+		typeName string
+		config   map[string]tftypes.Value
+		// list is the config of a list block that lists the object.
+		list map[string]tftypes.Value
+	}{
+		{
+			typeName: "secureaccess_scim_user",
+			config: map[string]tftypes.Value{
+				"user_name":    tfString("jane.doe@example.com"),
+				"display_name": tfString("Jane Doe"),
+				"external_id":  tfString("00u1jane"),
+				"name": objectValue(t, userType.AttributeTypes["name"], map[string]tftypes.Value{
+					"given_name": tfString("Jane"), "family_name": tfString("Doe"),
+				}),
+				"emails": tftypes.NewValue(emailsType, []tftypes.Value{objectValue(t, emailsType.ElementType, map[string]tftypes.Value{
+					"value": tfString("jane.doe@example.com"), "type": tfString("work"), "primary": tftypes.NewValue(tftypes.Bool, true),
+				})}),
+			},
+			list: map[string]tftypes.Value{"filter": tfString(`userName eq "jane.doe@example.com"`)},
+		},
+		{
+			typeName: "secureaccess_scim_group",
+			config:   map[string]tftypes.Value{"display_name": tfString("OKTA - Secure Access Users"), "external_id": tfString("00g1okta")},
+			list:     map[string]tftypes.Value{"filter": tfString(`displayName eq "OKTA - Secure Access Users"`)},
+		},
+		{
+			typeName: "secureaccess_directory_integration",
+			config:   map[string]tftypes.Value{"name": tfString("Google Integration"), "identity_provider": tfString(admin.IdentityProviderGoogle)},
+			list:     map[string]tftypes.Value{"identity_provider": tfString(admin.IdentityProviderGoogle)},
+		},
+	} {
+		t.Run(tc.typeName, func(t *testing.T) {
+			p := p.on(t)
+			created, identity := p.create(tc.typeName, tc.config)
+			id := stringAttr(t, created, "id")
+			if id == "" {
+				t.Fatal("create set no id")
+			}
+			if got := p.identityID(tc.typeName, identity); got != id {
+				t.Errorf("identity after create: %q, want the id %q", got, id)
+			}
+
+			for _, prior := range []*tfprotov6.ResourceIdentityData{nil, identity} {
+				state, identity := p.read(tc.typeName, created, nil, prior)
+				if got := p.identityID(tc.typeName, identity); got != id {
+					t.Errorf("identity after a read with prior identity %q: %q, want %q", p.identityID(tc.typeName, prior), got, id)
+				}
+				if diff := diffValues(created, state); diff != "" {
+					t.Errorf("a read changed the state (want the state after create):%s", diff)
+				}
+			}
+
+			imported, state, identity := p.importByIdentity(tc.typeName, id)
+			if got := p.identityID(tc.typeName, imported); got != id {
+				t.Errorf("identity of the import: %q, want %q", got, id)
+			}
+			if got := p.identityID(tc.typeName, identity); got != id {
+				t.Errorf("identity after the import's read: %q, want %q", got, id)
+			}
+			if diff := diffValues(created, state); diff != "" {
+				t.Errorf("the state after import by identity differs from the state after create:%s", diff)
+			}
+
+			results := p.mustList(tc.typeName, tc.list, true, 100)
+			if len(results) != 1 || results[0].ID != id {
+				t.Fatalf("listed %+v, want the one object %s", results, id)
+			}
+			if diff := diffValues(created, results[0].Resource); diff != "" {
+				t.Errorf("the listed resource differs from the state after create:%s", diff)
+			}
+		})
+	}
 }
