@@ -86,7 +86,7 @@ func checkIncluded(t *testing.T, p *protocolProvider, typeName string, results [
 			t.Errorf("%s: no resource with include_resource", r.ID)
 			continue
 		}
-		if got := stringAttr(t, r.Resource, "id"); got != r.ID {
+		if got := idAttr(t, r.Resource); got != r.ID {
 			t.Errorf("%s: the resource's id is %q", r.ID, got)
 		}
 		byID[r.ID] = r.Resource

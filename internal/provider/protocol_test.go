@@ -141,7 +141,7 @@ func (p *protocolProvider) identityID(typeName string, data *tfprotov6.ResourceI
 	if data == nil || data.IdentityData == nil {
 		return ""
 	}
-	return stringAttr(p.t, p.decode(p.identityType(typeName), data.IdentityData), "id")
+	return idAttr(p.t, p.decode(p.identityType(typeName), data.IdentityData))
 }
 
 // decode is dv as a value of typ.
@@ -157,25 +157,22 @@ func (p *protocolProvider) decode(typ tftypes.Type, dv *tfprotov6.DynamicValue) 
 	return v
 }
 
-// stringAttr is the string attribute name of the object v; "" when null.
-func stringAttr(t *testing.T, v tftypes.Value, name string) string {
+// idAttr is the string attribute id of the object v (a state or an
+// identity); "" when null.
+func idAttr(t *testing.T, v tftypes.Value) string {
 	t.Helper()
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		t.Fatalf("%s is not an object: %v", v, err)
 	}
-	a, ok := attrs[name]
-	if !ok {
-		t.Fatalf("%s has no attribute %q", v, name)
+	var id *string
+	if err := attrs["id"].As(&id); err != nil {
+		t.Fatalf("the id of %s is not a string: %v", v, err)
 	}
-	var s *string
-	if err := a.As(&s); err != nil {
-		t.Fatalf("attribute %q of %s is not a string: %v", name, v, err)
-	}
-	if s == nil {
+	if id == nil {
 		return ""
 	}
-	return *s
+	return *id
 }
 
 // diffValues describes how got differs from want; "" when they are equal.
@@ -318,7 +315,7 @@ func (p *protocolProvider) importByIdentity(typeName, id string) (imported *tfpr
 	}
 	r := resp.ImportedResources[0]
 	typ := p.resourceType(typeName)
-	if got := stringAttr(p.t, p.decode(typ, r.State), "id"); got != id {
+	if got := idAttr(p.t, p.decode(typ, r.State)); got != id {
 		p.t.Errorf("ImportResourceState %s by identity %q: state id %q", typeName, id, got)
 	}
 	state, identity = p.read(typeName, p.decode(typ, r.State), r.Private, r.Identity)

@@ -137,7 +137,7 @@ func TestResourceIdentity_protocol(t *testing.T) {
 		t.Run(tc.typeName, func(t *testing.T) {
 			p := p.on(t)
 			created, identity := p.create(tc.typeName, tc.config)
-			id := stringAttr(t, created, "id")
+			id := idAttr(t, created)
 			if id == "" {
 				t.Fatal("create set no id")
 			}
@@ -168,7 +168,7 @@ func TestResourceIdentity_protocol(t *testing.T) {
 
 			results := p.mustList(tc.typeName, tc.list, true, 100)
 			if len(results) != 1 || results[0].ID != id {
-				t.Fatalf("listed %+v, want the one object %s", results, id)
+				t.Fatalf("listed %v (identity ID: display name), want only %s", listedNames(t, results), id)
 			}
 			if diff := diffValues(created, results[0].Resource); diff != "" {
 				t.Errorf("the listed resource differs from the state after create:%s", diff)
