@@ -3,8 +3,11 @@ package scim
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -136,31 +139,17 @@ func (s *RefreshService) HasMember(ctx context.Context, groupID, userID string) 
 	return false, nil
 }
 
-// flight is one request whose result several reads share.
+// flight is the outcome of one request, kept for the reads it serves:
+// an object read by id, the first page of the listing, the listing.
 type flight[V any] struct {
-	done chan struct{}
-	v    V
-	err  error
+	v   V
+	err error
 }
 
-func newFlight[V any]() *flight[V] { return &flight[V]{done: make(chan struct{})} }
+func newFlight[V any]() *flight[V] { return &flight[V]{} }
 
-// finish records the result and releases the waiters.
-func (f *flight[V]) finish(v V, err error) {
-	f.v, f.err = v, err
-	close(f.done)
-}
-
-// wait returns the result, or the context's error first.
-func (f *flight[V]) wait(ctx context.Context) (V, error) {
-	select {
-	case <-f.done:
-		return f.v, f.err
-	case <-ctx.Done():
-		var zero V
-		return zero, ctx.Err()
-	}
-}
+// finish records the outcome.
+func (f *flight[V]) finish(v V, err error) { f.v, f.err = v, err }
 
 // collection serves the reads of one resource type with one attribute
 // selection.
@@ -171,42 +160,94 @@ type collection[T any] struct {
 	// unbatched reads every object with its own GET, nothing kept.
 	unbatched bool
 
-	mu sync.Mutex
-	// one holds the objects read by id, by id.
-	one map[string]*flight[*T]
-	// probe is the first page of the listing, once asked for; probed
-	// holds its objects by id once it came, so that they are not read
-	// again by id when the rest is not listed.
+	// requests shares each request among the reads that want it at the
+	// same time: the GET of an id, the first page, the rest. Its keys carry
+	// gen, so that a read after forget sends a request of its own.
+	requests singleflight.Group
+
+	mu  sync.Mutex
+	gen int
+	// one holds the objects read by id (found, or gone), by id; reading
+	// those being read.
+	one     map[string]*flight[*T]
+	reading map[string]bool
+	// probe is the first page of the listing once it came; probed holds
+	// its objects by id, so that they are not read again by id when the
+	// rest is not listed.
 	probe  *flight[*ListResponse[T]]
 	probed map[string]*T
-	// all is the whole listing, by id, once started.
-	all *flight[map[string]*T]
-	// noList is set when a listing failed: reads stay one by one.
-	noList bool
+	// listing is set once a read started the whole listing; all is the
+	// listing, by id, once it came.
+	listing bool
+	all     *flight[map[string]*T]
 }
 
 func newCollection[T any](r *resources[T], sel *GetOptions, pageSize int, unbatched bool) *collection[T] {
-	return &collection[T]{r: r, sel: sel, pageSize: pageSize, unbatched: unbatched, one: map[string]*flight[*T]{}}
+	return &collection[T]{r: r, sel: sel, pageSize: pageSize, unbatched: unbatched,
+		one: map[string]*flight[*T]{}, reading: map[string]bool{}}
 }
 
-// forget drops everything read; reads in flight finish for their callers.
+// forget drops everything read; reads in flight finish for their callers
+// and keep nothing.
 func (c *collection[T]) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.one = map[string]*flight[*T]{}
-	c.probe, c.probed, c.all, c.noList = nil, nil, nil, false
+	c.gen++
+	c.one, c.reading = map[string]*flight[*T]{}, map[string]bool{}
+	c.probe, c.probed, c.listing, c.all = nil, nil, false, nil
 }
 
 // step is what a read does next.
 type step int
 
 const (
-	stepByID step = iota
-	stepProbe
-	stepWaitProbe
-	stepList
-	stepWaitList
+	stepByID  step = iota // read the object with its own GET
+	stepProbe             // fetch (or wait for) the first page
+	stepList              // list the rest (or wait for the listing)
 )
+
+// counts is what next decides on.
+type counts struct {
+	byID        int  // distinct objects read, or being read, by id
+	probed      bool // the first page came, or failed
+	probeFailed bool
+	pagesLeft   int  // after the first page: pages the rest takes
+	listing     bool // the whole listing started
+	listFailed  bool
+}
+
+// next decides whether a read of an object not read yet is served by id
+// or by the listing (see RefreshService).
+func next(k counts) step {
+	switch {
+	case k.probeFailed || k.listFailed:
+		return stepByID // a failed listing: reads stay one by one
+	case k.listing:
+		return stepList
+	case k.byID < RefreshThreshold:
+		return stepByID
+	case !k.probed:
+		return stepProbe
+	case k.pagesLeft <= k.byID:
+		return stepList
+	}
+	return stepByID
+}
+
+// counts returns what next decides on; c.mu held.
+func (c *collection[T]) counts() counts {
+	k := counts{byID: len(c.one) + len(c.reading), listing: c.listing}
+	if c.probe != nil {
+		k.probed, k.probeFailed = true, c.probe.err != nil
+		if c.probe.err == nil {
+			k.pagesLeft = pagesLeft(c.probe.v)
+		}
+	}
+	if c.all != nil {
+		k.listFailed = c.all.err != nil
+	}
+	return k
+}
 
 // get reads the object id.
 func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
@@ -217,118 +258,109 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 		c.mu.Lock()
 		if f, ok := c.one[id]; ok {
 			c.mu.Unlock()
-			return f.wait(ctx)
+			return f.v, f.err
 		}
 		if v, ok := c.probed[id]; ok {
 			c.mu.Unlock()
 			return v, nil
 		}
-		next, probe, all := c.next()
-		switch next {
+		if c.all != nil && c.all.err == nil {
+			v, ok := c.all.v[id]
+			c.mu.Unlock()
+			if ok {
+				return v, nil
+			}
+			// Absent from the listing: created since, or skipped by paging.
+			return c.byID(ctx, id)
+		}
+		var started <-chan singleflight.Result
+		switch gen, probe := c.gen, c.probe; next(c.counts()) {
+		case stepByID:
+			c.mu.Unlock()
+			return c.byID(ctx, id)
 		case stepProbe:
-			probe = newFlight[*ListResponse[T]]()
-			c.probe = probe
-			c.mu.Unlock()
-			page, err := c.r.List(ctx, c.listOptions(1))
-			if err == nil {
-				c.mu.Lock()
-				if c.probe == probe { // not forgotten meanwhile
-					c.probed = make(map[string]*T, len(page.Resources))
-					c.index(c.probed, page.Resources)
-				}
-				c.mu.Unlock()
-			}
-			probe.finish(page, err)
-			continue
-		case stepWaitProbe:
-			c.mu.Unlock()
-			if _, err := probe.wait(ctx); err != nil && ctx.Err() != nil {
-				return nil, err
-			}
-			continue
+			started = c.start("probe", func() (any, error) {
+				page, err := c.r.List(ctx, c.listOptions(1))
+				c.keep(gen, func() {
+					c.probe = &flight[*ListResponse[T]]{v: page, err: err}
+					if err == nil {
+						c.probed = make(map[string]*T, len(page.Resources))
+						c.index(c.probed, page.Resources)
+					}
+				})
+				return page, err
+			})
 		case stepList:
-			all = newFlight[map[string]*T]()
-			c.all = all
-			c.mu.Unlock()
-			// next saw the probe done without error: its page is there. (Its
-			// wait could return the context's error instead, and no page.)
-			all.finish(c.list(ctx, probe.v))
-			continue
-		case stepWaitList:
-			c.mu.Unlock()
-			byID, err := all.wait(ctx)
-			if err == nil {
-				if v, ok := byID[id]; ok {
-					return v, nil
-				}
-			} else if ctx.Err() != nil {
-				return nil, err
-			}
-			// Absent from the listing, or the listing failed: by id.
-			c.mu.Lock()
+			c.listing = true
+			// next saw the first page come without error: it is there.
+			started = c.start("list", func() (any, error) {
+				byID, err := c.list(ctx, probe.v)
+				c.keep(gen, func() { c.all = &flight[map[string]*T]{v: byID, err: err} })
+				return byID, err
+			})
 		}
-		return c.byID(ctx, id) // unlocks c.mu
-	}
-}
-
-// next decides, with c.mu held, whether a read of an object not yet read
-// by id is served by id or by the listing, and which flight to use.
-func (c *collection[T]) next() (step, *flight[*ListResponse[T]], *flight[map[string]*T]) {
-	switch {
-	case c.noList:
-		return stepByID, nil, nil
-	case c.all != nil:
-		select {
-		case <-c.all.done:
-			if c.all.err != nil {
-				c.noList = true
-				return stepByID, nil, nil
-			}
-		default:
+		c.mu.Unlock()
+		if _, err := wait(ctx, started); err != nil && ctx.Err() != nil {
+			return nil, err
 		}
-		return stepWaitList, nil, c.all
-	case len(c.one) < RefreshThreshold:
-		return stepByID, nil, nil
-	case c.probe == nil:
-		return stepProbe, nil, nil
+		// The outcome is kept, a failure too: decide again.
 	}
-	select {
-	case <-c.probe.done:
-	default:
-		return stepWaitProbe, c.probe, nil
-	}
-	if c.probe.err != nil {
-		c.noList = true
-		return stepByID, nil, nil
-	}
-	if pagesLeft(c.probe.v) <= len(c.one) {
-		return stepList, c.probe, nil
-	}
-	return stepByID, nil, nil
 }
 
 // byID reads one object with its own GET, shared with concurrent reads of
-// the same object. It is called with c.mu held and unlocks it.
+// the same object. The object, or its absence, is kept; another failure
+// is not, and a later read asks again.
 func (c *collection[T]) byID(ctx context.Context, id string) (*T, error) {
+	c.mu.Lock()
 	if f, ok := c.one[id]; ok {
 		c.mu.Unlock()
-		return f.wait(ctx)
+		return f.v, f.err
 	}
-	f := newFlight[*T]()
-	one := c.one
-	one[id] = f
+	gen := c.gen
+	c.reading[id] = true
+	started := c.start("id/"+id, func() (any, error) {
+		v, err := c.r.Get(ctx, id, c.sel)
+		c.keep(gen, func() {
+			delete(c.reading, id)
+			if err == nil || errors.Is(err, transport.ErrNotFound) {
+				c.one[id] = &flight[*T]{v: v, err: err}
+			}
+		})
+		return v, err
+	})
 	c.mu.Unlock()
-	v, err := c.r.Get(ctx, id, c.sel)
-	f.finish(v, err)
-	if err != nil && !errors.Is(err, transport.ErrNotFound) {
-		// Not kept: a later read asks again.
-		c.mu.Lock()
-		if one[id] == f {
-			delete(one, id)
-		}
-		c.mu.Unlock()
+	v, err := wait(ctx, started)
+	t, _ := v.(*T)
+	return t, err
+}
+
+// start starts request, or joins the one of key that is running, with c.mu
+// held: a request records its outcome (keep) before it ends, so a read that
+// finds no outcome under c.mu finds the request still running. Keys carry
+// the generation: a read after forget sends a request of its own. The
+// request runs with the context of the read that started it.
+func (c *collection[T]) start(key string, request func() (any, error)) <-chan singleflight.Result {
+	return c.requests.DoChan(strconv.Itoa(c.gen)+"/"+key, request)
+}
+
+// wait returns the outcome of a started request, or the context's error
+// first.
+func wait(ctx context.Context, started <-chan singleflight.Result) (any, error) {
+	select {
+	case r := <-started:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return v, err
+}
+
+// keep records an outcome with c.mu held, unless forget came since gen.
+func (c *collection[T]) keep(gen int, record func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		record()
+	}
 }
 
 // listOptions is the listing's page from startIndex on.

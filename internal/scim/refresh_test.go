@@ -419,3 +419,30 @@ func TestRefresh_cancelledWhenListingStarts(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshNext is the decision of a read of an object not read yet, as
+// a function of what the collection has seen.
+func TestRefreshNext(t *testing.T) {
+	t.Parallel()
+	const n = RefreshThreshold
+	tests := map[string]struct {
+		k    counts
+		want step
+	}{
+		"nothing read":                      {counts{}, stepByID},
+		"fewer than the threshold read":     {counts{byID: n - 1}, stepByID},
+		"threshold reached: the first page": {counts{byID: n}, stepProbe},
+		"first page failed: by id":          {counts{byID: n, probed: true, probeFailed: true}, stepByID},
+		"rest costs no more than the reads": {counts{byID: n, probed: true, pagesLeft: n}, stepList},
+		"one collection page: listed":       {counts{byID: n, probed: true, pagesLeft: 0}, stepList},
+		"rest costs more: by id":            {counts{byID: n, probed: true, pagesLeft: n + 1}, stepByID},
+		"reads caught up with the pages":    {counts{byID: 3 * n, probed: true, pagesLeft: 3 * n}, stepList},
+		"listing started: wait for it":      {counts{byID: n, probed: true, pagesLeft: 5, listing: true}, stepList},
+		"listing failed: by id":             {counts{byID: n, probed: true, pagesLeft: 5, listing: true, listFailed: true}, stepByID},
+	}
+	for name, tt := range tests {
+		if got := next(tt.k); got != tt.want {
+			t.Errorf("%s: next(%+v) = %d, want %d", name, tt.k, got, tt.want)
+		}
+	}
+}
