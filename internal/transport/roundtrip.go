@@ -16,12 +16,14 @@ import (
 // its context ends. Nothing was sent; retrying cannot help.
 var errNoSlot = errors.New("client-side rate limit")
 
-// roundTripper does, for every attempt: wait for the rate limiter, set the
-// User-Agent and Authorization, send, and log the outcome.
+// roundTripper does, for every attempt: wait for the rate limiter, get the
+// Authorization, wait for the windows, set the User-Agent and
+// Authorization, send, and log the outcome.
 type roundTripper struct {
 	base      http.RoundTripper
-	auth      Authorizer    // nil: no Authorization
-	limiter   *rate.Limiter // nil: unlimited
+	auth      Authorizer     // nil: no Authorization
+	limiter   *rate.Limiter  // nil: unlimited
+	windows   *windowLimiter // nil: no windows
 	userAgent string
 	logger    Logger // nil: no logging
 	// outOfBand marks token requests: made during an attempt of a call,
@@ -53,6 +55,29 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%w: %w", errNoSlot, err)
 		}
 	}
+	// The Authorization comes before the window wait, so that fetching a
+	// token cannot hold back an attempt whose slot has come: attempts reach
+	// the service as far apart as the windows released them. After a long
+	// wait it is asked again, in case the token was replaced meanwhile.
+	var authorization string
+	if rt.auth != nil {
+		h, err := rt.auth.Authorization(ctx)
+		if err != nil {
+			return nil, err
+		}
+		authorization = h
+	}
+	if rt.windows != nil {
+		waited, err := rt.windows.wait(ctx, rt.logger, req.Method, req.URL.Path)
+		if err != nil {
+			return nil, err
+		}
+		if waited > time.Second && rt.auth != nil {
+			if authorization, err = rt.auth.Authorization(ctx); err != nil {
+				return nil, err
+			}
+		}
+	}
 	cancel := context.CancelFunc(func() {})
 	if rt.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, rt.timeout)
@@ -60,14 +85,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := req.Clone(ctx)
 	out.Header.Set("User-Agent", rt.userAgent)
 	if rt.auth != nil {
-		h, err := rt.auth.Authorization(ctx)
-		if err != nil {
-			cancel()
-			return nil, err
-		}
-		out.Header.Set("Authorization", h)
+		out.Header.Set("Authorization", authorization)
 		if state != nil {
-			state.setAuthorization(h)
+			state.setAuthorization(authorization)
 		}
 	}
 	attempt := 1

@@ -48,6 +48,21 @@ type Config struct {
 	RateLimit float64
 	// Burst is the rate limiter's bucket size; 0 means max(1, int(RateLimit)).
 	Burst int
+	// Windows are client-side limits on top of RateLimit: at most
+	// Window.Limit attempts in any sliding Window.Period, every attempt
+	// counted, each window with WindowMargin added to its period. An
+	// attempt waits for a slot in all of them (on the call's context, not
+	// the per-attempt timeout), and a wait longer than LongWait is logged
+	// at WARN when Logger is a WarnLogger. Nil means none.
+	Windows []Window
+	// WindowKey, when not empty, shares the Windows' counters with every
+	// Client and token client of this process with the same key and
+	// window: the service counts per API key, so the admin client keys
+	// them by token URL and client ID. Empty: this Client's own counters.
+	WindowKey string
+	// WindowMargin is added to every window's period; 0 means
+	// DefaultWindowMargin, negative none.
+	WindowMargin time.Duration
 	// UserAgent is sent on every request, e.g.
 	// "terraform-provider-secureaccess/1.2.3". Empty means DefaultUserAgent.
 	UserAgent string
@@ -131,6 +146,7 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		logger:    cfg.Logger,
 		limiter:   newLimiter(cfg.RateLimit, cfg.Burst),
+		windows:   newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowMargin),
 		timeout:   cfg.RequestTimeout,
 	}
 	c := &Client{
@@ -146,13 +162,17 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 }
 
 // NewTokenHTTPClient returns a plain *http.Client for an OAuth2 token
-// endpoint: cfg's base transport, User-Agent, logging and per-attempt
-// timeout, but no retries, no rate limit and no Authorization of its own.
+// endpoint: cfg's base transport, User-Agent, logging, per-attempt timeout
+// and Windows (the token endpoint's own limits: pass a WindowKey other than
+// the API's), but no retries, no RateLimit and no Authorization of its own.
 // The caller (an Authorizer) runs inside an attempt of Client.Do, whose retry
 // policy repeats a token request only when nothing was applied.
 func NewTokenHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
-	rt := &roundTripper{base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true}
+	rt := &roundTripper{
+		base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true,
+		windows: newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowMargin),
+	}
 	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout, CheckRedirect: sameOriginRedirects}
 }
 
@@ -179,6 +199,12 @@ func (cfg Config) withDefaults() Config {
 	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
+	}
+	switch {
+	case cfg.WindowMargin == 0:
+		cfg.WindowMargin = DefaultWindowMargin
+	case cfg.WindowMargin < 0:
+		cfg.WindowMargin = 0
 	}
 	return cfg
 }
