@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
@@ -53,6 +51,10 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeMessage(w, http.StatusBadRequest,
 			fmt.Sprintf("unsupported grant_type %q: only client_credentials is supported", grant))
+		return
+	}
+	if wait, ok := s.limiters.allowWindows(scopeToken, id, s.opts.RateLimits.Token, s.opts.Now()); !ok {
+		writeTooManyRequests(w, wait)
 		return
 	}
 	token := s.tokens.issue(s.opts.ClientID, s.opts.Now(), s.opts.AccessTokenTTL)
@@ -139,35 +141,6 @@ func (a *accessTokens) lookup(hash [32]byte, now time.Time) (accessToken, tokenS
 	return t, tokenValid
 }
 
-// limiters rate-limits admin calls per API key.
-type limiters struct {
-	mu    sync.Mutex
-	byKey map[string]*rate.Limiter
-}
-
-// allow reports whether key may make one more call at now under perSecond
-// requests per second (0 = unlimited).
-func (l *limiters) allow(key string, perSecond float64, now time.Time) bool {
-	if perSecond <= 0 {
-		return true
-	}
-	l.mu.Lock()
-	lim, ok := l.byKey[key]
-	if !ok {
-		lim = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
-		l.byKey[key] = lim
-	}
-	l.mu.Unlock()
-	return lim.AllowN(now, 1)
-}
-
-// reset forgets every key's budget.
-func (l *limiters) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	clear(l.byKey)
-}
-
 // bearerToken returns the token of an "Authorization: Bearer …" header.
 func bearerToken(r *http.Request) (string, bool) {
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -179,7 +152,8 @@ func bearerToken(r *http.Request) (string, bool) {
 }
 
 // requireAdmin admits requests carrying a valid management API access token
-// and within the key's rate limit.
+// and within the key's rate limits: the windows of Options.RateLimits, then
+// the token bucket of Options.AdminRateLimit.
 func (s *Server) requireAdmin(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearerToken(r)
@@ -201,8 +175,12 @@ func (s *Server) requireAdmin(next http.HandlerFunc) http.Handler {
 			unauthorized(w, r, "unknown access token: get one from POST /auth/v2/token")
 			return
 		}
+		if wait, ok := s.limiters.allowWindows(scopeAdmin, at.clientID, s.opts.RateLimits.Admin, now); !ok {
+			writeTooManyRequests(w, wait)
+			return
+		}
 		if !s.limiters.allow(at.clientID, s.opts.AdminRateLimit, now) {
-			writeMessage(w, http.StatusTooManyRequests, tooManyRequests)
+			writeTooManyRequests(w, 0)
 			return
 		}
 		next(w, r)

@@ -27,8 +27,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
@@ -64,9 +62,19 @@ type Options struct {
 	// (Secure Access: 1000).
 	MaxGroupsPerDirectory int
 	// AdminRateLimit, in requests per second per API key, limits the admin
-	// and reports calls like the real service (5/s); excess calls get 429.
-	// Zero, the default, turns the limit off.
+	// and reports calls with a token bucket of that size; excess calls get
+	// 429 without Retry-After. Zero, the default, turns the limit off.
+	// RateLimits is the faithful model of Secure Access's limits.
 	AdminRateLimit float64
+	// RateLimits are sliding request windows per API key for the admin and
+	// reports calls and for the token endpoint; a request over any of them
+	// gets 429 {"message":"Too many requests. Retry request."} with
+	// Retry-After, the seconds until every full window has room, rounded up.
+	// Stats.RateLimits counts what each window admitted and refused.
+	// CiscoRateLimits() are Secure Access's documented limits; mocktest
+	// turns them on in strict mode (SECUREACCESS_MOCK_STRICT), scaled. The
+	// zero value, the default, has no windows.
+	RateLimits RateLimits
 	// Now returns the current time; default time.Now. Tests inject a fake
 	// clock to expire tokens.
 	Now func() time.Time
@@ -159,7 +167,7 @@ func New(opts Options) *Server {
 		mux:      http.NewServeMux(),
 		patterns: map[string]bool{},
 		tokens:   accessTokens{byHash: map[[32]byte]accessToken{}},
-		limiters: limiters{byKey: map[string]*rate.Limiter{}},
+		limiters: newLimiters(),
 		stats:    newStatsCounter(),
 		faults:   newFaultSet(opts.Seed),
 	}

@@ -26,6 +26,15 @@ type Stats struct {
 	// Classes counts requests per answer: "2xx", "3xx", "4xx", "5xx", or
 	// "dropped" when a drop fault closed the connection.
 	Classes map[string]int `json:"classes"`
+	// RateLimited is the number of 429 answers the rate limits gave
+	// (Options.RateLimits and AdminRateLimit; not those of faults).
+	RateLimited int `json:"rateLimited"`
+	// RateLimits counts each rate limit window's decisions, keyed by scope
+	// and window: "admin 5 per 1s", "admin 14 per 1m0s", "admin 350 per
+	// 30m0s", "token 20 per 1m0s" (with Options.RateLimits), and "admin
+	// per-second token bucket" (with AdminRateLimit). A window appears once
+	// it has seen a request; without any, the field is absent.
+	RateLimits map[string]WindowStats `json:"rateLimits,omitempty"`
 }
 
 // Count returns the number of requests counted under key ("METHOD PATTERN").
@@ -74,12 +83,16 @@ func (c *statsCounter) reset() {
 
 // Stats returns a snapshot of the request counters.
 func (s *Server) Stats() Stats {
-	return s.stats.snapshot()
+	st := s.stats.snapshot()
+	st.RateLimits, st.RateLimited = s.limiters.snapshot()
+	return st
 }
 
-// ResetStats zeroes the request counters.
+// ResetStats zeroes the request counters, those of the rate limit windows
+// included (their budgets stay).
 func (s *Server) ResetStats() {
 	s.stats.reset()
+	s.limiters.resetStats()
 }
 
 // statsKey is the Stats key of a request: the matched pattern, which starts
