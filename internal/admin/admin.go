@@ -17,9 +17,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
@@ -28,12 +30,30 @@ import (
 // https://api.secureaccessfed.cisco.com.
 const DefaultBaseURL = "https://api.sse.cisco.com"
 
-// Default client-side rate limit: Cisco's documented 5 requests per second
-// per API key.
-const (
-	DefaultRateLimit = 5
-	DefaultBurst     = 5
-)
+// DefaultRateLimit is Cisco's documented limit of admin API requests per
+// second per API key.
+const DefaultRateLimit = 5
+
+// DefaultWindows returns Cisco's documented limits of the admin scope per API
+// key: 5 requests per second, 14 per minute and 350 per 30 minutes. A
+// client keeps every attempt inside all three, as sliding windows.
+func DefaultWindows() []transport.Window {
+	return []transport.Window{{Limit: DefaultRateLimit, Period: time.Second}, {Limit: 14, Period: time.Minute}, {Limit: 350, Period: 30 * time.Minute}}
+}
+
+// DefaultTokenWindows returns Cisco's documented limit of the token
+// endpoint per API key: 20 requests per minute.
+func DefaultTokenWindows() []transport.Window {
+	return []transport.Window{{Limit: 20, Period: time.Minute}}
+}
+
+// RateWindow is the per-second window of a rate of perSecond requests per
+// second: floor(perSecond) requests (at least one) per the time they take
+// at that rate, e.g. 5 per second, 2 per 800ms for 2.5, 1 per 10s for 0.1.
+func RateWindow(perSecond float64) transport.Window {
+	n := max(1, int(math.Floor(perSecond)))
+	return transport.Window{Limit: n, Period: time.Duration(float64(n) / perSecond * float64(time.Second))}
+}
 
 // pageSize is the largest page the list endpoints serve.
 const pageSize = 100
@@ -44,9 +64,15 @@ type Config struct {
 	BaseURL string
 	// ClientID and ClientSecret are the API key's credentials.
 	ClientID, ClientSecret string
-	// Config holds the transport settings. A zero RateLimit means
-	// DefaultRateLimit (Burst DefaultBurst); math.Inf(1) means no limit.
+	// Config holds the transport settings. Nil Windows mean
+	// DefaultWindows, with the per-second one replaced by RateWindow(RateLimit)
+	// when RateLimit is set; RateLimit math.Inf(1) means no client-side
+	// limit at all (neither windows nor token windows). WindowKey is always
+	// the token URL and the client ID: every Client of the process with the
+	// same API key counts against the same windows, as the service does.
 	transport.Config
+	// TokenWindows limit the token requests; nil means DefaultTokenWindows.
+	TokenWindows []transport.Window
 }
 
 // Client is the management API client. It is safe for concurrent use.
@@ -75,14 +101,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	if cfg.RateLimit == 0 {
-		cfg.RateLimit, cfg.Burst = DefaultRateLimit, DefaultBurst
-	}
 	tokenURL, err := url.JoinPath(cfg.BaseURL, tokenPath)
 	if err != nil {
 		return nil, fmt.Errorf("admin: base URL: %w", err)
 	}
-	auth := newTokenCache(cfg, tokenURL)
+	cfg = cfg.withWindows(tokenURL)
+	auth := sharedTokenCache(cfg, tokenURL)
 	tc, err := transport.New(cfg.Config, transport.Endpoint{BaseURL: cfg.BaseURL, MediaType: "application/json", Auth: auth})
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
@@ -92,6 +116,29 @@ func NewClient(cfg Config) (*Client, error) {
 		ProvisioningTokens:    &ProvisioningTokensService{tc: tc},
 		Identities:            &IdentitiesService{tc: tc},
 	}, nil
+}
+
+// withWindows resolves the client-side limits: the windows, the token
+// windows and the key they are shared under. The token bucket of
+// transport.Config.RateLimit is not used: the per-second window replaces it.
+func (cfg Config) withWindows(tokenURL string) Config {
+	rateLimit := cfg.RateLimit
+	cfg.RateLimit, cfg.Burst = 0, 0
+	if math.IsInf(rateLimit, 1) {
+		cfg.Windows, cfg.TokenWindows = nil, nil
+		return cfg
+	}
+	if cfg.Windows == nil {
+		cfg.Windows = DefaultWindows()
+		if rateLimit > 0 {
+			cfg.Windows[0] = RateWindow(rateLimit)
+		}
+	}
+	if cfg.TokenWindows == nil {
+		cfg.TokenWindows = DefaultTokenWindows()
+	}
+	cfg.WindowKey = tokenURL + "\n" + cfg.ClientID
+	return cfg
 }
 
 // maxPages bounds the requests of one list: a million items at pageSize.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -45,7 +46,7 @@ func newMock(t *testing.T, opts mockserver.Options) (*mockserver.Server, string)
 func newTestClient(t *testing.T, baseURL, secret string, options ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{BaseURL: baseURL, ClientID: testClientID, ClientSecret: secret, Config: fastRetries}
-	cfg.RateLimit = 1000
+	cfg.RateLimit = math.Inf(1)
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -436,6 +437,8 @@ func TestRateLimitedAfterRetries(t *testing.T) {
 	}
 }
 
+// TestDefaultRateLimit: without settings the client keeps Cisco's windows:
+// five calls at once, the sixth a second (and the margin) after the first.
 func TestDefaultRateLimit(t *testing.T) {
 	t.Parallel()
 	_, url := newMock(t, mockserver.Options{})
@@ -445,13 +448,102 @@ func TestDefaultRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	for range 7 { // burst 5, then 5/s: the 6th and 7th wait ~200ms each
+	for range 6 {
 		if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if took := time.Since(start); took < 350*time.Millisecond {
-		t.Errorf("7 calls took %v, want ≥ 400ms at the default 5/s", took)
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("6 calls took %v, want ≥ 1s under 5 per second", took)
+	}
+}
+
+// TestClientsOfOneKeyShareWindowsAndToken: two clients of the same API key
+// (two provider configurations in one process) count against one set of
+// windows and share one access token; a client of another key does not.
+func TestClientsOfOneKeyShareWindowsAndToken(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	windows := func(cfg *Config) {
+		cfg.RateLimit, cfg.Windows = 0, []transport.Window{{Limit: 4, Period: 400 * time.Millisecond}}
+	}
+	a := newTestClient(t, url, testClientSecret, windows)
+	b := newTestClient(t, url, testClientSecret, windows)
+	start := time.Now()
+	for _, c := range []*Client{a, b, a, b, a, b} {
+		if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(start); took < 400*time.Millisecond {
+		t.Errorf("6 calls of two clients of one key took %v, want ≥ 400ms under 4 per 400ms together", took)
+	}
+	if n := srv.Stats().Count("POST /auth/v2/token"); n != 1 {
+		t.Errorf("%d token requests for two clients of one key, want 1", n)
+	}
+
+	// Another key (the same client ID on another service) has its own.
+	_, url2 := newMock(t, mockserver.Options{})
+	other := newTestClient(t, url2, testClientSecret, windows)
+	start = time.Now()
+	for range 4 {
+		if _, err := other.DirectoryIntegrations.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(start); took > 300*time.Millisecond {
+		t.Errorf("4 calls of another key took %v, want no wait", took)
+	}
+}
+
+// TestTokenReusedAcrossCalls: 20 calls of one client cost one token request.
+func TestTokenReusedAcrossCalls(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	c := newTestClient(t, url, testClientSecret)
+	for range 20 {
+		if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Stats().Count("POST /auth/v2/token"); n != 1 {
+		t.Errorf("%d token requests for 20 calls, want 1", n)
+	}
+}
+
+// TestDefaultWindowsAreTheMocks: the client's defaults are the windows the
+// mock enforces in strict mode, Cisco's.
+func TestDefaultWindowsAreTheMocks(t *testing.T) {
+	t.Parallel()
+	limits := mockserver.CiscoRateLimits()
+	if diff := cmp.Diff(toWindows(limits.Admin), DefaultWindows()); diff != "" {
+		t.Errorf("admin windows (-mock +client):\n%s", diff)
+	}
+	if diff := cmp.Diff(toWindows(limits.Token), DefaultTokenWindows()); diff != "" {
+		t.Errorf("token windows (-mock +client):\n%s", diff)
+	}
+}
+
+// toWindows converts the mock's windows.
+func toWindows(ws []mockserver.Window) []transport.Window {
+	var out []transport.Window
+	for _, w := range ws {
+		out = append(out, transport.Window{Limit: w.Limit, Period: w.Period})
+	}
+	return out
+}
+
+func TestRateWindow(t *testing.T) {
+	t.Parallel()
+	for rate, want := range map[float64]transport.Window{
+		5:    {Limit: 5, Period: time.Second},
+		2.5:  {Limit: 2, Period: 800 * time.Millisecond},
+		0.1:  {Limit: 1, Period: 10 * time.Second},
+		1000: {Limit: 1000, Period: time.Second},
+	} {
+		if got := RateWindow(rate); got != want {
+			t.Errorf("RateWindow(%v) = %v, want %v", rate, got, want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -41,9 +42,46 @@ type tokenCache struct {
 	refreshAt time.Time
 }
 
-// newTokenCache returns the Authorizer for cfg's credentials.
+// tokenCaches holds the token cache of every API key the process uses, by
+// token URL, client ID and a hash of the client secret: every Client of the
+// same key, such as two provider configurations in one process, shares one
+// access token instead of asking for its own (the token endpoint allows 20
+// requests per minute per key).
+var tokenCaches = struct {
+	mu    sync.Mutex
+	byKey map[[32]byte]*tokenCache
+}{byKey: map[[32]byte]*tokenCache{}}
+
+// sharedTokenCache returns the token cache of cfg's API key, creating it
+// with cfg's transport settings (its token client's logger, User-Agent and
+// timeout are those of the first Client of the key).
+func sharedTokenCache(cfg Config, tokenURL string) *tokenCache {
+	h := sha256.New()
+	for _, part := range []string{tokenURL, cfg.ClientID, cfg.ClientSecret} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	tokenCaches.mu.Lock()
+	defer tokenCaches.mu.Unlock()
+	if c, ok := tokenCaches.byKey[key]; ok {
+		return c
+	}
+	c := newTokenCache(cfg, tokenURL)
+	tokenCaches.byKey[key] = c
+	return c
+}
+
+// newTokenCache returns the Authorizer for cfg's credentials, its token
+// requests limited by cfg.TokenWindows under the key's own window key.
 func newTokenCache(cfg Config, tokenURL string) *tokenCache {
-	client := transport.NewTokenHTTPClient(cfg.Config)
+	tc := cfg.Config
+	tc.Windows = cfg.TokenWindows
+	if tc.WindowKey != "" {
+		tc.WindowKey += "\ntoken"
+	}
+	client := transport.NewTokenHTTPClient(tc)
 	return &tokenCache{
 		cfg: clientcredentials.Config{
 			ClientID:     cfg.ClientID,

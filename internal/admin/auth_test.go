@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -99,7 +100,7 @@ func TestTokenEndpointOAuthError(t *testing.T) {
 			ts := httptest.NewServer(srv)
 			t.Cleanup(ts.Close)
 			c, err := NewClient(Config{BaseURL: ts.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-				Config: transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond, RateLimit: 1000}})
+				Config: transport.Config{MaxRetries: 4, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond, RateLimit: math.Inf(1)}})
 			if err != nil {
 				t.Fatal(err)
 			}
