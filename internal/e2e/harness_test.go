@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,12 +41,17 @@ const (
 // same configuration and override serve both.
 const providerSource = "secureaccess-iac/secureaccess"
 
+// providerPackage is the import path of the provider package, whose
+// testWindowScale the build sets.
+const providerPackage = "github.com/secureaccess-iac/terraform-provider-secureaccess/internal/provider"
+
 // pluginDir holds the provider binary TestMain built; empty when the tests
 // are skipped.
 var pluginDir string
 
 // TestMain builds the provider binary once for every test of the package,
-// when TF_ACC is set.
+// when TF_ACC is set, with its rate limit windows scaled like the mocks'
+// (SECUREACCESS_MOCK_RATE_SCALE, default a hundredth).
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -62,7 +68,12 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	build := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-secureaccess"), "../..")
+	// The provider keeps Cisco's rate limit windows at the scale of the
+	// mocks' (mocktest.RateScale), through its test hook.
+	scale := strconv.FormatFloat(mocktest.RateScale(nil), 'g', -1, 64)
+	build := exec.CommandContext(context.Background(), "go", "build",
+		"-ldflags", "-X "+providerPackage+".testWindowScale="+scale,
+		"-o", filepath.Join(dir, "terraform-provider-secureaccess"), "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: building the provider: %v\n%s", err, out)
 		return 1

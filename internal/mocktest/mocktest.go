@@ -1,7 +1,8 @@
 // Package mocktest starts the in-process mock Secure Access service
 // (internal/mockserver) for tests: one fresh mock per test, served by
 // httptest, with one bootstrapped directory integration and its SCIM token,
-// in strict filter mode when SECUREACCESS_MOCK_STRICT asks for it, with the
+// in strict filter mode and with Cisco's rate limit windows (scaled by
+// SECUREACCESS_MOCK_RATE_SCALE) when SECUREACCESS_MOCK_STRICT asks for it, with the
 // SCIM quirks SECUREACCESS_MOCK_QUIRKS names, and stopped when the test
 // ends. The provider's acceptance tests, the
 // end-to-end tests, the SCIM and admin clients' tests and the benchmark
@@ -22,6 +23,18 @@ import (
 // filter mode: it refuses every SCIM filter but the ones Secure Access
 // documents, as the real endpoint may.
 const EnvStrict = "SECUREACCESS_MOCK_STRICT"
+
+// EnvRateScale, a positive number, multiplies the periods of the rate
+// limit windows strict mode turns on (mockserver.CiscoRateLimits): 1 runs
+// them at Cisco's real length (a minute is a minute), the default
+// DefaultRateScale at a hundredth, so that the suites run at test speed
+// with the windows' shape. The provider the tests run keeps its windows at
+// the same scale (its test hook; see RateScale).
+const EnvRateScale = "SECUREACCESS_MOCK_RATE_SCALE"
+
+// DefaultRateScale is the scale of the windows without EnvRateScale: a
+// second of 10 ms, a minute of 600 ms, 30 minutes of 18 s.
+const DefaultRateScale = 0.01
 
 // EnvQuirks, a comma-separated list of quirk names such as
 // "patch-204,no-meta" (scimserver.ParseQuirks), starts every mock with
@@ -46,7 +59,8 @@ type Mock struct {
 // the mock has no directory integration (DirectoryID and SCIMToken are
 // empty), as a new tenant, for tests of the admin API. The mock is in
 // strict filter mode when opts.StrictFilters is set or SECUREACCESS_MOCK_STRICT
-// is true; a test that needs one mode whatever the environment says sets it
+// is true; SECUREACCESS_MOCK_STRICT also turns on Cisco's rate limit
+// windows, scaled by RateScale, unless opts.RateLimits has its own; a test that needs one mode whatever the environment says sets it
 // with SetStrictFilters. Its SCIM quirks are opts.Quirks and those
 // SECUREACCESS_MOCK_QUIRKS names (conflicting ones fail the test); a test
 // that needs exact quirks sets them with SetQuirks. The mock stops when the
@@ -54,6 +68,9 @@ type Mock struct {
 func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 	t.Helper()
 	opts.StrictFilters = opts.StrictFilters || StrictFromEnv(t)
+	if StrictFromEnv(t) && opts.RateLimits.IsZero() {
+		opts.RateLimits = mockserver.CiscoRateLimits().Scaled(RateScale(t))
+	}
 	opts.Quirks |= QuirksFromEnv(t)
 	if err := opts.Quirks.Validate(); err != nil {
 		t.Fatalf("mock quirks %q (Options.Quirks and %s): %v", opts.Quirks, EnvQuirks, err)
@@ -84,6 +101,26 @@ func StrictFromEnv(t testing.TB) bool {
 		t.Fatalf("%s=%q: want 1 or 0", EnvStrict, v)
 	}
 	return on
+}
+
+// RateScale is the scale of the rate limit windows: SECUREACCESS_MOCK_RATE_SCALE,
+// else DefaultRateScale. A value that is not a positive number fails the
+// test (t may be nil outside a test: it then panics).
+func RateScale(t testing.TB) float64 {
+	v := os.Getenv(EnvRateScale)
+	if v == "" {
+		return DefaultRateScale
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		msg := EnvRateScale + "=" + strconv.Quote(v) + ": want a positive number, such as 1 or 0.01"
+		if t == nil {
+			panic(msg)
+		}
+		t.Helper()
+		t.Fatal(msg)
+	}
+	return f
 }
 
 // QuirksFromEnv returns the SCIM quirks SECUREACCESS_MOCK_QUIRKS names

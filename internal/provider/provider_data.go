@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -104,16 +105,23 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 		return nil, diags
 	}
 	d.adminOnce.Do(func() {
-		tc := d.transportConfig()
-		if d.rateLimit > 0 {
-			tc.RateLimit = d.rateLimit
-		}
-		d.adminClient, d.adminErr = admin.NewClient(admin.Config{
+		cfg := admin.Config{
 			BaseURL:      d.baseURL,
 			ClientID:     d.clientID,
 			ClientSecret: d.clientSecret,
-			Config:       tc,
-		})
+			Config:       d.transportConfig(),
+		}
+		if d.rateLimit > 0 {
+			cfg.RateLimit = d.rateLimit
+		}
+		if scale := windowScale(); scale != 1 {
+			cfg.Windows = transport.ScaleWindows(admin.DefaultWindows(), scale)
+			if d.rateLimit > 0 {
+				cfg.Windows[0] = admin.RateWindow(d.rateLimit)
+			}
+			cfg.TokenWindows = transport.ScaleWindows(admin.DefaultTokenWindows(), scale)
+		}
+		d.adminClient, d.adminErr = admin.NewClient(cfg)
 	})
 	if d.adminErr != nil {
 		diags.AddError("Unable to Create Secure Access Admin API Client", d.adminErr.Error())
@@ -393,10 +401,37 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 	return d
 }
 
-// tflogLogger routes the clients' request log lines to Terraform's log.
-// The clients never pass headers, bodies or tokens to it.
+// tflogLogger routes the clients' request log lines, and their warnings
+// about long waits for the rate limit windows, to Terraform's log. The
+// clients never pass headers, bodies or tokens to it.
 type tflogLogger struct{}
+
+var _ transport.WarnLogger = tflogLogger{}
 
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
+}
+
+func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, msg, fields)
+}
+
+// testWindowScale is the tests' hook on the admin API's rate limit windows:
+// when it is a number, Cisco's windows (admin.DefaultWindows,
+// admin.DefaultTokenWindows) are kept with their periods multiplied by it,
+// so that a provider talking to a mock whose windows are scaled alike
+// (mocktest, in strict mode) stays inside them at test speed. The
+// end-to-end tests set it when they build the provider (go build -ldflags
+// "-X ...provider.testWindowScale=0.01"), the acceptance tests in TestMain.
+// It is empty in every other build: no setting or environment variable
+// reaches it.
+var testWindowScale string
+
+// windowScale is testWindowScale as a number, 1 when it is not one.
+func windowScale() float64 {
+	f, err := strconv.ParseFloat(testWindowScale, 64)
+	if err != nil || f <= 0 {
+		return 1
+	}
+	return f
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 )
 
 // TestMain runs the tests, or with -sweep the sweepers: in live mode,
@@ -17,7 +21,16 @@ import (
 // deletes every user, group and directory integration of the service whose
 // name starts with testAccPrefix, left behind by a run that was killed.
 // The -sweep value is the region of other providers; any value works here.
+//
+// Against the in-process mock the provider keeps Cisco's rate limit windows
+// at the scale mocktest gives the mock's (mocktest.RateScale), so that in
+// strict mode, where the mock enforces them, the tests stay inside them at
+// test speed. In live mode the windows are Cisco's, unless
+// SECUREACCESS_MOCK_RATE_SCALE says the service is a mock scaled alike.
 func TestMain(m *testing.M) {
+	if !testAccLive() || os.Getenv(mocktest.EnvRateScale) != "" {
+		testWindowScale = strconv.FormatFloat(mocktest.RateScale(nil), 'g', -1, 64)
+	}
 	resource.TestMain(m)
 }
 
