@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -59,7 +61,21 @@ func (d *providerData) transportConfig() transport.Config {
 		// credentials and an unreachable service are one error per
 		// provider configuration, and the retries happen once.
 		FailFast: true,
+		// Terraform starts a provider process for the plan and another for
+		// the apply, and one per provider configuration: they share the
+		// admin API's rate limit windows through this directory.
+		WindowStateDir: windowStateDir(),
 	}
+}
+
+// windowStateDir is where the provider processes of the user share their
+// rate limit windows: the user's cache directory, else the temporary one.
+func windowStateDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "terraform-provider-secureaccess")
 }
 
 // tokenFix is the way out when a data source, an import or a create needs

@@ -63,6 +63,15 @@ type Config struct {
 	// WindowMargin is added to every window's period; 0 means
 	// DefaultWindowMargin, negative none.
 	WindowMargin time.Duration
+	// WindowStateDir, with a WindowKey, is a directory where the processes
+	// of the machine share the windows' counters (a file, rate-limits.json,
+	// locked while it is read and written, holding release times under a
+	// hash of the key: no URL, ID or credential). Terraform starts a new
+	// provider process for the plan and another for the apply of one
+	// command, and the service counts both. Empty, or on a platform without
+	// file locks (Windows), the counters are the process's own; so they are
+	// when the file cannot be used.
+	WindowStateDir string
 	// UserAgent is sent on every request, e.g.
 	// "terraform-provider-secureaccess/1.2.3". Empty means DefaultUserAgent.
 	UserAgent string
@@ -146,7 +155,7 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		logger:    cfg.Logger,
 		limiter:   newLimiter(cfg.RateLimit, cfg.Burst),
-		windows:   newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowMargin),
+		windows:   newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin),
 		timeout:   cfg.RequestTimeout,
 	}
 	c := &Client{
@@ -171,7 +180,7 @@ func NewTokenHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
 	rt := &roundTripper{
 		base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true,
-		windows: newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowMargin),
+		windows: newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin),
 	}
 	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout, CheckRedirect: sameOriginRedirects}
 }

@@ -3,16 +3,17 @@ package transport
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 )
 
 // DefaultWindowMargin is added to every window's period client-side
-// (Config.WindowMargin), so that attempts released a full period apart
-// still arrive a full period apart when the network or the scheduler delays
-// one of them more than another.
-const DefaultWindowMargin = 100 * time.Millisecond
+// (Config.WindowMargin; a hundredth of the period when that is more), so
+// that attempts sent a full period apart still arrive a full period apart
+// when the network or the scheduler delays one of them more than another.
+const DefaultWindowMargin = 250 * time.Millisecond
 
 // LongWait is how long an attempt may wait for a window before the wait is
 // logged at WARN (WarnLogger): shorter waits are the normal pace of a
@@ -34,6 +35,18 @@ func (w Window) String() string {
 	return fmt.Sprintf("%d per %s", w.Limit, w.Period)
 }
 
+// margin is what the client adds to the window's period: base, or a
+// hundredth of the period when that is more (600 ms on a minute, 18 s on
+// 30 minutes), since the longer a window the more requests a late one
+// can push over it and the cheaper the margin is.
+// No margin (Config.WindowMargin negative) is none.
+func (w Window) margin(base time.Duration) time.Duration {
+	if base <= 0 {
+		return 0
+	}
+	return max(base, w.Period/100)
+}
+
 // ScaleWindows returns ws with every period multiplied by f (the limits
 // stay): tests run the service's windows at a fraction of their length.
 func ScaleWindows(ws []Window, f float64) []Window {
@@ -44,159 +57,219 @@ func ScaleWindows(ws []Window, f float64) []Window {
 	return out
 }
 
-// windowLog holds the release times of the latest Limit attempts under one
-// window, oldest first once full (a ring).
-type windowLog struct {
-	w     Window
+// releaseLog holds the release times of the latest attempts under one key,
+// oldest first: every window of the key is counted on it.
+type releaseLog struct {
 	times []time.Time
-	next  int // index of the oldest entry once len(times) == w.Limit
 }
 
-// newest is the latest release time, zero when empty.
-func (l *windowLog) newest() time.Time {
-	switch {
-	case len(l.times) == 0:
-		return time.Time{}
-	case len(l.times) < l.w.Limit:
-		return l.times[len(l.times)-1]
-	default:
-		return l.times[(l.next+l.w.Limit-1)%l.w.Limit]
+// earliest is the first time at or after now an attempt fits every one of
+// ws with margin added to its period, and not before an attempt already
+// released (releases stay in order, so the Limit-th latest is the one that
+// leaves a window first). binding is the window that set it, zero when none
+// held it back.
+func (l *releaseLog) earliest(ws []Window, now time.Time, margin time.Duration) (at time.Time, binding Window) {
+	at = now
+	if n := len(l.times); n > 0 && l.times[n-1].After(at) {
+		at = l.times[n-1]
 	}
-}
-
-// earliest is the first time at or after now an attempt fits the window
-// with margin added to its period, later than no attempt already released
-// (so that releases stay in order and the oldest entry is the one that
-// leaves the window first).
-func (l *windowLog) earliest(now time.Time, margin time.Duration) time.Time {
-	at := now
-	if n := l.newest(); n.After(at) {
-		at = n
-	}
-	if len(l.times) == l.w.Limit {
-		if free := l.times[l.next].Add(l.w.Period + margin); free.After(at) {
-			at = free
+	for _, w := range ws {
+		if n := len(l.times); n >= w.Limit {
+			if free := l.times[n-w.Limit].Add(w.Period + w.margin(margin)); free.After(at) {
+				at, binding = free, w
+			}
 		}
 	}
-	return at
+	return at, binding
 }
 
-// add records an attempt released at t.
-func (l *windowLog) add(t time.Time) {
-	if len(l.times) < l.w.Limit {
-		l.times = append(l.times, t)
-		return
+// add records an attempt released at t and forgets what no window of ws
+// can count any more (older than the longest period, beyond the largest
+// limit), unless keep, the horizon and size other users of the log need,
+// is larger.
+func (l *releaseLog) add(t time.Time, ws []Window, margin time.Duration, keep logBounds) logBounds {
+	keep = keep.union(boundsOf(ws, margin))
+	l.times = append(l.times, t)
+	cut := max(0, len(l.times)-keep.entries)
+	for cut < len(l.times) && !l.times[cut].After(t.Add(-keep.horizon)) {
+		cut++
 	}
-	l.times[l.next] = t
-	l.next = (l.next + 1) % l.w.Limit
+	l.times = slices.Delete(l.times, 0, cut)
+	return keep
 }
 
-// logKey names a shared window log: the key of the API credential and the
-// window.
-type logKey struct {
-	key string
-	w   Window
+// logBounds is how much of a release log its windows need.
+type logBounds struct {
+	entries int
+	horizon time.Duration
+}
+
+// boundsOf is what ws need: their largest limit and longest period.
+func boundsOf(ws []Window, margin time.Duration) logBounds {
+	var b logBounds
+	for _, w := range ws {
+		b.entries = max(b.entries, w.Limit)
+		b.horizon = max(b.horizon, w.Period+w.margin(margin))
+	}
+	return b
+}
+
+// union is the bounds that cover both.
+func (b logBounds) union(o logBounds) logBounds {
+	return logBounds{entries: max(b.entries, o.entries), horizon: max(b.horizon, o.horizon)}
 }
 
 var (
-	// windowsMu guards every window log, so that an attempt reserves its
+	// windowsMu guards every release log, so that an attempt reserves its
 	// slot in all of its windows at once.
 	windowsMu sync.Mutex
-	// sharedLogs are the logs of limiters with a key, shared by every
-	// Client of the process with that key and window.
-	sharedLogs = map[logKey]*windowLog{}
+	// sharedLogs are the release logs of limiters with a key, shared by
+	// every Client of the process with that key, with the bounds their
+	// windows need.
+	sharedLogs = map[string]*sharedLog{}
 )
 
-// windowLimiter keeps attempts inside every one of its windows. It releases
-// attempts in order, each at the earliest time when every window has room
-// for it, and counts the attempt from that time on, whether or not it is
-// sent then (a caller that gives up while it waits leaves its slot unused).
+// sharedLog is the release log of one key in this process.
+type sharedLog struct {
+	releaseLog
+	bounds logBounds
+}
+
+// windowLimiter keeps attempts inside every one of its windows: an attempt
+// goes when every window has room for it, and is counted from that moment;
+// one that must wait sleeps until the earliest time a window frees a slot
+// and tries again (so waiters are not served strictly in order).
+//
+// With a key, the release log is shared with every limiter of the process
+// that has the same key and, when a state file is set, with every process
+// of the machine that uses the file: Terraform runs a new provider process
+// for the plan and another for the apply of one command, and the service
+// counts them together.
 type windowLimiter struct {
-	logs   []*windowLog
-	margin time.Duration
-	now    func() time.Time
+	windows []Window
+	key     string
+	log     *sharedLog
+	file    string // state file; "" for none
+	margin  time.Duration
+	now     func() time.Time
 	// sleep waits d or until ctx ends; tests replace it with a fake clock.
 	sleep func(ctx context.Context, d time.Duration) error
+	// fileErr is the last state file failure; the first is logged once.
+	fileErr         error
+	fileErrReported bool
 }
 
 // newWindowLimiter returns nil (no limit) without windows. With a key, the
-// window logs are shared with every limiter of the process that has the
-// same key and window; without one they are its own.
-func newWindowLimiter(ws []Window, key string, margin time.Duration) *windowLimiter {
+// release log is shared with every limiter of the process that has the
+// same key, and with stateDir also through the state file in it.
+func newWindowLimiter(ws []Window, key, stateDir string, margin time.Duration) *windowLimiter {
 	ws = slices.DeleteFunc(slices.Clone(ws), func(w Window) bool { return w.Limit <= 0 || w.Period <= 0 })
 	if len(ws) == 0 {
 		return nil
 	}
-	l := &windowLimiter{margin: margin, now: time.Now, sleep: sleepContext}
+	l := &windowLimiter{windows: ws, key: key, margin: margin, now: time.Now, sleep: sleepContext}
+	if key == "" {
+		l.log = &sharedLog{}
+		return l
+	}
+	if stateDir != "" {
+		l.file = filepath.Join(stateDir, stateFileName)
+	}
 	windowsMu.Lock()
 	defer windowsMu.Unlock()
-	for _, w := range ws {
-		if key == "" {
-			l.logs = append(l.logs, &windowLog{w: w})
-			continue
-		}
-		k := logKey{key: key, w: w}
-		log, ok := sharedLogs[k]
-		if !ok {
-			log = &windowLog{w: w}
-			sharedLogs[k] = log
-		}
-		l.logs = append(l.logs, log)
+	log, ok := sharedLogs[key]
+	if !ok {
+		log = &sharedLog{}
+		sharedLogs[key] = log
 	}
+	l.log = log
 	return l
 }
 
-// reserve takes the earliest slot at or after now that fits every window
-// and returns it with the window that set it (zero when the slot is now).
-// A slot after deadline (when non-zero) is not taken: ok is false.
-func (l *windowLimiter) reserve(now, deadline time.Time) (at time.Time, binding Window, ok bool) {
+// reserve takes a slot at now when every window has room for it (taken),
+// and otherwise returns the earliest time one may have, with the window
+// that sets it; beyond is set when that time lies after deadline (when
+// non-zero). Only a slot taken now is recorded: an attempt that has to
+// wait comes back then and competes again, so the log holds the times
+// attempts were really sent, not the times they were meant to be, and a
+// waiter woken late cannot arrive inside a window that was counted
+// without it.
+func (l *windowLimiter) reserve(now, deadline time.Time) (at time.Time, binding Window, taken, beyond bool) {
 	windowsMu.Lock()
 	defer windowsMu.Unlock()
-	at = now
-	for _, log := range l.logs {
-		if t := log.earliest(now, l.margin); t.After(at) {
-			at, binding = t, log.w
+	var st *stateFile
+	if l.file != "" {
+		var err error
+		if st, err = openState(l.file); err != nil {
+			l.fileErr = err // the process's own log still holds
+			st = nil
+		} else {
+			defer st.close()
+			l.log.times = st.times(l.key)
 		}
 	}
-	if !deadline.IsZero() && at.After(deadline) {
-		return at, binding, false
+	at, binding = l.log.earliest(l.windows, now, l.margin)
+	if at.After(now) {
+		return at, binding, false, !deadline.IsZero() && at.After(deadline)
 	}
-	for _, log := range l.logs {
-		log.add(at)
+	l.log.bounds = l.log.add(at, l.windows, l.margin, l.log.bounds)
+	if st != nil {
+		if err := st.save(l.key, l.log.times, l.log.bounds, now); err != nil {
+			l.fileErr = err
+		}
 	}
-	return at, binding, true
+	return at, binding, true, false
 }
 
-// wait blocks until the attempt may be sent and reports how long it
-// waited. A wait longer than LongWait is logged at WARN first, with the
-// window that imposes it. When the slot lies beyond ctx's deadline nothing
-// is reserved and the error wraps errNoSlot.
+// wait blocks until the attempt may be sent, takes its slot and reports
+// how long it waited. A wait longer than LongWait is logged at WARN first,
+// with the window that imposes it. When the next slot lies beyond ctx's
+// deadline, or ctx ends, nothing is taken and the error wraps errNoSlot.
 func (l *windowLimiter) wait(ctx context.Context, logger Logger, method, path string) (time.Duration, error) {
 	deadline, _ := ctx.Deadline()
-	now := l.now()
-	at, binding, ok := l.reserve(now, deadline)
-	d := at.Sub(now)
-	if !ok {
-		return 0, fmt.Errorf("%w: the next slot under %s requests is in %s, after the deadline", errNoSlot, binding, d.Round(time.Millisecond))
+	start := l.now()
+	for first := true; ; first = false {
+		now := l.now()
+		at, binding, taken, beyond := l.reserve(now, deadline)
+		if err := l.takeFileErr(); err != nil && logger != nil {
+			logger.Debug(ctx, "secureaccess API rate limit: the state file cannot be used, so the windows count this process's requests only",
+				map[string]any{"error": err.Error()})
+		}
+		if taken {
+			return now.Sub(start), nil
+		}
+		d := at.Sub(now)
+		if beyond {
+			return now.Sub(start), fmt.Errorf("%w: the next slot under %s requests is in %s, after the deadline", errNoSlot, binding, d.Round(time.Millisecond))
+		}
+		if wl, isWarn := logger.(WarnLogger); isWarn && first && d > LongWait {
+			wl.Warn(ctx, "secureaccess API rate limit: waiting before the next request", map[string]any{
+				"method":  method,
+				"path":    path,
+				"wait":    d.Round(100 * time.Millisecond).String(),
+				"wait_ms": d.Milliseconds(),
+				"window":  binding.String(),
+				"reason": fmt.Sprintf("the service allows %s requests per API key and they are used up, "+
+					"so the provider waits instead of getting 429 Too Many Requests", binding),
+			})
+		}
+		if err := l.sleep(ctx, d); err != nil {
+			return l.now().Sub(start), fmt.Errorf("%w: %w", errNoSlot, err)
+		}
 	}
-	if d <= 0 {
-		return 0, nil
+}
+
+// takeFileErr returns the first state file failure, once.
+func (l *windowLimiter) takeFileErr() error {
+	windowsMu.Lock()
+	defer windowsMu.Unlock()
+	err := l.fileErr
+	l.fileErr = nil
+	if err == nil || l.fileErrReported {
+		return nil
 	}
-	if wl, isWarn := logger.(WarnLogger); isWarn && d > LongWait {
-		wl.Warn(ctx, "secureaccess API rate limit: waiting before the next request", map[string]any{
-			"method":  method,
-			"path":    path,
-			"wait":    d.Round(100 * time.Millisecond).String(),
-			"wait_ms": d.Milliseconds(),
-			"window":  binding.String(),
-			"reason": fmt.Sprintf("the service allows %s requests per API key; this process has used them all, "+
-				"so it waits instead of getting 429 Too Many Requests", binding),
-		})
-	}
-	if err := l.sleep(ctx, d); err != nil {
-		return d, fmt.Errorf("%w: %w", errNoSlot, err)
-	}
-	return d, nil
+	l.fileErrReported = true
+	return err
 }
 
 // sleepContext waits d or until ctx ends.

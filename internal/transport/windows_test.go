@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,7 +66,7 @@ func TestWindowLimiterNeverExceedsAWindow(t *testing.T) {
 			t.Parallel()
 			clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
 			start := clk.now
-			l := onFakeClock(newWindowLimiter(cisco, "", margin), clk)
+			l := onFakeClock(newWindowLimiter(cisco, "", "", margin), clk)
 			var times []time.Time
 			for range 1000 {
 				if _, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil {
@@ -77,25 +80,25 @@ func TestWindowLimiterNeverExceedsAWindow(t *testing.T) {
 				}
 				// Seen by the service with the margin shaved off (one attempt
 				// delayed by up to the margin), still inside.
-				if got := maxInWindow(times, w.Period+margin); got > w.Limit {
-					t.Errorf("%d attempts in a sliding %v, want at most %d", got, w.Period+margin, w.Limit)
+				if got := maxInWindow(times, w.Period+w.margin(margin)); got > w.Limit {
+					t.Errorf("%d attempts in a sliding %v, want at most %d", got, w.Period+w.margin(margin), w.Limit)
 				}
 			}
 			// 1,000 attempts: 350 at once (paced by the shorter windows),
 			// then 350 more per 30 minutes: the last one in the 3rd period.
-			if took, want := clk.Now().Sub(start), 2*(30*time.Minute+margin); took < want || took > want+30*time.Minute {
+			if took, want := clk.Now().Sub(start), 2*(30*time.Minute+cisco[2].margin(margin)); took < want || took > want+30*time.Minute {
 				t.Errorf("1000 attempts took %v of fake time, want between %v and %v", took, want, want+30*time.Minute)
 			}
-			// The first 5 go at once, the 6th a second (and the margin) later,
-			// the 15th a minute after the 1st.
+			// The first 5 go at once, the 6th a second (and the margin, 100 ms)
+			// later, the 15th a minute (and 600 ms) after the 1st.
 			if d := times[4].Sub(start); d != 0 {
 				t.Errorf("5th attempt after %v, want at once", d)
 			}
-			if d := times[5].Sub(start); d != time.Second+margin {
-				t.Errorf("6th attempt after %v, want %v", d, time.Second+margin)
+			if d, want := times[5].Sub(start), time.Second+cisco[0].margin(margin); d != want {
+				t.Errorf("6th attempt after %v, want %v", d, want)
 			}
-			if d := times[14].Sub(start); d != time.Minute+margin {
-				t.Errorf("15th attempt after %v, want %v", d, time.Minute+margin)
+			if d, want := times[14].Sub(start), time.Minute+cisco[1].margin(margin); d != want {
+				t.Errorf("15th attempt after %v, want %v", d, want)
 			}
 		})
 	}
@@ -126,10 +129,10 @@ func TestWindowLimiterShared(t *testing.T) {
 	key := "https://a.example/auth/v2/token\nclient " + t.Name()
 	w := []Window{{2, time.Hour}}
 	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
-	a := onFakeClock(newWindowLimiter(w, key, 0), clk)
-	b := onFakeClock(newWindowLimiter(w, key, 0), clk)
-	other := onFakeClock(newWindowLimiter(w, key+"-other", 0), clk)
-	private := onFakeClock(newWindowLimiter(w, "", 0), clk)
+	a := onFakeClock(newWindowLimiter(w, key, "", 0), clk)
+	b := onFakeClock(newWindowLimiter(w, key, "", 0), clk)
+	other := onFakeClock(newWindowLimiter(w, key+"-other", "", 0), clk)
+	private := onFakeClock(newWindowLimiter(w, "", "", 0), clk)
 	for _, l := range []*windowLimiter{a, b, other, other, private, private} {
 		if d, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != 0 {
 			t.Fatalf("wait = %v, %v; want no wait", d, err)
@@ -158,7 +161,7 @@ func (l *warnLogger) Warn(_ context.Context, _ string, fields map[string]any) {
 func TestWindowLimiterWarnsOnLongWait(t *testing.T) {
 	t.Parallel()
 	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
-	l := onFakeClock(newWindowLimiter([]Window{{5, time.Second}, {14, time.Minute}}, "", 0), clk)
+	l := onFakeClock(newWindowLimiter([]Window{{5, time.Second}, {14, time.Minute}}, "", "", 0), clk)
 	logger := &warnLogger{}
 	for range 15 {
 		if _, err := l.wait(t.Context(), logger, http.MethodPost, "/admin/v2/directoryIntegrations"); err != nil {
@@ -178,7 +181,7 @@ func TestWindowLimiterWarnsOnLongWait(t *testing.T) {
 // once with errNoSlot and is not taken.
 func TestWindowLimiterDeadline(t *testing.T) {
 	t.Parallel()
-	l := newWindowLimiter([]Window{{1, time.Hour}}, "", 0)
+	l := newWindowLimiter([]Window{{1, time.Hour}}, "", "", 0)
 	if _, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +194,7 @@ func TestWindowLimiterDeadline(t *testing.T) {
 	if took := time.Since(start); took > 500*time.Millisecond {
 		t.Errorf("failing took %v, want at once", took)
 	}
-	if n := len(l.logs[0].times); n != 1 {
+	if n := len(l.log.times); n != 1 {
 		t.Errorf("%d slots taken, want 1", n)
 	}
 }
@@ -212,5 +215,41 @@ func TestDoWindows(t *testing.T) {
 	}
 	if took := time.Since(start); took < 200*time.Millisecond {
 		t.Errorf("5 requests at 2 per 100ms took %v, want ≥ 200ms", took)
+	}
+}
+
+// TestWindowLimiterStateFile: two processes of one API key (here two
+// limiters whose in-process logs are apart, as in a plan's and an apply's
+// provider process) count together through the state file; the file
+// holds neither the key nor its parts.
+func TestWindowLimiterStateFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key := "https://a.example/auth/v2/token\nclient-id-" + t.Name()
+	w := []Window{{2, time.Hour}}
+	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+	plan := onFakeClock(newWindowLimiter(w, key, dir, 0), clk)
+	for range 2 {
+		if d, err := plan.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != 0 {
+			t.Fatalf("wait = %v, %v; want no wait", d, err)
+		}
+	}
+	// A new process: its own, empty log.
+	apply := onFakeClock(newWindowLimiter(w, key, dir, 0), clk)
+	apply.log = &sharedLog{}
+	if d, err := apply.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != time.Hour {
+		t.Errorf("the other process's first attempt waited %v (%v), want an hour", d, err)
+	}
+	if apply.fileErr != nil || apply.fileErrReported {
+		t.Errorf("state file error: %v", apply.fileErr)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, stateFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"a.example", "client-id", t.Name()} {
+		if strings.Contains(string(raw), part) {
+			t.Errorf("the state file holds %q: %s", part, raw)
+		}
 	}
 }
