@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
+)
+
+// rateLimits are Cisco's windows at the scale the provider binary keeps
+// them (TestMain builds it with the same mocktest.RateScale): a hundredth
+// by default, Cisco's real length with SECUREACCESS_MOCK_RATE_SCALE=1
+// (make testacc-ratelimits).
+func rateLimits(t *testing.T) mockserver.RateLimits {
+	t.Helper()
+	return mockserver.CiscoRateLimits().Scaled(mocktest.RateScale(t))
+}
+
+// requireNoRateLimited fails the test when the mock answered any request
+// 429 for its rate limits, or when a window saw more than its limit, and
+// logs what each window saw.
+func requireNoRateLimited(t *testing.T, m *mockserver.Server, what string) {
+	t.Helper()
+	st := m.Stats()
+	for _, scope := range []string{"admin", "token"} {
+		if !hasScope(st, scope) {
+			t.Errorf("%s: no %s requests counted by the rate limit windows: %v", what, scope, st.RateLimits)
+		}
+	}
+	for key, ws := range st.RateLimits {
+		t.Logf("%s: window %s: %d requests, peak %d, %d limited", what, key, ws.Requests, ws.Peak, ws.Limited)
+	}
+	if st.RateLimited != 0 {
+		t.Errorf("%s: the mock answered %d requests 429 Too Many Requests, want none: %v", what, st.RateLimited, st.RateLimits)
+	}
+}
+
+// hasScope reports whether a window of scope counted a request.
+func hasScope(st mockserver.Stats, scope string) bool {
+	for key, ws := range st.RateLimits {
+		if strings.HasPrefix(key, scope+" ") && ws.Requests > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRateLimits_bootstrap: examples/bootstrap's day 1, a rotation and a
+// destroy against a mock that enforces Cisco's windows (admin 5/s, 14/min,
+// 350/30 min; token 20/min; scaled like the provider's) get no 429 at all:
+// the provider stays inside every window by itself.
+func TestRateLimits_bootstrap(t *testing.T) {
+	t.Parallel()
+	RequireAcc(t)
+	m := NewMock(t, mockserver.Options{RateLimits: rateLimits(t)})
+	tf := NewTerraform(t)
+	example, err := os.ReadFile("../../examples/bootstrap/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.WriteConfig(t, withRotationTriggers("1")(unprotected(string(example))))
+	tf.WriteFile(t, "terraform.tfvars", fmt.Sprintf("base_url      = %q\nclient_id     = %q\nclient_secret = %q\n", m.URL, TestClientID, TestClientSecret))
+
+	start := time.Now()
+	tf.Apply(t)
+	t.Logf("day 1 apply: %v", time.Since(start).Round(time.Millisecond))
+	requireNoRateLimited(t, m.Server, "day 1")
+
+	config, err := os.ReadFile(tf.Dir + "/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.WriteConfig(t, strings.Replace(string(config), `round = "1"`, `round = "2"`, 1))
+	start = time.Now()
+	tf.Apply(t)
+	t.Logf("rotation apply: %v", time.Since(start).Round(time.Millisecond))
+	tf.RequireEmptyPlan(t)
+	requireNoRateLimited(t, m.Server, "rotation")
+
+	start = time.Now()
+	tf.Destroy(t)
+	t.Logf("destroy: %v", time.Since(start).Round(time.Millisecond))
+	requireNoRateLimited(t, m.Server, "destroy")
+	if dirs := m.Store().Directories(); len(dirs) != 1 { // the mock's own "E2E"
+		t.Errorf("%d directory integrations after destroy, want only the mock's own", len(dirs))
+	}
+}
+
+// TestRateLimits_tenDirectories: Cisco's maximum of 10 directory
+// integrations, each with its provisioning token, applied, planned and
+// destroyed against a mock that enforces Cisco's windows: no 429, and the
+// plan's wall time is logged (at real windows, with
+// SECUREACCESS_MOCK_RATE_SCALE=1, the minute window sets it).
+func TestRateLimits_tenDirectories(t *testing.T) {
+	t.Parallel()
+	RequireAcc(t)
+	m := &Mock{mocktest.Start(t, "", mockserver.Options{ClientID: TestClientID, ClientSecret: TestClientSecret, RateLimits: rateLimits(t)})}
+	tf := NewTerraform(t)
+	tf.WriteConfig(t, fmt.Sprintf(`provider "secureaccess" {
+  base_url      = %q
+  client_id     = %q
+  client_secret = %q
+}
+
+resource "secureaccess_directory_integration" "d" {
+  count               = 10
+  name                = "e2e-dir-${count.index}"
+  identity_provider   = "okta"
+  deletion_protection = false
+}
+
+resource "secureaccess_provisioning_token" "d" {
+  count                    = 10
+  directory_integration_id = secureaccess_directory_integration.d[count.index].id
+}
+`, m.URL, TestClientID, TestClientSecret))
+
+	start := time.Now()
+	tf.Apply(t)
+	t.Logf("apply of 10 directory integrations and their tokens: %v", time.Since(start).Round(time.Millisecond))
+	if dirs := m.Store().Directories(); len(dirs) != 10 {
+		t.Fatalf("%d directory integrations, want 10", len(dirs))
+	}
+	start = time.Now()
+	tf.RequireEmptyPlan(t)
+	t.Logf("plan (refresh) of 10 directory integrations and their tokens: %v", time.Since(start).Round(time.Millisecond))
+	requireNoRateLimited(t, m.Server, "apply and plan")
+
+	start = time.Now()
+	tf.Destroy(t)
+	t.Logf("destroy: %v", time.Since(start).Round(time.Millisecond))
+	requireNoRateLimited(t, m.Server, "destroy")
+	if dirs := m.Store().Directories(); len(dirs) != 0 {
+		t.Errorf("%d directory integrations after destroy, want 0", len(dirs))
+	}
+}
