@@ -192,7 +192,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		"management API client `secret` (default $"+envClientSecret+", else \""+mockserver.DefaultClientSecret+"\")")
 	fs.DurationVar(&cfg.opts.AccessTokenTTL, "token-ttl", mockserver.DefaultAccessTokenTTL, "lifetime of access tokens")
 	fs.Int64Var(&cfg.opts.MaxBodyBytes, "max-body-bytes", mockserver.DefaultMaxBodyBytes, "request body cap; larger bodies get 413")
-	fs.Float64Var(&cfg.opts.AdminRateLimit, "admin-rate-limit", 0, "admin calls per second per key, excess get 429 (0 = off; Secure Access: 5)")
+	fs.Float64Var(&cfg.opts.AdminRateLimit, "admin-rate-limit", 0, "admin calls per second per key as a token bucket, excess get 429 (0 = off; -rate-limits cisco is the faithful model)")
+	rateLimits := fs.String("rate-limits", "off", "`windows` per API key: off, or cisco (Secure Access's: admin 5 per second, 14 per minute, 350 per 30 minutes; token endpoint 20 per minute; sliding; excess get 429 with Retry-After)")
+	rateScale := fs.Float64("rate-window-scale", 1, "multiply the periods of the -rate-limits windows by this `factor` (0.01: a minute of 600 ms), for tests")
 	fs.StringVar(&cfg.opts.BaseURL, "base-url", "", "external `URL` for provisioningUrl (default: from each request's Host)")
 	fs.DurationVar(&cfg.clockOffset, "clock-offset", 0, "move the service's clock by this `duration` (e.g. -3624h: tokens are issued 151 days ago); POST /_mock/clock changes it at run time")
 	fs.BoolVar(&cfg.opts.StrictFilters, "strict-filters", false, "answer only the SCIM filters Secure Access documents (one userName eq, displayName eq or externalId eq comparison) and refuse others with 400 invalidFilter, as the real endpoint may; POST /_mock/strict changes it at run time")
@@ -212,6 +214,16 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	switch *rateLimits {
+	case "off":
+	case "cisco":
+		if *rateScale <= 0 {
+			return config{}, fmt.Errorf("-rate-window-scale %v: want a positive factor", *rateScale)
+		}
+		cfg.opts.RateLimits = mockserver.CiscoRateLimits().Scaled(*rateScale)
+	default:
+		return config{}, fmt.Errorf("-rate-limits %q: want off or cisco", *rateLimits)
 	}
 	cfg.opts.ClientID = firstNonEmpty(cfg.opts.ClientID, getenv(envClientID), mockserver.DefaultClientID)
 	cfg.opts.ClientSecret = firstNonEmpty(cfg.opts.ClientSecret, getenv(envClientSecret), mockserver.DefaultClientSecret)

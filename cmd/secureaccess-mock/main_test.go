@@ -245,6 +245,34 @@ func TestParseFlagsCredentials(t *testing.T) {
 	}
 }
 
+// TestParseFlagsRateLimits: -rate-limits cisco turns on Secure Access's
+// windows, -rate-window-scale shortens them; anything else is refused.
+func TestParseFlagsRateLimits(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args    []string
+		want    mockserver.RateLimits
+		wantErr bool
+	}{
+		{args: nil},
+		{args: []string{"-rate-limits", "off"}},
+		{args: []string{"-rate-limits", "cisco"}, want: mockserver.CiscoRateLimits()},
+		{args: []string{"-rate-limits", "cisco", "-rate-window-scale", "0.01"}, want: mockserver.CiscoRateLimits().Scaled(0.01)},
+		{args: []string{"-rate-limits", "fast"}, wantErr: true},
+		{args: []string{"-rate-limits", "cisco", "-rate-window-scale", "0"}, wantErr: true},
+	}
+	for _, tc := range cases {
+		cfg, err := parseFlags(tc.args, func(string) string { return "" }, io.Discard)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%v: error %v, want error %v", tc.args, err, tc.wantErr)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, cfg.opts.RateLimits); diff != "" && !tc.wantErr {
+			t.Errorf("%v: RateLimits (-want +got):\n%s", tc.args, diff)
+		}
+	}
+}
+
 func TestRunUsesCredentials(t *testing.T) {
 	t.Parallel()
 	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-secret", "flag-secret"},
