@@ -118,7 +118,11 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Validators:          []validator.Int64{int64validator.Between(1, 600)},
 			},
 			"rate_limit": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key. SCIM requests are not limited client-side.", admin.DefaultRateLimit),
+				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key. "+
+					"Whatever it is, the provider also keeps Cisco's other documented limits per API key: 14 admin API requests per minute, 350 per 30 minutes, and 20 token requests per minute. "+
+					"It counts them as sliding windows, shared by every provider process of the machine that uses the same API key (through a file in the user's cache directory; "+
+					"on Windows, per process), and waits for a slot instead of getting 429 Too Many Requests; a wait longer than %d seconds is logged at WARN. "+
+					"SCIM requests are not limited client-side.", admin.DefaultRateLimit, int(transport.LongWait.Seconds())),
 				Optional:            true,
 				Validators:          []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
