@@ -62,7 +62,7 @@ func TestRateLimits_bootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.WriteConfig(t, withRotationTriggers("1")(unprotected(string(example))))
+	tf.WriteConfig(t, withRotationTriggers("day 1")(unprotected(string(example))))
 	tf.WriteFile(t, "terraform.tfvars", fmt.Sprintf("base_url      = %q\nclient_id     = %q\nclient_secret = %q\n", m.URL, TestClientID, TestClientSecret))
 
 	start := time.Now()
@@ -74,7 +74,7 @@ func TestRateLimits_bootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.WriteConfig(t, strings.Replace(string(config), `round = "1"`, `round = "2"`, 1))
+	tf.WriteConfig(t, strings.Replace(string(config), `round = "day 1"`, `round = "rotation"`, 1))
 	start = time.Now()
 	tf.Apply(t)
 	t.Logf("rotation apply: %v", time.Since(start).Round(time.Millisecond))

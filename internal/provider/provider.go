@@ -123,8 +123,8 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 					"It counts them as sliding windows, shared by every provider process of the machine that uses the same API key (through a file in the user's cache directory; "+
 					"on Windows, per process), and waits for a slot instead of getting 429 Too Many Requests; a wait longer than %d seconds is logged at WARN. "+
 					"SCIM requests are not limited client-side.", admin.DefaultRateLimit, int(transport.LongWait.Seconds())),
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.Between(0.1, 1000)},
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
 			"batch_refresh": schema.BoolAttribute{
 				MarkdownDescription: fmt.Sprintf("Refresh many `secureaccess_scim_*` resources in few requests. Defaults to `true`. "+

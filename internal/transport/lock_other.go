@@ -2,7 +2,14 @@
 
 package transport
 
-import "os"
+import (
+	"errors"
+	"os"
+)
+
+// errNoLock: this platform cannot lock the state file; the release log
+// stays the process's own.
+var errNoLock = errors.New("file locking is not supported on this platform")
 
 // lockFile fails: no state file sharing on this platform.
 func lockFile(*os.File) error { return errNoLock }

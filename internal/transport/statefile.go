@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -112,7 +111,3 @@ func (s *stateFile) close() {
 	_ = unlockFile(s.f)
 	_ = s.f.Close()
 }
-
-// errNoLock: this platform cannot lock the state file; the release log
-// stays the process's own.
-var errNoLock = errors.New("file locking is not supported on this platform")
