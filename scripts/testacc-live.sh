@@ -29,7 +29,13 @@ go="${GO:-go}"
 client_id="tfacc-client-id"
 client_secret="tfacc-client-secret-$RANDOM$RANDOM$RANDOM"
 export SECUREACCESS_MOCK_CLIENT_ID="$client_id" SECUREACCESS_MOCK_CLIENT_SECRET="$client_secret"
-mock_start testacc-live -bootstrap "Acceptance"
+# The mock enforces Cisco's rate limit windows, at a hundredth of their
+# length (a minute of 600 ms) unless SECUREACCESS_MOCK_RATE_SCALE says
+# otherwise; the provider under test keeps the same windows at the same
+# scale (TestMain), so the suite meets the limits as against a tenant, at
+# test speed. SECUREACCESS_MOCK_RATE_SCALE=1 runs them at full length.
+export SECUREACCESS_MOCK_RATE_SCALE="${SECUREACCESS_MOCK_RATE_SCALE:-0.01}"
+mock_start testacc-live -bootstrap "Acceptance" -rate-limits cisco -rate-window-scale "$SECUREACCESS_MOCK_RATE_SCALE"
 unset SECUREACCESS_MOCK_CLIENT_ID SECUREACCESS_MOCK_CLIENT_SECRET
 url="$mock_url" token="$mock_scim_token"
 echo "testacc-live: mock (pid $mock_pid) listening on $url, directory integration \"Acceptance\" bootstrapped"
