@@ -45,6 +45,10 @@ const providerSource = "secureaccess-iac/secureaccess"
 // testWindowScale the build sets.
 const providerPackage = "github.com/secureaccess-iac/terraform-provider-secureaccess/internal/provider"
 
+// ProviderVersion is the version the provider binary is built with
+// (-ldflags -X main.version=...).
+const ProviderVersion = "1.2.3-e2e"
+
 // pluginDir holds the provider binary TestMain built; empty when the tests
 // are skipped.
 var pluginDir string
@@ -68,12 +72,15 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	// The provider keeps Cisco's rate limit windows at the scale of the
-	// mocks' (mocktest.RateScale), through its test hook.
+	// Built as releases are (.goreleaser.yml's flags), with main.version
+	// set as goreleaser sets it: TestUserAgentCarriesVersion checks that it
+	// reaches the service. The provider keeps Cisco's rate limit windows at
+	// the scale of the mocks' (mocktest.RateScale), through its test hook.
 	scale := strconv.FormatFloat(mocktest.RateScale(nil), 'g', -1, 64)
-	build := exec.CommandContext(context.Background(), "go", "build",
-		"-ldflags", "-X "+providerPackage+".testWindowScale="+scale,
+	build := exec.CommandContext(context.Background(), "go", "build", "-trimpath", "-buildvcs=false",
+		"-ldflags", "-s -w -X main.version="+ProviderVersion+" -X "+providerPackage+".testWindowScale="+scale,
 		"-o", filepath.Join(dir, "terraform-provider-secureaccess"), "../..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: building the provider: %v\n%s", err, out)
 		return 1
