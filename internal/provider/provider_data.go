@@ -317,46 +317,60 @@ func settingsOf(unknown, missing bool) settingsState {
 // diagnostics clientVerdict calls for. A nil client without error means
 // the caller goes on without one (a check passed, a state kept).
 func (d *providerData) adminFor(op operation) (*admin.Client, diag.Diagnostics) {
-	if d == nil {
-		return nil, notConfigured(op)
-	}
-	switch clientVerdict(apiAdmin, op.kind, settingsOf(d.adminConfigUnknown(), d.clientID == "" || d.clientSecret == "")) {
-	case giveClient, failUnknown, failMissing:
-		return d.admin()
-	case keepState:
-		return nil, d.notRefreshed("Secure Access Objects Not Refreshed",
-			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
-				"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
-				"The next plan checks them again.")
-	}
-	return nil, nil
+	return clientFor(d, apiAdmin, op, d.admin)
 }
 
 // scimFor returns the SCIM client for op, or nil with the diagnostics
 // clientVerdict calls for. A nil client without error means the caller
 // goes on without one (a check passed, a state kept, an object let go).
 func (d *providerData) scimFor(op operation) (*scim.Client, diag.Diagnostics) {
+	return clientFor(d, apiSCIM, op, d.scim)
+}
+
+// clientFor is adminFor and scimFor; build is the API's client builder,
+// whose diagnostics also name unknown or missing settings.
+func clientFor[C any](d *providerData, api apiKind, op operation, build func() (*C, diag.Diagnostics)) (*C, diag.Diagnostics) {
 	if d == nil {
 		return nil, notConfigured(op)
 	}
-	var diags diag.Diagnostics
-	switch clientVerdict(apiSCIM, op.kind, settingsOf(d.scimConfigUnknown(), d.scimToken == "")) {
+	s := settingsOf(d.scimConfigUnknown(), d.scimToken == "")
+	if api == apiAdmin {
+		s = settingsOf(d.adminConfigUnknown(), d.clientID == "" || d.clientSecret == "")
+	}
+	switch v := clientVerdict(api, op.kind, s); v {
 	case giveClient, failUnknown, failMissing:
-		return d.scim()
-	case keepState:
-		return nil, d.notRefreshed("SCIM Objects Not Refreshed",
+		return build()
+	case passCheck:
+		return nil, nil
+	default:
+		return nil, d.withoutClient(api, v, op)
+	}
+}
+
+// withoutClient is the diagnostic of a verdict that gives no client and
+// is not a passed check.
+func (d *providerData) withoutClient(api apiKind, v verdict, op operation) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case v == keepState && api == apiAdmin:
+		return d.notRefreshed("Secure Access Objects Not Refreshed",
+			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+
+				"so this plan keeps the last known state of directory integrations and provisioning tokens and does not show changes made outside Terraform. "+
+				"The next plan checks them again.")
+	case v == keepState:
+		return d.notRefreshed("SCIM Objects Not Refreshed",
 			"This provider's scim_token, scim_url or base_url is only known after apply: typically the secureaccess_provisioning_token it comes from "+
 				"is generated or rotated in this run. Until that token exists nothing can be read through SCIM, so this plan keeps the last known state "+
 				"of the SCIM users, groups and memberships and does not show changes made outside Terraform. "+
 				"The apply uses the new token, and the next plan checks them again.")
-	case stateOnly:
+	case v == stateOnly:
 		diags.AddWarning("SCIM Object Removed From State Only",
 			op.object+" could not be deleted through SCIM: the provisioning token this provider's scim_token comes from was regenerated or revoked "+
 				"outside Terraform, so no token that Terraform knows can reach it. It is removed from the Terraform state only. "+
 				"Destroying its directory integration in the same run deletes it with every other user and group of the directory. "+
 				"If the directory integration stays, the object stays in Secure Access: run terraform apply to generate a new token, "+
 				"then import the object or delete it with the new token.")
-	case failImportMissing:
+	case v == failImportMissing:
 		// Terraform prints neither a file nor a resource address with an
 		// import's errors: name the import ID and where provider goes.
 		diags.AddError("Missing SCIM Provisioning Token",
@@ -369,7 +383,7 @@ func (d *providerData) scimFor(op operation) (*scim.Client, diag.Diagnostics) {
 				"  import {\n    provider = secureaccess.scim\n    to       = %[2]s.<name>\n    id       = %[1]q\n  }\n\n"+
 				"Otherwise set scim_token in the provider block, or the %[3]s environment variable.", op.importID, op.resourceType, envSCIMToken))
 	}
-	return nil, diags
+	return diags
 }
 
 // notConfigured is what an accessor answers before the provider is

@@ -200,33 +200,27 @@ func (m *scimUserModel) terraformAttributes(objType tftypes.Object) (map[string]
 	attrs["active"] = boolToTerraform(m.Active)
 	attrs["native_object_id"] = stringToTerraform(m.NativeObjectID)
 	attrs["auth_name"] = stringToTerraform(m.AuthName)
+	var err error
 	attrs["name"] = tftypes.NewValue(nameType, nil)
 	if n := m.Name; n != nil {
-		v, err := checkedObject(nameType, map[string]tftypes.Value{
-			"given_name":  stringToTerraform(n.GivenName),
-			"family_name": stringToTerraform(n.FamilyName),
-			"formatted":   stringToTerraform(n.Formatted),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("name: %w", err)
-		}
-		attrs["name"] = v
+		attrs["name"], err = checkedObject(nameType, map[string]tftypes.Value{"given_name": stringToTerraform(n.GivenName),
+			"family_name": stringToTerraform(n.FamilyName), "formatted": stringToTerraform(n.Formatted)})
 	}
 	attrs["emails"] = tftypes.NewValue(emailsType, nil)
 	if m.Emails != nil {
 		emails := make([]tftypes.Value, len(m.Emails))
 		for i, e := range m.Emails {
-			v, err := checkedObject(emailType, map[string]tftypes.Value{
-				"value":   stringToTerraform(e.Value),
-				"type":    stringToTerraform(e.Type),
-				"primary": boolToTerraform(e.Primary),
-			})
-			if err != nil {
-				return nil, fmt.Errorf("emails: %w", err)
+			if err == nil {
+				emails[i], err = checkedObject(emailType, map[string]tftypes.Value{"value": stringToTerraform(e.Value),
+					"type": stringToTerraform(e.Type), "primary": boolToTerraform(e.Primary)})
 			}
-			emails[i] = v
 		}
-		attrs["emails"] = tftypes.NewValue(emailsType, emails)
+		if err == nil {
+			attrs["emails"] = tftypes.NewValue(emailsType, emails)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("name or emails: %w", err)
 	}
 	return attrs, nil
 }

@@ -45,24 +45,23 @@ func checkedObject(t tftypes.Object, attrs map[string]tftypes.Value) (tftypes.Va
 
 // stringToTerraform converts a string value.
 func stringToTerraform(v basetypes.StringValue) tftypes.Value {
-	switch {
-	case v.IsNull():
-		return tftypes.NewValue(tftypes.String, nil)
-	case v.IsUnknown():
-		return tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	}
-	return tftypes.NewValue(tftypes.String, v.ValueString())
+	return scalarToTerraform(tftypes.String, v.IsNull(), v.IsUnknown(), v.ValueString())
 }
 
 // boolToTerraform converts a bool value.
 func boolToTerraform(v basetypes.BoolValue) tftypes.Value {
+	return scalarToTerraform(tftypes.Bool, v.IsNull(), v.IsUnknown(), v.ValueBool())
+}
+
+// scalarToTerraform is the value of type typ: null, unknown, or v.
+func scalarToTerraform(typ tftypes.Type, null, unknown bool, v any) tftypes.Value {
 	switch {
-	case v.IsNull():
-		return tftypes.NewValue(tftypes.Bool, nil)
-	case v.IsUnknown():
-		return tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)
+	case null:
+		return tftypes.NewValue(typ, nil)
+	case unknown:
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
-	return tftypes.NewValue(tftypes.Bool, v.ValueBool())
+	return tftypes.NewValue(typ, v)
 }
 
 // setRaw sets state to the object of attrs, in state's own type.
