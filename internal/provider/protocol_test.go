@@ -101,29 +101,28 @@ func (p *protocolProvider) on(t *testing.T) *protocolProvider {
 // resourceType is the value type of a resource's state.
 func (p *protocolProvider) resourceType(typeName string) tftypes.Type {
 	p.t.Helper()
-	s, ok := p.schemas.ResourceSchemas[typeName]
-	if !ok {
-		p.t.Fatalf("GetProviderSchema has no resource %s", typeName)
-	}
-	return s.ValueType()
+	return valueType(p.t, p.schemas.ResourceSchemas, typeName, "GetProviderSchema has no resource")
 }
 
 // identityType is the value type of a resource's identity.
 func (p *protocolProvider) identityType(typeName string) tftypes.Type {
 	p.t.Helper()
-	s, ok := p.identities.IdentitySchemas[typeName]
-	if !ok {
-		p.t.Fatalf("GetResourceIdentitySchemas has no identity for %s", typeName)
-	}
-	return s.ValueType()
+	return valueType(p.t, p.identities.IdentitySchemas, typeName, "GetResourceIdentitySchemas has no identity for")
 }
 
 // listConfigType is the value type of a list block's config.
 func (p *protocolProvider) listConfigType(typeName string) tftypes.Type {
 	p.t.Helper()
-	s, ok := p.schemas.ListResourceSchemas[typeName]
+	return valueType(p.t, p.schemas.ListResourceSchemas, typeName, "GetProviderSchema has no list resource")
+}
+
+// valueType is the value type of typeName's schema in schemas; missing
+// names the call that should have had it.
+func valueType[S interface{ ValueType() tftypes.Type }](t testing.TB, schemas map[string]S, typeName, missing string) tftypes.Type {
+	t.Helper()
+	s, ok := schemas[typeName]
 	if !ok {
-		p.t.Fatalf("GetProviderSchema has no list resource %s", typeName)
+		t.Fatalf("%s %s", missing, typeName)
 	}
 	return s.ValueType()
 }
