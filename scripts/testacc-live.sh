@@ -16,8 +16,13 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-testacc-live.XXXXXX")"
 # shellcheck source=scripts/mock.sh
 . "$root/scripts/mock.sh"
 
+# After the suite: what the mock served (requests per API, 429s, each rate
+# limit window's peak for the one key), from its log's last record.
 cleanup() {
   mock_stop
+  if served="$(grep 'msg=served' "$work/mock.log" 2>/dev/null)"; then
+    echo "testacc-live: the mock ${served#*msg=}"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

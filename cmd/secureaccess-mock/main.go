@@ -13,10 +13,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -77,6 +79,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	err = listenAndServe(ctx, srv, cfg, stdout)
+	if err == nil {
+		logServed(cfg.opts.Logger, srv.Stats())
+	}
 	if cerr := srv.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("close -data file: %w", cerr))
 	}
@@ -133,6 +138,45 @@ func listenAndServe(ctx context.Context, srv *mockserver.Server, cfg config, std
 		}
 	}
 	return serve(ctx, srv, ln)
+}
+
+// logServed logs, once the mock has stopped, how many requests it served
+// per API and per answer class, and what its rate limit windows saw (the
+// most requests of one key in each window, and their 429s): a script that
+// ran a suite against the mock (testacc-live.sh) shows how close the suite
+// came to Cisco's limits.
+func logServed(logger *slog.Logger, st mockserver.Stats) {
+	perAPI := map[string]int{}
+	for key, n := range st.Requests {
+		_, path, _ := strings.Cut(key, " ")
+		switch {
+		case strings.HasPrefix(path, mockserver.SCIMPath):
+			perAPI["scim"] += n
+		case strings.HasPrefix(path, "/auth/"):
+			perAPI["token"] += n
+		case path != "":
+			perAPI["admin"] += n
+		default:
+			perAPI["unmatched"] += n
+		}
+	}
+	attrs := []slog.Attr{slog.Int("requests", st.Total)}
+	for _, api := range []string{"admin", "token", "scim", "unmatched"} {
+		if n := perAPI[api]; n > 0 || api != "unmatched" {
+			attrs = append(attrs, slog.Int(api, n))
+		}
+	}
+	for _, class := range slices.Sorted(maps.Keys(st.Classes)) {
+		attrs = append(attrs, slog.Int(class, st.Classes[class]))
+	}
+	if st.RateLimits != nil {
+		attrs = append(attrs, slog.Int("rate_limited", st.RateLimited))
+	}
+	for _, window := range slices.Sorted(maps.Keys(st.RateLimits)) {
+		w := st.RateLimits[window]
+		attrs = append(attrs, slog.String(window, fmt.Sprintf("peak %d, %d limited", w.Peak, w.Limited)))
+	}
+	logger.LogAttrs(context.Background(), slog.LevelInfo, "served", attrs...)
 }
 
 // serve answers on ln until ctx is done, then shuts down gracefully.

@@ -28,11 +28,18 @@ type started struct {
 // start runs the program with args and env until the test ends.
 func start(t *testing.T, args []string, env map[string]string) *started {
 	t.Helper()
+	return startLogging(t, args, env, io.Discard)
+}
+
+// startLogging is start with the program's stderr going to stderr, which
+// the test may read once the run has returned.
+func startLogging(t *testing.T, args []string, env map[string]string, stderr io.Writer) *started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	s := &started{lines: make(chan string, 16), done: make(chan error, 1), cancel: cancel}
 	go func() {
-		err := run(ctx, args, func(k string) string { return env[k] }, pw, io.Discard)
+		err := run(ctx, args, func(k string) string { return env[k] }, pw, stderr)
 		_ = pw.Close()
 		s.done <- err
 	}()
@@ -136,7 +143,12 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if got := call(t, http.MethodGet, base+"/identity/v2/scim/Users", scimToken, nil, ""); got != http.StatusOK {
 		t.Errorf("SCIM with the bootstrap token: %d", got)
 	}
+	s.stop(t)
+}
 
+// stop cancels the run and waits for it to return.
+func (s *started) stop(t *testing.T) {
+	t.Helper()
 	s.cancel()
 	select {
 	case err := <-s.done:
@@ -146,6 +158,38 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		s.done <- err // for the cleanup
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not return after its context was cancelled")
+	}
+}
+
+// TestRunLogsWhatItServed: once stopped, the mock logs its request counts
+// per API and per answer class, and its rate limit windows' peaks and
+// 429s, which testacc-live.sh shows after the suite.
+func TestRunLogsWhatItServed(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	s := startLogging(t, []string{"-listen", "127.0.0.1:0", "-bootstrap", "Okta", "-rate-limits", "cisco"}, nil, &stderr)
+	base := s.baseURL(t)
+	_, _ = s.line(t), s.line(t)
+	scimToken := strings.TrimPrefix(s.line(t), "SCIM token: ")
+
+	creds := url.UserPassword(mockserver.DefaultClientID, mockserver.DefaultClientSecret)
+	if got := call(t, http.MethodPost, base+"/auth/v2/token", "", creds, "grant_type=client_credentials"); got != http.StatusOK {
+		t.Fatalf("token: %d", got)
+	}
+	for range 2 {
+		if got := call(t, http.MethodGet, base+"/identity/v2/scim/Users", scimToken, nil, ""); got != http.StatusOK {
+			t.Fatalf("SCIM: %d", got)
+		}
+	}
+	if got := call(t, http.MethodGet, base+"/admin/v2/directoryIntegrations", "wrong", nil, ""); got != http.StatusUnauthorized {
+		t.Fatalf("admin with a wrong token: %d", got)
+	}
+	s.stop(t)
+
+	want := `level=INFO msg=served requests=4 admin=1 token=1 scim=2 2xx=3 4xx=1 rate_limited=0 ` +
+		`"token 20 per 1m0s"="peak 1, 0 limited"` + "\n"
+	if got := stderr.String(); !strings.HasSuffix(got, want) {
+		t.Errorf("stderr = %q, want it to end with %q", got, want)
 	}
 }
 
