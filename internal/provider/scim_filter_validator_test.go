@@ -2,12 +2,24 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
 // validSCIMFilters are filters RFC 7644 allows, which the validator must
@@ -188,4 +200,128 @@ func TestSCIMFilterOf(t *testing.T) {
 	if got := scimFilterOf(types.StringNull()); got != "" {
 		t.Errorf("scimFilterOf(null) = %q, want none", got)
 	}
+}
+
+// scimFilterTypes are the data sources and list resources whose filter
+// is a SCIM filter.
+var scimFilterTypes = []struct {
+	typeName string
+	list     bool
+}{
+	{"secureaccess_scim_users", false},
+	{"secureaccess_scim_groups", false},
+	{"secureaccess_scim_user", true},
+	{"secureaccess_scim_group", true},
+}
+
+// TestSCIMFilter_protocolValidate: each data source and list resource
+// validates its filter as Terraform asks before any read or query
+// (ValidateDataResourceConfig, ValidateListResourceConfig): a malformed
+// filter is one "Invalid SCIM Filter" error at filter with the hint, valid,
+// unknown and null filters pass, and no request reaches the service.
+func TestSCIMFilter_protocolValidate(t *testing.T) {
+	t.Parallel()
+	m := newTestMock(t)
+	provider := newProtocolProvider(t, m)
+	m.Server.ResetStats()
+	for _, rt := range scimFilterTypes {
+		for _, tc := range []struct {
+			filter   tftypes.Value
+			wantHint string // "" for no diagnostic
+		}{
+			{tftypes.NewValue(tftypes.String, nil), ""},
+			{tftypes.NewValue(tftypes.String, tftypes.UnknownValue), ""},
+			{tfString(`userName eq "jane.doe@example.com"`), ""},
+			{tfString("\n  displayName eq \"OKTA - Secure Access Users\"  \n"), ""},
+			{tfString(`userName eq 'x'`), "string values take double quotes"},
+			{tfString(`displayName = "x"`), "operators are words: eq, ne, co, sw, ew, gt, ge, lt, le, pr"},
+			{tfString(`userName eq "x`), "a string is not closed"},
+			{tfString(`displayName eq "x" and`), `"and" at the end has nothing after it`},
+			{tfString(""), "The filter is empty"},
+		} {
+			t.Run(fmt.Sprintf("%s %s", rt.typeName, tc.filter), func(t *testing.T) {
+				p := provider.on(t)
+				config := map[string]tftypes.Value{"filter": tc.filter}
+				var diags []*tfprotov6.Diagnostic
+				if rt.list {
+					diags = p.validateList(rt.typeName, config)
+				} else {
+					typ := valueType(t, p.schemas.DataSourceSchemas, rt.typeName, "GetProviderSchema has no data source")
+					resp, err := p.srv.ValidateDataResourceConfig(t.Context(), &tfprotov6.ValidateDataResourceConfigRequest{
+						TypeName: rt.typeName,
+						Config:   dynamicValue(t, typ, objectValue(t, typ, config)),
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					diags = resp.Diagnostics
+				}
+				if tc.wantHint == "" {
+					if len(diags) > 0 {
+						t.Fatalf("diagnostics: %s", formatDiags(diags))
+					}
+					return
+				}
+				if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || diags[0].Summary != "Invalid SCIM Filter" {
+					t.Fatalf("diagnostics: %s\nwant one Invalid SCIM Filter error", formatDiags(diags))
+				}
+				if want := tftypes.NewAttributePath().WithAttributeName("filter"); !diags[0].Attribute.Equal(want) {
+					t.Errorf("the error is at %s, want %s", diags[0].Attribute, want)
+				}
+				if !strings.Contains(diags[0].Detail, tc.wantHint) {
+					t.Errorf("the detail does not say %q:\n%s", tc.wantHint, diags[0].Detail)
+				}
+			})
+		}
+	}
+	if n := m.Server.Stats().Total; n != 0 {
+		t.Errorf("%d requests reached the service, want none", n)
+	}
+}
+
+// TestAccSCIMFilter_invalidAtPlan: through Terraform, a malformed filter
+// on either data source fails the plan with the validator's error, and
+// not one request reaches the service; a filter with whitespace around it
+// is sent trimmed.
+func TestAccSCIMFilter_invalidAtPlan(t *testing.T) {
+	m := newTestMock(t)
+	log := recordSCIMRequests(t, m)
+	seedUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(true)})
+	step := func(typeName, filter, hint string) resource.TestStep {
+		return resource.TestStep{
+			Config:      m.providerConfig() + fmt.Sprintf("data %q \"bad\" {\n  filter = %q\n}\n", typeName, filter),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)` + phrase("Invalid SCIM Filter") + `.*` + phrase(hint)),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step("secureaccess_scim_users", `userName eq 'jane.doe@example.com'`, "string values take double quotes"),
+			step("secureaccess_scim_users", `userName = "jane.doe@example.com"`, "operators are words: eq, ne, co, sw, ew, gt, ge, lt, le, pr"),
+			step("secureaccess_scim_groups", `displayName eq "Engineering`, "a string is not closed"),
+			step("secureaccess_scim_groups", `displayName eq "Engineering" or`, `"or" at the end has nothing after it`),
+			{
+				// Nothing reached the service until now.
+				PreConfig: func() {
+					if n := m.Server.Stats().Total; n != 0 {
+						t.Errorf("%d requests reached the service for malformed filters, want none", n)
+					}
+				},
+				Config: m.providerConfig() + `
+data "secureaccess_scim_users" "jane" {
+  filter = <<-EOT
+    userName eq "jane.doe@example.com"
+  EOT
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.secureaccess_scim_users.jane", tfjsonpath.New("users"), knownvalue.ListSizeExact(1)),
+				},
+				Check: log.expect("GET /Users?", func() []string {
+					return []string{"GET /Users?count=" + strconv.Itoa(scim.DefaultPageSize) + "&filter=userName+eq+%22jane.doe%40example.com%22&startIndex=1"}
+				}),
+			},
+		},
+	})
 }
