@@ -148,11 +148,14 @@ func TestSCIMUserListResource_protocol(t *testing.T) {
 		})
 	})
 	t.Run("filter", func(t *testing.T) {
-		p := provider.on(t)
-		pages.reset()
-		results := p.mustList(typeName, map[string]tftypes.Value{"filter": tfString(`userName eq "JANE.DOE@example.com"`)}, false, 100)
-		checkListed(t, results, map[string]string{jane.ID: jane.UserName})
-		checkRequests(t, pages, []string{"/Users?count=100&filter=userName+eq+%22JANE.DOE%40example.com%22&startIndex=1"})
+		// Whitespace around the filter is not sent (scimFilterOf).
+		for _, filter := range []string{`userName eq "JANE.DOE@example.com"`, "\n  userName eq \"JANE.DOE@example.com\"  \n"} {
+			p := provider.on(t)
+			pages.reset()
+			results := p.mustList(typeName, map[string]tftypes.Value{"filter": tfString(filter)}, false, 100)
+			checkListed(t, results, map[string]string{jane.ID: jane.UserName})
+			checkRequests(t, pages, []string{"/Users?count=100&filter=userName+eq+%22JANE.DOE%40example.com%22&startIndex=1"})
+		}
 	})
 	t.Run("limit", func(t *testing.T) {
 		p := provider.on(t)
@@ -199,11 +202,14 @@ func TestSCIMGroupListResource_protocol(t *testing.T) {
 		})
 	})
 	t.Run("filter", func(t *testing.T) {
-		p := provider.on(t)
-		pages.reset()
-		results := p.mustList(typeName, map[string]tftypes.Value{"filter": tfString(`displayName eq "OKTA - Contractors"`)}, false, 100)
-		checkListed(t, results, map[string]string{contractors: "OKTA - Contractors"})
-		checkRequests(t, pages, []string{"/Groups?count=100&filter=displayName+eq+%22OKTA+-+Contractors%22&startIndex=1"})
+		// Whitespace around the filter is not sent (scimFilterOf).
+		for _, filter := range []string{`displayName eq "OKTA - Contractors"`, "  displayName eq \"OKTA - Contractors\"\n"} {
+			p := provider.on(t)
+			pages.reset()
+			results := p.mustList(typeName, map[string]tftypes.Value{"filter": tfString(filter)}, false, 100)
+			checkListed(t, results, map[string]string{contractors: "OKTA - Contractors"})
+			checkRequests(t, pages, []string{"/Groups?count=100&filter=displayName+eq+%22OKTA+-+Contractors%22&startIndex=1"})
+		}
 	})
 	t.Run("limit", func(t *testing.T) {
 		p := provider.on(t)
@@ -268,8 +274,8 @@ func TestDirectoryIntegrationListResource_protocol(t *testing.T) {
 // TestListResources_protocolValidateConfig: the provider reports the three
 // list resources, each with a resource identity {id}; their configs
 // validate, and an identity_provider that is not one of the allowed
-// values is an error at that attribute. The SCIM filters pass through to
-// the service as written: any string is valid.
+// values is an error at that attribute. The SCIM filters' syntax is
+// checked too (TestSCIMFilter_protocolValidate).
 func TestListResources_protocolValidateConfig(t *testing.T) {
 	t.Parallel()
 	p := newProtocolProvider(t, newTestMock(t))
@@ -305,6 +311,8 @@ func TestListResources_protocolValidateConfig(t *testing.T) {
 		{"user filter", "secureaccess_scim_user", map[string]tftypes.Value{"filter": tfString(`userName eq "jane.doe@example.com"`)}, ""},
 		{"group filter", "secureaccess_scim_group", map[string]tftypes.Value{"filter": tfString(`displayName eq "Engineering"`)}, ""},
 		{"user unknown filter", "secureaccess_scim_user", map[string]tftypes.Value{"filter": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, ""},
+		{"user malformed filter", "secureaccess_scim_user", map[string]tftypes.Value{"filter": tfString(`userName = "x"`)}, "filter"},
+		{"group malformed filter", "secureaccess_scim_group", map[string]tftypes.Value{"filter": tfString(`displayName eq 'x'`)}, "filter"},
 		{"integration no config", "secureaccess_directory_integration", nil, ""},
 		{"integration okta", "secureaccess_directory_integration", map[string]tftypes.Value{"identity_provider": tfString(admin.IdentityProviderOkta)}, ""},
 		{"integration bad provider", "secureaccess_directory_integration", map[string]tftypes.Value{"identity_provider": tfString("azure_ad")}, "identity_provider"},

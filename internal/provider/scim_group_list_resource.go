@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -48,6 +49,7 @@ func (r *scimGroupListResource) ListResourceConfigSchema(_ context.Context, _ li
 			"filter": schema.StringAttribute{
 				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, "00g1abcd", false),
 				Optional:            true,
+				Validators:          []validator.String{scimFilter(`displayName eq "OKTA - Secure Access Users"`)},
 			},
 		},
 	}
@@ -63,7 +65,7 @@ func (r *scimGroupListResource) List(ctx context.Context, req list.ListRequest, 
 		return
 	}
 	opts := &scim.ListOptions{
-		Filter:             scim.Filter(cfg.Filter.ValueString()),
+		Filter:             scimFilterOf(cfg.Filter),
 		Count:              listPageSize(req.Limit),
 		ExcludedAttributes: withoutMembers(client),
 	}

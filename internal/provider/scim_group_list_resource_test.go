@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,8 +86,9 @@ func listBlock(typ, name, body string) string {
 // TestAccSCIMGroupListResource_basic lists the groups an identity provider
 // pushed and one Terraform created, through a service that pages by two:
 // every group once, with its identity, display name and (include_resource)
-// the values of secureaccess_scim_group; a filter; and the list block's
-// limit, which also caps the page size asked for.
+// the values of secureaccess_scim_group; a filter; the list block's
+// limit, which also caps the page size asked for; and a malformed filter,
+// which validation refuses before the query.
 func TestAccSCIMGroupListResource_basic(t *testing.T) {
 	m := newTestMock(t)
 	pages := capSCIMPages(t, m, 2)
@@ -141,6 +143,11 @@ resource "secureaccess_scim_group" "tf" {
 					querycheck.ExpectIdentity("secureaccess_scim_group.first", map[string]knownvalue.Check{"id": knownvalue.StringExact(okta.ID)}),
 					expectRequests(pages, []string{"/Groups?count=1&startIndex=1"}),
 				},
+			},
+			{
+				Query:       true,
+				Config:      listBlock("secureaccess_scim_group", "malformed", "  config {\n    filter = \"displayName eq \\\"Other\\\" and\"\n  }\n"),
+				ExpectError: regexp.MustCompile(`(?s)` + phrase("Invalid SCIM Filter") + `.*` + phrase(`"and" at the end has nothing after it`)),
 			},
 		},
 	})

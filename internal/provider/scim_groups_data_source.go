@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -63,6 +64,7 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"filter": schema.StringAttribute{
 				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, "00g1abcd", true),
 				Optional:            true,
+				Validators:          []validator.String{scimFilter(`displayName eq "OKTA - Secure Access Users"`)},
 			},
 			"include_members": schema.BoolAttribute{
 				MarkdownDescription: "Whether to read each group's members into its `member_ids`. Defaults to false, which keeps the member lists " +
@@ -112,7 +114,7 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	withMembers := config.IncludeMembers.ValueBool()
-	opts := &scim.ListOptions{Filter: scim.Filter(config.Filter.ValueString())}
+	opts := &scim.ListOptions{Filter: scimFilterOf(config.Filter)}
 	if !withMembers {
 		opts.ExcludedAttributes = withoutMembers(client)
 	}

@@ -55,7 +55,7 @@ func TestAccSCIMGroupsDataSource_basic(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      m.providerConfig() + `data "secureaccess_scim_groups" "bad" { filter = "displayName sw" }`,
+				Config:      m.providerConfig() + `data "secureaccess_scim_groups" "bad" { filter = "displayName eq 42" }`,
 				PlanOnly:    true,
 				ExpectError: refusedFilterError("Error Reading SCIM Groups"),
 			},

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -48,6 +49,7 @@ func (r *scimUserListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"filter": schema.StringAttribute{
 				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", false),
 				Optional:            true,
+				Validators:          []validator.String{scimFilter(`userName eq "jane.doe@example.com"`)},
 			},
 		},
 	}
@@ -62,7 +64,7 @@ func (r *scimUserListResource) List(ctx context.Context, req list.ListRequest, s
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	opts := &scim.ListOptions{Filter: scim.Filter(cfg.Filter.ValueString()), Count: listPageSize(req.Limit)}
+	opts := &scim.ListOptions{Filter: scimFilterOf(cfg.Filter), Count: listPageSize(req.Limit)}
 	convert := func(u *scim.User) list.ListResult {
 		result := req.NewListResult(ctx)
 		result.DisplayName = u.UserName

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,7 +17,8 @@ import (
 // pushed, through a service that pages by two: each once, shown by its
 // user name, with the values secureaccess_scim_user would read
 // (include_resource) and the resource's own settings at their defaults; a
-// userName eq filter; and filters the service refuses.
+// userName eq filter; filters the service refuses; and a malformed one,
+// which validation refuses before the query.
 func TestAccSCIMUserListResource_basic(t *testing.T) {
 	m := newTestMock(t)
 	pages := capSCIMPages(t, m, 2)
@@ -82,8 +84,13 @@ func TestAccSCIMUserListResource_basic(t *testing.T) {
 			},
 			{
 				Query:       true,
-				Config:      listBlock("secureaccess_scim_user", "bad", "  config {\n    filter = \"userName sw\"\n  }\n"),
+				Config:      listBlock("secureaccess_scim_user", "bad", "  config {\n    filter = \"userName eq 42\"\n  }\n"),
 				ExpectError: refusedFilterError("Error Listing SCIM Users"),
+			},
+			{
+				Query:       true,
+				Config:      listBlock("secureaccess_scim_user", "malformed", "  config {\n    filter = \"userName eq 'x'\"\n  }\n"),
+				ExpectError: regexp.MustCompile(`(?s)` + phrase("Invalid SCIM Filter") + `.*` + phrase("string values take double quotes")),
 			},
 			queryStrictRefuses(m, resource.TestStep{
 				Query:  true,

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -43,9 +42,9 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"all of them or those a SCIM filter selects, in the order the service keeps them.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", true) + " When set, it must not be empty.",
+				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", true),
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{scimFilter(`userName eq "jane.doe@example.com"`)},
 			},
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, with the attributes of the `secureaccess_scim_user` data source.",
@@ -68,11 +67,11 @@ func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := cfg.Filter.ValueString()
+	filter := scimFilterOf(cfg.Filter)
 	var users []*scim.User
-	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: scim.Filter(filter)}) {
+	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: filter}) {
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(filter), err, invalidFilterFix(err, `userName eq "jane.doe@example.com"`))
+			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(string(filter)), err, invalidFilterFix(err, `userName eq "jane.doe@example.com"`))
 			return
 		}
 		users = append(users, u)

@@ -66,7 +66,7 @@ data "secureaccess_scim_users" "none" {
 			{
 				Config: m.providerConfig() + `
 data "secureaccess_scim_users" "bad" {
-  filter = "userName zz \"j\""
+  filter = "userName eq 42"
 }
 `,
 				PlanOnly:    true,
