@@ -138,3 +138,35 @@ func only(t *testing.T, where, text, re string) string {
 	}
 	return m[0][1]
 }
+
+// TestToolVersionsAgree: the goreleaser that make release-check runs
+// (GNUmakefile's GORELEASER_VERSION) is the one the release workflow runs
+// on a tag, and the one README.md's Releasing names; otherwise the check
+// would pass on a configuration the release then builds differently.
+func TestToolVersionsAgree(t *testing.T) {
+	t.Parallel()
+	read := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	pinned := only(t, "GNUmakefile", read("GNUmakefile"), `(?m)^GORELEASER_VERSION \?= (v\d+\.\d+\.\d+)$`)
+	workflow := only(t, ".github/workflows/release.yml", read(".github/workflows/release.yml"),
+		`uses: goreleaser/goreleaser-action@[0-9a-f]{40} # v\S+\n(?:\s+#.*\n|\s+with:\n)*\s+version: (v\S+)\n`)
+	if workflow != pinned {
+		t.Errorf(".github/workflows/release.yml runs goreleaser %s, make release-check %s (GNUmakefile GORELEASER_VERSION)", workflow, pinned)
+	}
+	releasing := section(t, read("README.md"), "## Releasing")
+	named := regexp.MustCompile(`goreleaser\s+\(?(v\d+\.\d+\.\d+)`).FindAllStringSubmatch(releasing, -1)
+	if len(named) == 0 {
+		t.Errorf("README.md's Releasing names no goreleaser version")
+	}
+	for _, m := range named {
+		if m[1] != pinned {
+			t.Errorf("README.md's Releasing: %q, but make release-check runs %s", m[0], pinned)
+		}
+	}
+}

@@ -12,8 +12,9 @@
 #   4. the tree is as before (nothing the build wrote is tracked);
 #   5. go run ./internal/tools/releasecheck -dist dist.
 #
-# goreleaser comes from scripts/build-goreleaser.sh (built once from the Go
-# module proxy, cached). Everything downloads from the Go module proxy only.
+# GORELEASER is the goreleaser to run (make release-check installs the
+# pinned one from the Go module proxy into the cache). Everything downloads
+# from the Go module proxy only.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +25,7 @@ log() { printf 'release-check: %s\n' "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 
 start=$SECONDS
-goreleaser="$("$root/scripts/build-goreleaser.sh")"
+goreleaser="${GORELEASER:?set GORELEASER to the goreleaser binary, or run make release-check}"
 log "$("$goreleaser" --version 2>/dev/null | grep -i '^GitVersion' || echo "$goreleaser")"
 
 log "go mod tidy -diff"
