@@ -73,6 +73,9 @@ type Config struct {
 	transport.Config
 	// TokenWindows limit the token requests; nil means DefaultTokenWindows.
 	TokenWindows []transport.Window
+	// UnbatchedRefresh makes DirectoryIntegrationsService.Read a GET by id
+	// every time, as Get.
+	UnbatchedRefresh bool
 }
 
 // Client is the management API client. It is safe for concurrent use.
@@ -111,9 +114,13 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
+	dirs := &DirectoryIntegrationsService{tc: tc}
+	if !cfg.UnbatchedRefresh {
+		dirs.reads = &directoryReads{s: dirs}
+	}
 	return &Client{
-		DirectoryIntegrations: &DirectoryIntegrationsService{tc: tc},
-		ProvisioningTokens:    &ProvisioningTokensService{tc: tc},
+		DirectoryIntegrations: dirs,
+		ProvisioningTokens:    &ProvisioningTokensService{tc: tc, written: dirs.written},
 		Identities:            &IdentitiesService{tc: tc},
 	}, nil
 }

@@ -48,6 +48,28 @@ type CreateDirectoryIntegrationRequest struct {
 // DirectoryIntegrationsService manages directory integrations.
 type DirectoryIntegrationsService struct {
 	tc *transport.Client
+	// reads batches Read; nil with Config.UnbatchedRefresh.
+	reads *directoryReads
+}
+
+// Read returns one directory integration, as Get does, for a refresh that
+// reads many: the first read is a GET by id, later ones are served from
+// one listing of all of them, which concurrent reads share (see
+// directoryReads); transport.ErrNotFound if none. With
+// Config.UnbatchedRefresh it is Get.
+func (s *DirectoryIntegrationsService) Read(ctx context.Context, id string) (*DirectoryIntegration, error) {
+	if s.reads == nil {
+		return s.Get(ctx, id)
+	}
+	return s.reads.read(ctx, id)
+}
+
+// written forgets what Read listed: a directory integration or a token was
+// written.
+func (s *DirectoryIntegrationsService) written() {
+	if s.reads != nil {
+		s.reads.forget()
+	}
 }
 
 // List returns every directory integration, all pages.
@@ -85,6 +107,7 @@ func (s *DirectoryIntegrationsService) GetByName(ctx context.Context, name strin
 // attempt created is returned.
 func (s *DirectoryIntegrationsService) Create(ctx context.Context, req CreateDirectoryIntegrationRequest) (*DirectoryIntegration, error) {
 	var dir DirectoryIntegration
+	defer s.written()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: directoriesPath, Body: req, Retry: transport.RetryCreate}, &dir)
 	if transport.IsLostCreate(err) {
 		return s.GetByName(ctx, req.Name)
@@ -100,6 +123,7 @@ func (s *DirectoryIntegrationsService) Create(ctx context.Context, req CreateDir
 func (s *DirectoryIntegrationsService) Update(ctx context.Context, id, name string) (*DirectoryIntegration, error) {
 	var dir DirectoryIntegration
 	body := map[string]string{"name": name}
+	defer s.written()
 	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodPatch, Path: directoryPath(id), Body: body}, &dir); err != nil {
 		return nil, err
 	}
@@ -108,6 +132,7 @@ func (s *DirectoryIntegrationsService) Update(ctx context.Context, id, name stri
 
 // Delete deletes a directory integration with its users, groups and token.
 func (s *DirectoryIntegrationsService) Delete(ctx context.Context, id string) error {
+	defer s.written()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: directoryPath(id)}, nil)
 	return err
 }

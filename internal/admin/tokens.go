@@ -37,6 +37,9 @@ type ProvisioningTokenMetadata struct {
 // ProvisioningTokensService manages the SCIM token of a directory integration.
 type ProvisioningTokensService struct {
 	tc *transport.Client
+	// written is called after every write, to forget what
+	// DirectoryIntegrationsService.Read listed.
+	written func()
 }
 
 // Generate creates a new token for the directory integration, revoking the
@@ -53,6 +56,7 @@ func (s *ProvisioningTokensService) Generate(ctx context.Context, dirID string, 
 	var out struct {
 		Token ProvisioningToken `json:"token"`
 	}
+	defer s.written()
 	if _, err := s.tc.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -70,6 +74,7 @@ func (s *ProvisioningTokensService) Get(ctx context.Context, dirID string) (*Pro
 
 // Revoke revokes the active token; SCIM calls with it get 401 at once.
 func (s *ProvisioningTokensService) Revoke(ctx context.Context, dirID string) error {
+	defer s.written()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: tokenPathOf(dirID)}, nil)
 	return err
 }

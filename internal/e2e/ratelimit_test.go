@@ -92,8 +92,8 @@ func TestRateLimits_bootstrap(t *testing.T) {
 
 // TestRateLimits_tenDirectories: Cisco's maximum of 10 directory
 // integrations, each with its provisioning token, applied, planned and
-// destroyed against a mock that enforces Cisco's windows: no 429, and the
-// plan's wall time is logged (at real windows, with
+// destroyed against a mock that enforces Cisco's windows: no 429, the
+// plan's refresh in 12 admin requests, and the plan's wall time is logged (at real windows, with
 // SECUREACCESS_MOCK_RATE_SCALE=1, the minute window sets it).
 func TestRateLimits_tenDirectories(t *testing.T) {
 	t.Parallel()
@@ -125,10 +125,28 @@ resource "secureaccess_provisioning_token" "d" {
 	if dirs := m.Store().Directories(); len(dirs) != 10 {
 		t.Fatalf("%d directory integrations, want 10", len(dirs))
 	}
+	requireNoRateLimited(t, m.Server, "apply")
+
+	// The plan refreshes the 10 integrations with one GET and one listing
+	// (batch_refresh), and the 10 tokens one by one: 12 admin requests,
+	// inside the minute's 14, so no window makes it wait.
+	m.ResetStats()
 	start = time.Now()
 	tf.RequireEmptyPlan(t)
 	t.Logf("plan (refresh) of 10 directory integrations and their tokens: %v", time.Since(start).Round(time.Millisecond))
-	requireNoRateLimited(t, m.Server, "apply and plan")
+	st := m.Stats()
+	for key, want := range map[string]int{
+		"GET /admin/v2/directoryIntegrations/{id}":                   1,
+		"GET /admin/v2/directoryIntegrations":                        1,
+		"GET /admin/v2/directoryIntegrations/{id}/provisioningToken": 10,
+	} {
+		if got := st.Count(key); got != want {
+			t.Errorf("plan: %d %s, want %d", got, key, want)
+		}
+	}
+	if st.RateLimited != 0 {
+		t.Errorf("plan: the mock answered %d requests 429 Too Many Requests, want none: %v", st.RateLimited, st.RateLimits)
+	}
 
 	start = time.Now()
 	tf.Destroy(t)

@@ -96,7 +96,7 @@ func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasourc
 		dir, err = client.DirectoryIntegrations.GetByName(ctx, cfg.Name.ValueString())
 	} else {
 		object = fmt.Sprintf("Directory integration %q", cfg.ID.ValueString())
-		dir, err = client.DirectoryIntegrations.Get(ctx, cfg.ID.ValueString())
+		dir, err = client.DirectoryIntegrations.Read(ctx, cfg.ID.ValueString())
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading Directory Integration", object, err, "")

@@ -143,7 +143,7 @@ func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.Re
 		return // admin settings unknown while planning: the prior state stays
 	}
 
-	dir, err := client.DirectoryIntegrations.Get(ctx, state.ID.ValueString())
+	dir, err := client.DirectoryIntegrations.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		tflog.Warn(ctx, "directory integration is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -269,7 +269,9 @@ func (r *directoryIntegrationResource) holdings(ctx context.Context, id string) 
 	if client == nil {
 		return "every user and group provisioned through it (their number is not known while the admin API settings are unknown)" + unmanaged
 	}
-	dir, err := client.DirectoryIntegrations.Get(ctx, id)
+	// As of this plan's refresh: with several integrations, from its
+	// listing (batch_refresh), at no request more.
+	dir, err := client.DirectoryIntegrations.Read(ctx, id)
 	if err != nil {
 		tflog.Warn(ctx, "could not count the directory integration's users and groups", map[string]any{"id": id, "error": err.Error()})
 		return "every user and group provisioned through it (their number could not be read: " + err.Error() + ")" + unmanaged

@@ -474,3 +474,71 @@ func TestDirectoryIntegrationResource_modifyPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestAccDirectoryIntegrationResource_batchedRefresh: a plan that refreshes
+// three directory integrations reads the first by id and the others from
+// one listing (batch_refresh, the default), and still shows one renamed
+// outside Terraform; with batch_refresh = false it reads each by id.
+func TestAccDirectoryIntegrationResource_batchedRefresh(t *testing.T) {
+	testAccMockOnly(t, "it counts the in-process mock's requests")
+	m := newAdminTestTarget(t)
+	const n = 3
+	config := func(batch string) string {
+		return "\nprovider \"secureaccess\" {\n" + m.providerArgs(false) + batch + "}\n" + fmt.Sprintf(`
+resource "secureaccess_directory_integration" "d" {
+  count               = %d
+  name                = "%sBatched ${count.index}"
+  identity_provider   = "okta"
+  deletion_protection = false
+}
+`, n, m.Prefix)
+	}
+	reads := func(wantGets, wantLists int) func() {
+		return func() {
+			st := m.Server.Stats()
+			if gets, lists := st.Count("GET /admin/v2/directoryIntegrations/{id}"), st.Count("GET /admin/v2/directoryIntegrations"); gets != wantGets || lists != wantLists {
+				t.Errorf("the plan read directory integrations with %d GETs by id and %d listings, want %d and %d", gets, lists, wantGets, wantLists)
+			}
+			m.resetStats()
+		}
+	}
+	var renamed string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDirectoryIntegrationsDestroyed(m),
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check:  captureAttr("secureaccess_directory_integration.d.2", "id", &renamed),
+			},
+			{
+				PreConfig: func() {
+					c, err := m.adminClient()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := c.DirectoryIntegrations.Update(t.Context(), renamed, m.name("Renamed outside")); err != nil {
+						t.Fatalf("renaming outside Terraform: %v", err)
+					}
+					m.resetStats()
+				},
+				Config:             config(""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:          reads(1, 1),
+				Config:             config("  batch_refresh = false\n"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: reads(n, 0),
+				Config:    config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("secureaccess_directory_integration.d[2]", plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
+}

@@ -122,10 +122,11 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	}
 	d.adminOnce.Do(func() {
 		cfg := admin.Config{
-			BaseURL:      d.baseURL,
-			ClientID:     d.clientID,
-			ClientSecret: d.clientSecret,
-			Config:       d.transportConfig(),
+			BaseURL:          d.baseURL,
+			ClientID:         d.clientID,
+			ClientSecret:     d.clientSecret,
+			UnbatchedRefresh: d.unbatchedRefresh,
+			Config:           d.transportConfig(),
 		}
 		if d.rateLimit > 0 {
 			cfg.RateLimit = d.rateLimit
