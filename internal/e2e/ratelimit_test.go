@@ -9,6 +9,7 @@ import (
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // rateLimits are Cisco's windows at the scale the provider binary keeps
@@ -100,10 +101,12 @@ func TestRateLimits_tenDirectories(t *testing.T) {
 	RequireAcc(t)
 	m := &Mock{mocktest.Start(t, "", mockserver.Options{ClientID: TestClientID, ClientSecret: TestClientSecret, RateLimits: rateLimits(t)})}
 	tf := NewTerraform(t)
-	tf.WriteConfig(t, fmt.Sprintf(`provider "secureaccess" {
+	config := func(batch bool) string {
+		return fmt.Sprintf(`provider "secureaccess" {
   base_url      = %q
   client_id     = %q
   client_secret = %q
+  batch_refresh = %v
 }
 
 resource "secureaccess_directory_integration" "d" {
@@ -117,7 +120,9 @@ resource "secureaccess_provisioning_token" "d" {
   count                    = 10
   directory_integration_id = secureaccess_directory_integration.d[count.index].id
 }
-`, m.URL, TestClientID, TestClientSecret))
+`, m.URL, TestClientID, TestClientSecret, batch)
+	}
+	tf.WriteConfig(t, config(true))
 
 	start := time.Now()
 	tf.Apply(t)
@@ -147,6 +152,25 @@ resource "secureaccess_provisioning_token" "d" {
 	if st.RateLimited != 0 {
 		t.Errorf("plan: the mock answered %d requests 429 Too Many Requests, want none: %v", st.RateLimited, st.RateLimits)
 	}
+
+	// The plan of a later CI job, once the requests before it have left
+	// the minute's window (and the provider's margin on it): its 12
+	// requests fit in the 14, so no window makes it wait. Then the same
+	// a minute later again with batch_refresh = false, 20 requests, as
+	// the baseline: the last 6 wait for the minute.
+	minute := rateLimits(t).Admin[1].Period
+	quietPlan := func(batch bool) time.Duration {
+		time.Sleep(minute + max(transport.DefaultWindowMargin, minute/100) + minute/20)
+		tf.WriteConfig(t, config(batch))
+		start := time.Now()
+		tf.RequireEmptyPlan(t)
+		return time.Since(start)
+	}
+	batched, unbatched := quietPlan(true), quietPlan(false)
+	t.Logf("plan (refresh) of 10 directory integrations and their tokens, after a quiet minute: %v batched, %v with batch_refresh = false (%.2f of it)",
+		batched.Round(time.Millisecond), unbatched.Round(time.Millisecond), batched.Seconds()/unbatched.Seconds())
+	requireNoRateLimited(t, m.Server, "plans")
+	tf.WriteConfig(t, config(true))
 
 	start = time.Now()
 	tf.Destroy(t)
