@@ -17,15 +17,7 @@ import (
 // test-tofu. No Terraform needed.
 func TestVersionClaimsAgree(t *testing.T) {
 	t.Parallel()
-	read := func(name string) string {
-		t.Helper()
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	readme := read("README.md")
+	readme := readFile(t, "README.md")
 	req := section(t, readme, "## Requirements")
 
 	// The minimums, as README.md's Requirements states them.
@@ -35,7 +27,7 @@ func TestVersionClaimsAgree(t *testing.T) {
 	tofuTested := only(t, "README.md Requirements", req, `OpenTofu (\d+\.\d+\.\d+) is tested`)
 
 	// go.mod's go line is what the go command enforces.
-	if got := only(t, "go.mod", read("go.mod"), `(?m)^go (\d+\.\d+)(?:\.\d+)?$`); got != goMin {
+	if got := only(t, "go.mod", readFile(t, "go.mod"), `(?m)^go (\d+\.\d+)(?:\.\d+)?$`); got != goMin {
 		t.Errorf("go.mod says go %s, README.md says Go %s or newer", got, goMin)
 	}
 
@@ -43,8 +35,8 @@ func TestVersionClaimsAgree(t *testing.T) {
 	// newer" in the prose people read says the same.
 	prose := map[string]string{
 		"README.md":       readme,
-		".ci/run":         read(".ci/run"),
-		"CONTRIBUTING.md": read("CONTRIBUTING.md"),
+		".ci/run":         readFile(t, ".ci/run"),
+		"CONTRIBUTING.md": readFile(t, "CONTRIBUTING.md"),
 	}
 	claims := []struct {
 		what, re, want string
@@ -87,7 +79,7 @@ func TestVersionClaimsAgree(t *testing.T) {
 		default:
 			continue
 		}
-		for _, m := range requiredVersion.FindAllStringSubmatch(read(f), -1) {
+		for _, m := range requiredVersion.FindAllStringSubmatch(readFile(t, f), -1) {
 			seen[filepath.Ext(f)]++
 			if m[1] != want {
 				t.Errorf("%s: required_version = %q, want %q (README.md, Requirements)", f, m[1], want)
@@ -104,7 +96,7 @@ func TestVersionClaimsAgree(t *testing.T) {
 	}
 
 	// make test-tofu builds the version README.md says is tested.
-	built := only(t, "scripts/build-tofu.sh", read("scripts/build-tofu.sh"), `TOFU_VERSION:-(\d+\.\d+\.\d+)`)
+	built := only(t, "scripts/build-tofu.sh", readFile(t, "scripts/build-tofu.sh"), `TOFU_VERSION:-(\d+\.\d+\.\d+)`)
 	if built != tofuTested {
 		t.Errorf("scripts/build-tofu.sh builds OpenTofu %s, README.md says %s is tested", built, tofuTested)
 	}
@@ -145,21 +137,13 @@ func only(t *testing.T, where, text, re string) string {
 // would pass on a configuration the release then builds differently.
 func TestToolVersionsAgree(t *testing.T) {
 	t.Parallel()
-	read := func(name string) string {
-		t.Helper()
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	pinned := only(t, "GNUmakefile", read("GNUmakefile"), `(?m)^GORELEASER_VERSION \?= (v\d+\.\d+\.\d+)$`)
-	workflow := only(t, ".github/workflows/release.yml", read(".github/workflows/release.yml"),
+	pinned := only(t, "GNUmakefile", readFile(t, "GNUmakefile"), `(?m)^GORELEASER_VERSION \?= (v\d+\.\d+\.\d+)$`)
+	workflow := only(t, ".github/workflows/release.yml", readFile(t, ".github/workflows/release.yml"),
 		`uses: goreleaser/goreleaser-action@[0-9a-f]{40} # v\S+\n(?:\s+#.*\n|\s+with:\n)*\s+version: (v\S+)\n`)
 	if workflow != pinned {
 		t.Errorf(".github/workflows/release.yml runs goreleaser %s, make release-check %s (GNUmakefile GORELEASER_VERSION)", workflow, pinned)
 	}
-	releasing := section(t, read("README.md"), "## Releasing")
+	releasing := section(t, readFile(t, "README.md"), "## Releasing")
 	named := regexp.MustCompile(`goreleaser\s+\(?(v\d+\.\d+\.\d+)`).FindAllStringSubmatch(releasing, -1)
 	if len(named) == 0 {
 		t.Errorf("README.md's Releasing names no goreleaser version")
@@ -169,4 +153,14 @@ func TestToolVersionsAgree(t *testing.T) {
 			t.Errorf("README.md's Releasing: %q, but make release-check runs %s", m[0], pinned)
 		}
 	}
+}
+
+// readFile returns the file's content, or fails the test.
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
