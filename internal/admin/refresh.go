@@ -68,7 +68,7 @@ func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegr
 	if listed != nil || failed {
 		return listed
 	}
-	v, err, _ := r.group.Do(strconv.FormatUint(gen, 10), func() (any, error) {
+	v, _, _ := r.group.Do(strconv.FormatUint(gen, 10), func() (any, error) {
 		dirs, err := r.s.List(ctx)
 		if err != nil {
 			r.mu.Lock()
@@ -91,10 +91,9 @@ func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegr
 		r.mu.Unlock()
 		return byID, nil
 	})
-	if err != nil {
-		return nil
-	}
-	return v.(map[string]DirectoryIntegration)
+	// v is nil when the listing failed: the reads go by id.
+	byID, _ := v.(map[string]DirectoryIntegration)
+	return byID
 }
 
 // forget drops the listing: something was written.
