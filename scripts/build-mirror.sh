@@ -13,11 +13,12 @@
 # directory there.
 #
 # The build is reproducible, with the flags .goreleaser.yml uses
-# (CGO_ENABLED=0, -trimpath, -ldflags '-s -w -X main.version=VERSION') and
-# no VCS stamp (-buildvcs=false): the same commit built with the same Go
+# (CGO_ENABLED=0, -trimpath, no VCS stamp with -buildvcs=false, -ldflags
+# '-s -w -X main.version=VERSION'): the same commit built with the same Go
 # version gives the same bytes in any folder on any machine, so the
 # checksums `init` records in .terraform.lock.hcl hold on the next machine
-# (make repro-check tests it).
+# (make repro-check tests it), and the same bytes as the release's binary
+# of that version (make release-check compares them).
 #
 # Environment:
 #   PLATFORMS  the platforms to build, as os_arch separated by spaces or

@@ -10,7 +10,9 @@
 #   3. goreleaser release --snapshot --clean --skip=sign,publish: every
 #      platform's zip, the SHA256SUMS file and the manifest in dist/;
 #   4. the tree is as before (nothing the build wrote is tracked);
-#   5. go run ./internal/tools/releasecheck -dist dist.
+#   5. the host's binary built again from source by scripts/build-mirror.sh;
+#   6. go run ./internal/tools/releasecheck -dist dist: the Registry's rules,
+#      and the host's binary byte for byte the build from source.
 #
 # GORELEASER is the goreleaser to run (make release-check installs the
 # pinned one from the Go module proxy into the cache). Everything downloads
@@ -38,7 +40,9 @@ log "goreleaser check"
 
 log "goreleaser release --snapshot --clean --skip=sign,publish"
 release_start=$SECONDS
-"$goreleaser" release --snapshot --clean --skip=sign,publish
+# GOFLAGS as a CI runner has it: Go's default VCS stamping on, whatever
+# this machine's go env says; .goreleaser.yml turns it off itself.
+GOFLAGS=-buildvcs=auto "$goreleaser" release --snapshot --clean --skip=sign,publish
 log "goreleaser built dist/ in $((SECONDS - release_start)) s"
 
 status_after="$(git status --porcelain --untracked-files=no)"
@@ -47,7 +51,18 @@ if [ "$status_before" != "$status_after" ]; then
   fail "the release changed tracked files (before: '${status_before}')"
 fi
 
+# The host's binary again, from source, as scripts/build-mirror.sh builds
+# it for a filesystem mirror: it must be the release's, byte for byte.
+version="$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' dist/metadata.json)"
+platform="$("$go" env GOOS)_$("$go" env GOARCH)"
+log "building $platform $version from source (scripts/build-mirror.sh)"
+mirror="$(mktemp -d "${TMPDIR:-/tmp}/secureaccess-release-check.XXXXXX")"
+trap 'rm -rf "$mirror"' EXIT
+PLATFORMS="$platform" "$root/scripts/build-mirror.sh" "$mirror" "$version"
+source_build="$mirror/registry.terraform.io/secureaccess-iac/secureaccess/$version/$platform/terraform-provider-secureaccess_v$version"
+
 log "checking dist/"
-"$go" run ./internal/tools/releasecheck -dist dist -manifest terraform-registry-manifest.json
+"$go" run ./internal/tools/releasecheck -dist dist -manifest terraform-registry-manifest.json \
+  -source-build "$source_build" -source-platform "$platform"
 ls -l dist/*.zip dist/*_SHA256SUMS >&2
 log "passed in $((SECONDS - start)) s"

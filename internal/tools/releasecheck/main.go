@@ -12,11 +12,18 @@
 //   - the manifest, <project>_<version>_manifest.json, a copy of
 //     terraform-registry-manifest.json, on protocol version 6.0 only.
 //
+// With -source-build FILE, the binary of one platform's zip
+// (-source-platform) must be byte for byte FILE, a build of the same
+// source outside goreleaser (scripts/build-mirror.sh, as a user or a
+// filesystem mirror builds it): then anyone can rebuild a release with the
+// same Go version and check it.
+//
 // The project name and version come from dist/metadata.json, which
 // goreleaser writes (-version overrides the version).
 //
 // Usage: go run ./internal/tools/releasecheck [-dist dist] [-manifest
 // terraform-registry-manifest.json] [-platforms os_arch,...]
+// [-source-build FILE -source-platform os_arch]
 // (make release-check runs it after a snapshot release).
 package main
 
@@ -59,9 +66,19 @@ func main() {
 	manifest := flag.String("manifest", "terraform-registry-manifest.json", "the registry manifest `file` the release copies")
 	platforms := flag.String("platforms", strings.Join(defaultPlatforms, ","), "the `os_arch` platforms the release must have, comma-separated")
 	version := flag.String("version", "", "the release `version` (default: dist/metadata.json's)")
+	sourceBuild := flag.String("source-build", "", "a `file` built from the same source outside goreleaser, which -source-platform's binary must equal")
+	sourcePlatform := flag.String("source-platform", "", "the `os_arch` of -source-build")
 	flag.Parse()
 
-	cfg := config{Dist: *dist, Manifest: *manifest, Version: *version}
+	cfg := config{Dist: *dist, Manifest: *manifest, Version: *version, SourcePlatform: *sourcePlatform}
+	if *sourceBuild != "" {
+		data, err := os.ReadFile(*sourceBuild)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "releasecheck:", err)
+			os.Exit(1)
+		}
+		cfg.SourceBuild = data
+	}
 	for p := range strings.SplitSeq(*platforms, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.Platforms = append(cfg.Platforms, p)
@@ -82,6 +99,9 @@ type config struct {
 	Manifest  string   // terraform-registry-manifest.json
 	Platforms []string // os_arch the release must have, no more, no less
 	Version   string   // empty: metadata.json's
+	// SourceBuild, when set, is what SourcePlatform's binary must be.
+	SourceBuild    []byte
+	SourcePlatform string
 }
 
 // metadata is the part of dist/metadata.json check reads.
@@ -145,14 +165,22 @@ func check(cfg config) (string, error) {
 		} else if got := sha256Hex(data); got != want {
 			fail("%s: SHA-256 %s, but %s says %s", name, got, sumsName, want)
 		}
-		if err := checkZip(data, meta.ProjectName, meta.Version, platform); err != nil {
+		exe, err := checkZip(data, meta.ProjectName, meta.Version, platform)
+		if err != nil {
 			fail("%s: %w", name, err)
+		} else if cfg.SourceBuild != nil && platform == cfg.SourcePlatform && !bytes.Equal(exe, cfg.SourceBuild) {
+			fail("%s: the binary (%d bytes, SHA-256 %s) is not the build from source (%d bytes, SHA-256 %s): "+
+				"goreleaser and scripts/build-mirror.sh must build with the same flags (-trimpath -buildvcs=false, -ldflags '-s -w -X main.version=...')",
+				name, len(exe), sha256Hex(exe), len(cfg.SourceBuild), sha256Hex(cfg.SourceBuild))
 		}
 	}
 	for _, p := range cfg.Platforms {
 		if !seen[p] {
 			fail("no zip for %s: want %s%s.zip", p, prefix, p)
 		}
+	}
+	if cfg.SourceBuild != nil && !seen[cfg.SourcePlatform] {
+		fail("no zip for %q to compare with the build from source", cfg.SourcePlatform)
 	}
 
 	// The manifest: in the checksums, and on protocol 6.0.
@@ -186,7 +214,11 @@ func check(cfg config) (string, error) {
 	if len(problems) > 0 {
 		return "", errors.Join(problems...)
 	}
-	return fmt.Sprintf("%s %s: %d platform zips, %s and %s check out", meta.ProjectName, meta.Version, len(seen), sumsName, manifestName), nil
+	sum := fmt.Sprintf("%s %s: %d platform zips, %s and %s check out", meta.ProjectName, meta.Version, len(seen), sumsName, manifestName)
+	if cfg.SourceBuild != nil {
+		sum += fmt.Sprintf("; the %s binary is byte for byte the build from source", cfg.SourcePlatform)
+	}
+	return sum, nil
 }
 
 // readSums parses a sha256sum-style file: "<hex>  <name>" per line.
@@ -222,11 +254,11 @@ func readSums(path string) (map[string]string, error) {
 }
 
 // checkZip checks that the zip holds the provider binary for platform at
-// its top level, and no other provider binary.
-func checkZip(data []byte, project, version, platform string) error {
+// its top level, and no other provider binary, and returns the binary.
+func checkZip(data []byte, project, version, platform string) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	goos, goarch, _ := strings.Cut(platform, "_")
 	want := project + "_v" + version
@@ -239,7 +271,7 @@ func checkZip(data []byte, project, version, platform string) error {
 		case f.Name == want:
 			bin = f
 		case strings.HasPrefix(filepath.Base(f.Name), project):
-			return fmt.Errorf("holds %s besides or instead of %s: the Registry installs the one binary named %s", f.Name, want, want)
+			return nil, fmt.Errorf("holds %s besides or instead of %s: the Registry installs the one binary named %s", f.Name, want, want)
 		}
 	}
 	if bin == nil {
@@ -247,27 +279,27 @@ func checkZip(data []byte, project, version, platform string) error {
 		for _, f := range zr.File {
 			names = append(names, f.Name)
 		}
-		return fmt.Errorf("has no %s at its top level (it holds %s)", want, strings.Join(names, ", "))
+		return nil, fmt.Errorf("has no %s at its top level (it holds %s)", want, strings.Join(names, ", "))
 	}
 	if goos != "windows" && bin.Mode()&0o111 == 0 {
-		return fmt.Errorf("%s is not executable (mode %v)", want, bin.Mode())
+		return nil, fmt.Errorf("%s is not executable (mode %v)", want, bin.Mode())
 	}
 	rc, err := bin.Open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	exe, err := io.ReadAll(rc)
 	_ = rc.Close() // read-only: a close error changes nothing
 	if err != nil {
-		return fmt.Errorf("%s: %w", want, err)
+		return nil, fmt.Errorf("%s: %w", want, err)
 	}
 	if err := checkBinary(exe, goos, goarch); err != nil {
-		return fmt.Errorf("%s: %w", want, err)
+		return nil, fmt.Errorf("%s: %w", want, err)
 	}
 	if !bytes.Contains(exe, []byte(version)) {
-		return fmt.Errorf("%s does not contain its version %q: main.version was not set (-ldflags -X main.version=...)", want, version)
+		return nil, fmt.Errorf("%s does not contain its version %q: main.version was not set (-ldflags -X main.version=...)", want, version)
 	}
-	return nil
+	return exe, nil
 }
 
 // checkBinary checks that exe is an executable for goos/goarch.

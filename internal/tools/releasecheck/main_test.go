@@ -153,6 +153,50 @@ func TestCheckPasses(t *testing.T) {
 	}
 }
 
+// binaryOf returns the provider binary in the release's zip of platform.
+func binaryOf(t *testing.T, r release, platform string) []byte {
+	t.Helper()
+	exe, err := checkZip(r[testProject+"_"+testVersion+"_"+platform+".zip"], testProject, testVersion, platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
+
+// TestCheckSourceBuild: the platform's binary must be byte for byte the
+// build from source; one byte off, or no zip of that platform, fails.
+func TestCheckSourceBuild(t *testing.T) {
+	t.Parallel()
+	r := newRelease(t)
+	cfg := r.write(t)
+	cfg.SourceBuild, cfg.SourcePlatform = binaryOf(t, r, "linux_amd64"), "linux_amd64"
+	sum, err := check(cfg)
+	if err != nil {
+		t.Fatalf("the release with its own binary as the source build failed:\n%v", err)
+	}
+	if !strings.Contains(sum, "the linux_amd64 binary is byte for byte the build from source") {
+		t.Errorf("summary %q does not say the binary matched", sum)
+	}
+
+	off := bytes.Clone(cfg.SourceBuild)
+	off[len(off)-1] ^= 1
+	for name, c := range map[string]config{
+		"one byte off":    {SourceBuild: off, SourcePlatform: "linux_amd64"},
+		"another binary":  {SourceBuild: binaryOf(t, r, "linux_arm"), SourcePlatform: "linux_amd64"},
+		"no such release": {SourceBuild: cfg.SourceBuild, SourcePlatform: "linux_mips"},
+	} {
+		c.Dist, c.Manifest, c.Platforms = cfg.Dist, cfg.Manifest, cfg.Platforms
+		_, err := check(c)
+		want := "is not the build from source"
+		if c.SourcePlatform == "linux_mips" {
+			want = `no zip for "linux_mips" to compare with the build from source`
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one saying %q", name, err, want)
+		}
+	}
+}
+
 // TestCheckFails breaks one thing at a time in a good release; each must
 // fail the check with a message naming what is wrong.
 func TestCheckFails(t *testing.T) {
