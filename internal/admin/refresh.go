@@ -2,7 +2,10 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -25,6 +28,10 @@ import (
 //     created during the listing is never reported gone by mistake; a
 //     listing that failed is not tried again until the next write, and
 //     its reads go by id.
+//   - Cisco publishes no directory integration API (the service contract
+//     models it), so a listing is not taken to carry what a GET does: an
+//     item that lacks one of DirectoryIntegration's fields (a summary
+//     without the user count, say) is read by id, never served as zero.
 //   - Every write of a directory integration or of a provisioning token
 //     through the same Client forgets the listing, so a read after a write
 //     goes to the service.
@@ -69,7 +76,7 @@ func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegr
 		return listed
 	}
 	v, _, _ := r.group.Do(strconv.FormatUint(gen, 10), func() (any, error) {
-		dirs, err := r.s.List(ctx)
+		items, err := listAll[json.RawMessage](ctx, r.s.tc, directoriesPath, nil)
 		if err != nil {
 			r.mu.Lock()
 			// A call cancelled or out of time says nothing about the
@@ -80,9 +87,11 @@ func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegr
 			r.mu.Unlock()
 			return nil, err
 		}
-		byID := make(map[string]DirectoryIntegration, len(dirs))
-		for _, d := range dirs {
-			byID[d.ID] = d
+		byID := make(map[string]DirectoryIntegration, len(items))
+		for _, item := range items {
+			if d, ok := completeDirectory(item); ok {
+				byID[d.ID] = d
+			}
 		}
 		r.mu.Lock()
 		if r.gen == gen {
@@ -102,4 +111,30 @@ func (r *directoryReads) forget() {
 	defer r.mu.Unlock()
 	r.gen++
 	r.listed, r.failed = nil, false
+}
+
+// directoryFields are the JSON names of DirectoryIntegration's fields.
+var directoryFields = func() []string {
+	t := reflect.TypeFor[DirectoryIntegration]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return names
+}()
+
+// completeDirectory decodes a listed item when it has every field of
+// DirectoryIntegration, none null.
+func completeDirectory(item json.RawMessage) (DirectoryIntegration, bool) {
+	var fields map[string]json.RawMessage
+	var d DirectoryIntegration
+	if json.Unmarshal(item, &fields) != nil || json.Unmarshal(item, &d) != nil {
+		return d, false
+	}
+	for _, name := range directoryFields {
+		if v, ok := fields[name]; !ok || string(v) == "null" {
+			return d, false
+		}
+	}
+	return d, d.ID != ""
 }

@@ -3,7 +3,12 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -198,4 +203,50 @@ func TestDirectoryRead_listingFails(t *testing.T) {
 	srv.ResetStats()
 	readAll(t, c, c, ids, false)
 	requireReads(t, srv, 5+5, 0)
+}
+
+// summaryServer lists directory integrations without their user and group
+// counts, as a listing of summaries would, and answers a GET by id with
+// the whole object; it counts both.
+type summaryServer struct {
+	gets, lists atomic.Int32
+}
+
+// ServeHTTP implements http.Handler.
+func (s *summaryServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	const fields = `"name":"dir","identityProvider":"okta","provisioningMethod":"idp","provisioningUrl":"https://scim.example","createdAt":"2026-03-18T12:20:00Z","modifiedAt":"2026-03-18T12:20:00Z"`
+	switch id, isGet := strings.CutPrefix(r.URL.Path, directoriesPath+"/"); {
+	case r.URL.Path == tokenPath:
+		_, _ = io.WriteString(w, `{"access_token":"summary-access-token","token_type":"bearer","expires_in":3600}`)
+	case isGet:
+		s.gets.Add(1)
+		_, _ = fmt.Fprintf(w, `{"id":%q,%s,"userCount":7,"groupCount":2}`, id, fields)
+	default:
+		s.lists.Add(1)
+		_, _ = fmt.Fprintf(w, `{"data":[{"id":"a",%[1]s},{"id":"b",%[1]s},{"id":"c",%[1]s}],"offset":0,"limit":100,"total":3}`, fields)
+	}
+}
+
+// TestDirectoryRead_incompleteListing: a listing whose items lack fields a
+// GET gives (here the counts) serves no read: each is read by id, so a
+// user count is never taken as 0.
+func TestDirectoryRead_incompleteListing(t *testing.T) {
+	t.Parallel()
+	srv := &summaryServer{}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	c := newTestClient(t, ts.URL, testClientSecret)
+	for _, id := range []string{"a", "b", "c"} {
+		d, err := c.DirectoryIntegrations.Read(t.Context(), id)
+		if err != nil {
+			t.Fatalf("Read(%s): %v", id, err)
+		}
+		if d.ID != id || d.UserCount != 7 || d.GroupCount != 2 {
+			t.Errorf("Read(%s) = %+v, want the GET's object with 7 users and 2 groups", id, d)
+		}
+	}
+	if gets, lists := srv.gets.Load(), srv.lists.Load(); gets != 3 || lists != 1 {
+		t.Errorf("%d GETs by id and %d listings, want 3 and 1", gets, lists)
+	}
 }
