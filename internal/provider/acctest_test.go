@@ -242,18 +242,15 @@ func (m *testMock) mustSCIMClient(t *testing.T) *scim.Client {
 // adminClient is an admin API client of the target.
 func (m *testMock) adminClient() (*admin.Client, error) {
 	cfg := admin.Config{BaseURL: m.URL, ClientID: m.clientID(), ClientSecret: m.clientSecret()}
-	if windowScale() != 1 {
-		// The provider's windows at their test scale: this client shares
-		// them (same API key), so that the checks' calls and the
-		// provider's together stay inside a strict mock's windows. In
-		// live mode too (testacc-live.sh scales the mock's windows and
-		// TestMain the provider's): a client at full length here would
-		// count the provider's scaled calls against Cisco's real minute
-		// and wait most of one before each check. Against a tenant the
-		// scale is 1 and both keep the real windows.
-		cfg.Windows = transport.ScaleWindows(admin.DefaultWindows(), windowScale())
-		cfg.TokenWindows = transport.ScaleWindows(admin.DefaultTokenWindows(), windowScale())
-	}
+	// The provider's windows at their test scale: this client shares them
+	// (same API key), so that the checks' calls and the provider's
+	// together stay inside a scaled mock's windows, in live mode too
+	// (testacc-live.sh scales the mock's windows and TestMain the
+	// provider's): a client at full length here would count the provider's
+	// scaled calls against Cisco's real minute and wait most of one before
+	// each check. Against a tenant the scale is 1 and both keep the real
+	// windows.
+	withTestWindows(&cfg)
 	c, err := admin.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("admin.NewClient: %w", err)

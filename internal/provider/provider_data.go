@@ -131,13 +131,7 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 		if d.rateLimit > 0 {
 			cfg.RateLimit = d.rateLimit
 		}
-		if scale := windowScale(); scale != 1 {
-			cfg.Windows = transport.ScaleWindows(admin.DefaultWindows(), scale)
-			if d.rateLimit > 0 {
-				cfg.Windows[0] = admin.RateWindow(d.rateLimit)
-			}
-			cfg.TokenWindows = transport.ScaleWindows(admin.DefaultTokenWindows(), scale)
-		}
+		withTestWindows(&cfg)
 		d.adminClient, d.adminErr = admin.NewClient(cfg)
 	})
 	if d.adminErr != nil {
@@ -457,6 +451,22 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 // It is empty in every other build: no setting or environment variable
 // reaches it.
 var testWindowScale string
+
+// withTestWindows gives cfg Cisco's windows at testWindowScale, when that
+// is set, the per-second one at cfg.RateLimit when that is set: the
+// provider's admin client and the acceptance tests' own keep the same
+// windows, so that together they stay inside a scaled mock's.
+func withTestWindows(cfg *admin.Config) {
+	scale := windowScale()
+	if scale == 1 {
+		return
+	}
+	cfg.Windows = transport.ScaleWindows(admin.DefaultWindows(), scale)
+	if cfg.RateLimit > 0 {
+		cfg.Windows[0] = admin.RateWindow(cfg.RateLimit)
+	}
+	cfg.TokenWindows = transport.ScaleWindows(admin.DefaultTokenWindows(), scale)
+}
 
 // windowScale is testWindowScale as a number, 1 when it is not one.
 func windowScale() float64 {
