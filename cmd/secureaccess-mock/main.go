@@ -285,6 +285,7 @@ func faultFlags(fs *flag.FlagSet, f *mockserver.FaultRule) {
 	fs.Float64Var(&f.Rate429RetryAfter, "fault-rate-429-retry-after", 0, "fraction of requests answered 429 with Retry-After")
 	fs.IntVar(&f.RetryAfterSeconds, "fault-retry-after", 0, "Retry-After `seconds` of -fault-rate-429-retry-after (0 means 1)")
 	fs.Float64Var(&f.DropRate, "fault-drop-rate", 0, "fraction of requests applied, then answered by closing the connection")
+	fs.Float64Var(&f.GarbleRate, "fault-garble-rate", 0, "fraction of requests applied, then answered with the first half of the body only")
 	fs.IntVar(&f.Limit, "fault-limit", 0, "stop faulting after this many requests (0 = never)")
 }
 

@@ -211,6 +211,28 @@ func TestRunFaultFlags(t *testing.T) {
 	}
 }
 
+// TestRunFaultGarbleFlag: -fault-garble-rate answers with the handler's
+// status and half its body, then, past -fault-limit, whole bodies again.
+func TestRunFaultGarbleFlag(t *testing.T) {
+	t.Parallel()
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-fault-route", "POST /auth/v2/token",
+		"-fault-garble-rate", "1", "-fault-limit", "1"}, nil)
+	base := s.baseURL(t)
+	var valid []bool
+	for range 2 {
+		resp := do(t, http.MethodPost, base+"/auth/v2/token", "", "")
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("token without credentials: %d %q %v, want 401", resp.StatusCode, body, err)
+		}
+		valid = append(valid, json.Valid(body))
+	}
+	if diff := cmp.Diff([]bool{false, true}, valid); diff != "" {
+		t.Errorf("answers that are JSON (-want +got):\n%s", diff)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -164,3 +164,25 @@ func interruptApply(t *testing.T, tf *Terraform, m *Mock, after int) (Result, in
 	})
 	return res, created
 }
+
+// TestFaults_garbledCreates applies users, groups and memberships while
+// the mock applies the first creates of users and of groups and answers
+// them with success and a body cut in half, which no client can read. The
+// objects are stored, so the provider must record them: the apply
+// succeeds, and the mock holds each object once, with an empty plan after
+// it. (Before, the user and group were stored but not in the state, and
+// every later apply failed with 409.)
+func TestFaults_garbledCreates(t *testing.T) {
+	t.Parallel()
+	tf := NewTerraform(t)
+	m := NewMock(t, mockserver.Options{Seed: 13})
+	spec := directorySpec{users: 6, groups: 2}
+	tf.WriteConfig(t, spec.config(m.ProviderBlock()))
+	m.SetFaults(
+		mockserver.FaultRule{Route: "POST /identity/v2/scim/Users", GarbleRate: 1, Limit: 3},
+		mockserver.FaultRule{Route: "POST /identity/v2/scim/Groups", GarbleRate: 1, Limit: 1},
+	)
+	tf.Apply(t)
+	logStats(t, m)
+	requireConverged(t, m, tf, spec)
+}

@@ -185,14 +185,15 @@ func TestFaultsOverHTTP(t *testing.T) {
 	}{
 		{"one rule", `{"route":"GET /reports/v2/identities","latency":"250ms","rate503":0.5,"limit":2}`, http.StatusOK,
 			[]mockserver.FaultRule{{Route: "GET /reports/v2/identities", Latency: 250 * time.Millisecond, Rate503: 0.5, Limit: 2}}},
-		{"array", `[{"rate429RetryAfter":0.1,"retryAfterSeconds":5},{"dropRate":0.2,"jitter":"1s","rate500":0.1,"rate429":0.1}]`, http.StatusOK,
+		{"array", `[{"rate429RetryAfter":0.1,"retryAfterSeconds":5},{"dropRate":0.2,"garbleRate":0.1,"jitter":"1s","rate500":0.1,"rate429":0.1}]`, http.StatusOK,
 			[]mockserver.FaultRule{
 				{Rate429RetryAfter: 0.1, RetryAfterSeconds: 5},
-				{DropRate: 0.2, Jitter: time.Second, Rate500: 0.1, Rate429: 0.1},
+				{DropRate: 0.2, GarbleRate: 0.1, Jitter: time.Second, Rate500: 0.1, Rate429: 0.1},
 			}},
 		{"unknown route", `{"route":"GET /users"}`, http.StatusBadRequest, nil},
 		{"rate above 1", `{"rate500":1.5}`, http.StatusBadRequest, nil},
 		{"rates sum above 1", `{"rate500":0.6,"rate503":0.6}`, http.StatusBadRequest, nil},
+		{"garble rate in the sum", `{"dropRate":0.6,"garbleRate":0.6}`, http.StatusBadRequest, nil},
 		{"negative latency", `{"latency":"-1s"}`, http.StatusBadRequest, nil},
 		{"bad duration", `{"latency":"soon"}`, http.StatusBadRequest, nil},
 		{"unknown field", `{"rate_500":0.5}`, http.StatusBadRequest, nil},

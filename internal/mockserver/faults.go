@@ -38,6 +38,11 @@ type FaultRule struct {
 	// DropRate is the fraction of requests that are applied (the handler
 	// runs for real) and whose connection is then closed without an answer.
 	DropRate float64
+	// GarbleRate is the fraction of requests that are applied (the handler
+	// runs for real) and answered with the handler's status and headers
+	// but only the first half of its body, so that a JSON body no longer
+	// parses (Content-Length says the half's length).
+	GarbleRate float64
 	// Limit caps how many requests the rule hits (0 = unlimited): those
 	// answered by one of its rates or, for a latency-only rule, delayed.
 	// Once exhausted, the rule does nothing, latency included.
@@ -56,6 +61,7 @@ type faultRuleJSON struct {
 	Rate429RetryAfter float64 `json:"rate429RetryAfter,omitempty"`
 	RetryAfterSeconds int     `json:"retryAfterSeconds,omitempty"`
 	DropRate          float64 `json:"dropRate,omitempty"`
+	GarbleRate        float64 `json:"garbleRate,omitempty"`
 	Limit             int     `json:"limit,omitempty"`
 }
 
@@ -64,7 +70,7 @@ func (f FaultRule) MarshalJSON() ([]byte, error) {
 	j := faultRuleJSON{
 		Route: f.Route, Rate500: f.Rate500, Rate503: f.Rate503, Rate429: f.Rate429,
 		Rate429RetryAfter: f.Rate429RetryAfter, RetryAfterSeconds: f.RetryAfterSeconds,
-		DropRate: f.DropRate, Limit: f.Limit,
+		DropRate: f.DropRate, GarbleRate: f.GarbleRate, Limit: f.Limit,
 	}
 	if f.Latency != 0 {
 		j.Latency = f.Latency.String()
@@ -98,7 +104,7 @@ func (f *FaultRule) UnmarshalJSON(b []byte) error {
 	*f = FaultRule{
 		Route: j.Route, Latency: latency, Jitter: jitter, Rate500: j.Rate500, Rate503: j.Rate503,
 		Rate429: j.Rate429, Rate429RetryAfter: j.Rate429RetryAfter, RetryAfterSeconds: j.RetryAfterSeconds,
-		DropRate: j.DropRate, Limit: j.Limit,
+		DropRate: j.DropRate, GarbleRate: j.GarbleRate, Limit: j.Limit,
 	}
 	return nil
 }
@@ -115,9 +121,13 @@ func parseDuration(field, s string) (time.Duration, error) {
 	return d, nil
 }
 
+// faultRates are a rule's outcome rates, one per faultKind after
+// faultNone, in that order.
+type faultRates [faultKindEnd - 1]float64
+
 // rates returns the outcome rates in the order they are drawn.
-func (f FaultRule) rates() [5]float64 {
-	return [5]float64{f.Rate500, f.Rate503, f.Rate429, f.Rate429RetryAfter, f.DropRate}
+func (f FaultRule) rates() faultRates {
+	return faultRates{f.Rate500, f.Rate503, f.Rate429, f.Rate429RetryAfter, f.DropRate, f.GarbleRate}
 }
 
 // ValidateFault reports why rule cannot be used on this server: an unknown
@@ -178,11 +188,14 @@ const (
 	fault429
 	fault429RetryAfter
 	faultDrop
+	faultGarble
+
+	faultKindEnd // one past the last outcome
 )
 
 // String names the outcome for logs.
 func (k faultKind) String() string {
-	return [...]string{"none", "500", "503", "429", "429 with Retry-After", "drop after apply"}[k]
+	return [...]string{"none", "500", "503", "429", "429 with Retry-After", "drop after apply", "garbled after apply"}[k]
 }
 
 // faultPlan is what the active rules decided for one request.
@@ -281,7 +294,7 @@ func (f FaultRule) draw(u float64) faultKind {
 
 // hasOutcome reports whether any rate is set.
 func (f FaultRule) hasOutcome() bool {
-	return f.rates() != [5]float64{}
+	return f.rates() != faultRates{}
 }
 
 // writeFault answers a request with the planned failure.
@@ -297,6 +310,45 @@ func writeFault(w http.ResponseWriter, r *http.Request, p faultPlan) {
 	default: // fault429
 		writeError(w, r, http.StatusTooManyRequests, tooManyRequests)
 	}
+}
+
+// garbledWriter holds a handler's answer for a garble fault: the header
+// map is the real writer's, the status and the body wait for garble.
+type garbledWriter struct {
+	w    http.ResponseWriter
+	code int
+	body bytes.Buffer
+}
+
+// Header returns the real writer's header map.
+func (g *garbledWriter) Header() http.Header { return g.w.Header() }
+
+// WriteHeader records the first status.
+func (g *garbledWriter) WriteHeader(code int) {
+	if g.code == 0 {
+		g.code = code
+	}
+}
+
+// Write records an implicit 200 and keeps b.
+func (g *garbledWriter) Write(b []byte) (int, error) {
+	g.WriteHeader(http.StatusOK)
+	return g.body.Write(b)
+}
+
+// garble answers with the handler's status and headers and the first half
+// of its body, Content-Length set to match (a body-less answer is sent as
+// it was).
+func (g *garbledWriter) garble() {
+	if g.code == 0 {
+		g.code = http.StatusOK
+	}
+	half := g.body.Bytes()[:g.body.Len()/2]
+	if g.body.Len() > 0 {
+		g.w.Header().Set("Content-Length", strconv.Itoa(len(half)))
+	}
+	g.w.WriteHeader(g.code)
+	_, _ = g.w.Write(half) // the client may be gone; nothing to do then.
 }
 
 // dropConnection closes the client connection without an answer. Where the

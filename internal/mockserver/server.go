@@ -257,7 +257,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveService applies the faults of route key and the body cap, then the
 // route's handler. It returns a Stats class only when the connection was
-// dropped (and counts that request itself), "" otherwise.
+// dropped (and counts that request itself), "" otherwise: a garbled answer
+// is an answer, counted by its status.
 func (s *Server) serveService(w http.ResponseWriter, r *http.Request, pattern, key string) string {
 	plan := s.faults.plan(key)
 	if plan.outcome != faultNone {
@@ -266,7 +267,7 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, pattern, k
 			slog.Duration("latency", plan.delay))
 	}
 	sleep(r, plan.delay)
-	if plan.outcome != faultNone && plan.outcome != faultDrop {
+	if plan.outcome != faultNone && plan.outcome != faultDrop && plan.outcome != faultGarble {
 		writeFault(w, r, plan)
 		return ""
 	}
@@ -281,6 +282,12 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, pattern, k
 		s.stats.record(key, outcomeDropped)
 		dropConnection(w)
 		return outcomeDropped
+	}
+	if plan.outcome == faultGarble {
+		g := &garbledWriter{w: w}
+		s.serveMatched(g, r, pattern)
+		g.garble() // answered: counted by its status like any answer
+		return ""
 	}
 	s.serveMatched(w, r, pattern)
 	return ""

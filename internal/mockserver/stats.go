@@ -24,7 +24,8 @@ type Stats struct {
 	// route matched count under "UNMATCHED".
 	Requests map[string]int `json:"requests"`
 	// Classes counts requests per answer: "2xx", "3xx", "4xx", "5xx", or
-	// "dropped" when a drop fault closed the connection.
+	// "dropped" when a drop fault closed the connection. A request a
+	// garble fault answered counts by its status.
 	Classes map[string]int `json:"classes"`
 	// RateLimited is the number of 429 answers the rate limits gave
 	// (Options.RateLimits and AdminRateLimit; not those of faults).

@@ -380,3 +380,73 @@ func TestMembersNotAppliedError(t *testing.T) {
 		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestCreateStoredButUnreadable: a create the service applied and answered
+// with success, in a form the client cannot use, never loses the object:
+// an answer that does not decode is looked up by the key, an answer with
+// an id that fails its check is read again by that id, and when neither
+// gives a usable object the error comes with the id the service gave.
+func TestCreateStoredButUnreadable(t *testing.T) {
+	t.Parallel()
+	const user = `{"id":"u1","userName":"jane"}`
+	const found = `{"totalResults":1,"Resources":[` + user + `]}`
+	const none = `{"totalResults":0,"Resources":[]}`
+	tests := map[string]struct {
+		routes  map[string]func(http.ResponseWriter, *http.Request)
+		wantID  string // of the returned user, "" for nil
+		wantErr string // in the error, "" for none
+		lookups int    // requests after the POST
+	}{
+		"an answer cut short is looked up by userName": {
+			routes: map[string]func(http.ResponseWriter, *http.Request){
+				"POST /scim/Users": plainJSON(http.StatusCreated, `{"id":"u1","userN`),
+				"GET /scim/Users?": plainJSON(http.StatusOK, found),
+			},
+			wantID: "u1", lookups: 1,
+		},
+		"an answer without userName is read again by id": {
+			routes: map[string]func(http.ResponseWriter, *http.Request){
+				"POST /scim/Users":   plainJSON(http.StatusCreated, `{"id":"u1"}`),
+				"GET /scim/Users/u1": plainJSON(http.StatusOK, user),
+			},
+			wantID: "u1", lookups: 1,
+		},
+		"a service that never names the user: the id comes with the error": {
+			routes: map[string]func(http.ResponseWriter, *http.Request){
+				"POST /scim/Users":   plainJSON(http.StatusCreated, `{"id":"u1"}`),
+				"GET /scim/Users/u1": plainJSON(http.StatusOK, `{"id":"u1"}`),
+			},
+			wantID: "u1", wantErr: `POST /scim/Users: decoding response: the service's answer has a user without "userName"`, lookups: 1,
+		},
+		"an answer cut short, and a lookup that finds nothing": {
+			routes: map[string]func(http.ResponseWriter, *http.Request){
+				"POST /scim/Users": plainJSON(http.StatusCreated, `{"id":"u1","userN`),
+				"GET /scim/Users?": plainJSON(http.StatusOK, none),
+			},
+			wantErr: "the service answered the create with success, in a form the client cannot read", lookups: 1,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rs, c := newRecording(t, fastRetries, answerWith(tt.routes))
+			u, err := c.Users.Create(t.Context(), &User{UserName: "jane"})
+			gotID := ""
+			if u != nil {
+				gotID = u.ID
+			}
+			if gotID != tt.wantID {
+				t.Errorf("Create returned the user %q, want %q", gotID, tt.wantID)
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("Create: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("Create error %v, want one containing %q", err, tt.wantErr)
+			}
+			if reqs := rs.all(); len(reqs) != 1+tt.lookups {
+				t.Errorf("%d requests, want the POST and %d more: %+v", len(reqs), tt.lookups, reqs)
+			}
+		})
+	}
+}

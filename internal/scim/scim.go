@@ -177,22 +177,59 @@ func (r *resources[T]) itemPath(id string) string {
 // gets transport.ErrConflict, except when an earlier attempt of this very
 // call was applied and its response lost: then the resource that attempt
 // created is looked up by its key and returned. The service may answer 200
-// or 201; an answer without the resource (no body, or no id) is looked up
-// by its key too.
+// or 201.
+//
+// A successful answer the client cannot use means the service stored the
+// resource all the same, so the caller must not lose it:
+//   - an answer without the resource (no body, or no id), or one that does
+//     not decode, is followed by a lookup by the unique key;
+//   - an answer with an id that fails the check of its shape (a user
+//     without userName, say) is followed by a read by that id.
+//
+// When that second request does not give a resource that passes the check
+// either, Create returns the error together with the resource as far as it
+// is known (its id set, when the answer had one): a non-nil resource with
+// an error is a resource the service stored, which the caller should
+// record before reporting the error. A lookup that finds nothing returns
+// nil and an error that says the service may hold the resource.
 func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
 	defer r.wrote()
 	var out T
 	resp, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
-	if transport.IsLostCreate(err) || err == nil && (!resp.Decoded || r.idOf(&out) == "") {
+	var undecodable *transport.ResponseError
+	switch {
+	case transport.IsLostCreate(err):
 		return r.getByKey(ctx, r.keyOf(v), nil)
-	}
-	if err != nil {
+	case errors.As(err, &undecodable), err == nil && (!resp.Decoded || r.idOf(&out) == ""):
+		found, lookupErr := r.getByKey(ctx, r.keyOf(v), nil)
+		if lookupErr != nil {
+			return nil, r.storedUnseen(err, lookupErr)
+		}
+		return found, nil
+	case err != nil:
 		return nil, err
 	}
-	if err := r.check(http.MethodPost, r.path, &out, true); err != nil {
-		return nil, err
+	checkErr := r.check(http.MethodPost, r.path, &out, true)
+	if checkErr == nil {
+		return &out, nil
 	}
-	return &out, nil
+	if again, getErr := r.Get(ctx, r.idOf(&out), nil); getErr == nil {
+		return again, nil
+	}
+	return &out, checkErr
+}
+
+// storedUnseen is the error of a create the service answered with success
+// (answer, nil for an answer without the resource) that a lookup by the
+// unique key then did not find (lookupErr).
+func (r *resources[T]) storedUnseen(answer, lookupErr error) error {
+	why := "answered the create without the " + r.kind
+	if answer != nil {
+		why = fmt.Sprintf("answered the create with success, in a form the client cannot read (%v)", answer)
+	}
+	return fmt.Errorf("the service %s, and looking the %s up by its %s then failed: %w. "+
+		"The service may hold the %s all the same, possibly under a %s in another letter case",
+		why, r.kind, r.label, lookupErr, r.kind, r.label)
 }
 
 // Get reads a resource; transport.ErrNotFound if none.
