@@ -272,7 +272,7 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("run -help: %v", err)
 	}
 	for _, want := range []string{"-client-id", envClientID, envClientSecret, mockserver.DefaultClientID, "127.0.0.1:8080", "-fault-rate-429", "-bootstrap", "/_mock/",
-		"-quirks", "patch-selects-first", "/_mock/quirks"} {
+		"-quirks", "patch-selects-first", "members-hidden", "/_mock/quirks", "-fault-garble-rate"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("-help output does not mention %q", want)
 		}

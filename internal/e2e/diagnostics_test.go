@@ -177,3 +177,35 @@ resource "secureaccess_scim_user" "jane" {
 		t.Errorf("after destroy the user is %+v (found: %v), want it deactivated", u, ok)
 	}
 }
+
+// TestDiagnostics_keptOtherValues: a service that silently drops what the
+// configuration sets (here the Cisco extension) gets one warning per
+// object that names the attribute and what the service kept, never
+// "Provider produced inconsistent result"; the next plan shows the
+// difference again, and once the attribute is removed from the
+// configuration the plan is empty.
+func TestDiagnostics_keptOtherValues(t *testing.T) {
+	t.Parallel()
+	q, err := scimserver.ParseQuirks("drop-extension")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMock(t, mockserver.Options{Quirks: q})
+	tf := NewTerraform(t)
+	user := func(extra string) string {
+		return m.ProviderBlock() + `
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+` + extra + `}
+`
+	}
+	tf.WriteConfig(t, user(`  native_object_id = "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11"`+"\n"))
+	out := oneLine(tf.Apply(t).Output())
+	requireCount(t, "apply", out, "Warning: SCIM Service Kept Other Values", 1)
+	requireCount(t, "apply", out, `native_object_id: sent "b8a4f4b2-6d0e-4a4c-9d6e-2f3a1c0d9e11"; the service kept no value`, 1)
+	requireCount(t, "apply", out, "inconsistent result", 0)
+	tf.RequireChanges(t)
+	tf.WriteConfig(t, user(""))
+	tf.Apply(t)
+	tf.RequireEmptyPlan(t)
+}

@@ -237,6 +237,7 @@ func TestQuirksLeaveStatsAlone(t *testing.T) {
 	for _, q := range []scimserver.Quirks{
 		scimserver.QuirkJSONContentType | scimserver.QuirkNoMeta | scimserver.QuirkAttributeCase | scimserver.QuirkIntegerIDs,
 		scimserver.QuirkCreate200 | scimserver.QuirkSelectionRefused | scimserver.QuirkIgnoreUnknownMembers,
+		scimserver.QuirkLowercaseValues | scimserver.QuirkFillDisplayName | scimserver.QuirkDropExtension | scimserver.QuirkMembersHidden,
 	} {
 		got := run(q)
 		// Only the classes of the answers the quirks change may differ.

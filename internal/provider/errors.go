@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -169,19 +170,39 @@ func userLookupFix(err error) string {
 
 // membersNotAppliedFix is the fix text of a membership change the service
 // answered with success but did not apply (scim.MembersNotAppliedError).
-func membersNotAppliedFix(err error) string {
+// When the group shows no member at all after users were added, it reads
+// one of them (on this failure only): a user that exists means a service
+// that stores memberships but never shows them, which no retry changes.
+func membersNotAppliedFix(ctx context.Context, client *scim.Client, err error) string {
 	var notApplied *scim.MembersNotAppliedError
 	if !errors.As(err, &notApplied) {
 		return ""
+	}
+	if notApplied.Shown == 0 && len(notApplied.Missing) > 0 {
+		if _, getErr := client.Users.Get(ctx, notApplied.Missing[0], nil); getErr == nil {
+			return membersHiddenFix(notApplied.Missing[0])
+		}
 	}
 	return "Check that every user ID is the SCIM ID of a user of the directory integration that the provider's scim_token belongs to: " +
 		"some SCIM services ignore a member they do not know instead of refusing it. " +
 		"The Terraform state records the members the service holds, so the next plan shows what is still to change."
 }
 
+// membersHiddenFix is the fix text of a group that shows no members after
+// the service accepted adding users that exist, such as user.
+func membersHiddenFix(user string) string {
+	return fmt.Sprintf("The group shows no members at all, yet the user %q exists in the directory: "+
+		"this service appears to store memberships without ever showing them (its groups always answer \"members\": []). "+
+		"The change it accepted may well be in place, but Terraform cannot confirm it, nor see a member removed later, "+
+		"so the same error returns on every apply. "+
+		"secureaccess_scim_group_members and secureaccess_scim_group_member need a service that shows a group's members: "+
+		"with this one, leave memberships to the identity provider's group push, and ask the service's vendor to return members in GET /Groups/{id}. "+
+		"The guide \"SCIM server compatibility\" says why the provider does not record memberships it cannot see.", user)
+}
+
 // membershipFix is the fix text of a failed membership change.
-func membershipFix(err error) string {
-	if fix := membersNotAppliedFix(err); fix != "" {
+func membershipFix(ctx context.Context, client *scim.Client, err error) string {
+	if fix := membersNotAppliedFix(ctx, client, err); fix != "" {
 		return fix
 	}
 	return missingGroupFix(err)

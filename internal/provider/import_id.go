@@ -80,12 +80,18 @@ type naturalKeyImport struct {
 	// lookup finds the ID of the object whose natural key is value, or adds
 	// an error to diags.
 	lookup func(ctx context.Context, value string, diags *diag.Diagnostics) (id string)
+	// ownership says that the resource records what its configuration sets
+	// (ownership.go): an imported object owns nothing until its first apply.
+	ownership bool
 }
 
 // importState imports by identity, by object ID (Read then fills in the
 // rest), or by the natural key, after checking the form of the ID before
 // any request.
 func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if k.ownership {
+		resp.Diagnostics.Append(writeOwned(ctx, resp.Private, ownedSet{})...)
+	}
 	if importSCIMByIdentity(ctx, req, resp) {
 		return
 	}

@@ -125,7 +125,7 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 		_, err = client.Groups.ConfirmMembers(ctx, groupID, shown, []string{userID}, nil)
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, membershipFix(err))
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Member", memberObject(groupID, userID), err, membershipFix(ctx, client, err))
 		return
 	}
 	plan.ID = types.StringValue(formatMemberID(plan.GroupID.ValueString(), plan.UserID.ValueString()))

@@ -174,7 +174,7 @@ func (r *scimGroupMembersResource) setMembers(ctx context.Context, client *scim.
 			}
 		}
 		if err != nil {
-			addAPIError(diags, summary, object, err, membershipFix(err))
+			addAPIError(diags, summary, object, err, membershipFix(ctx, client, err))
 			return
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -55,7 +56,7 @@ func (m scimGroupResourceModel) toAPI() *scim.Group {
 	return &scim.Group{
 		ID:          m.ID.ValueString(),
 		DisplayName: m.DisplayName.ValueString(),
-		ExternalID:  m.ExternalID.ValueStringPointer(),
+		ExternalID:  knownString(m.ExternalID),
 	}
 }
 
@@ -104,8 +105,9 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"external_id": schema.StringAttribute{
 				MarkdownDescription: "The identifier of the group in the identity provider, such as Okta's or Entra ID's group ID. " +
-					"Optional, with no default; must not be empty when set. " + atMost(scimlimits.ExternalID) + " Removing it clears the value in Secure Access.",
+					"Must not be empty when set. " + atMost(scimlimits.ExternalID) + " Removing it from the configuration clears it in Secure Access. " + descLeftToService,
 				Optional:   true,
+				Computed:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(scimlimits.ExternalID)},
 			},
 		},
@@ -113,12 +115,37 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 }
 
 // ModifyPlan fails a plan that creates or changes the group through a
-// provider with no SCIM token, instead of the apply.
-func (r *scimGroupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() { // a create or update
-		_, diags := r.data.scimFor(opPlanning)
-		resp.Diagnostics.Append(diags...)
+// provider with no SCIM token, instead of the apply, and plans an update by
+// what the configuration owns (ownership.go).
+func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
 	}
+	_, diags := r.data.scimFor(opPlanning)
+	resp.Diagnostics.Append(diags...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var cfg, state, plan scimGroupResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	edits := planGroup(cfg, state, plan, ownedBefore(ctx, req.Private, groupOwned(state)))
+	resp.Diagnostics.Append(edits.apply(ctx, &resp.Plan)...)
+}
+
+// record ends a create or update (recordWrite): the state is plan settled
+// against kept, the group as the service answered it (settleGroup); an
+// answer that failed its check (not complete) warns of nothing.
+func (r *scimGroupResource) record(ctx context.Context, plan, cfg scimGroupResourceModel, kept *scim.Group, complete bool,
+	state *tfsdk.State, private privateState, diags *diag.Diagnostics,
+) {
+	owned := groupOwned(cfg)
+	group, kd := settleGroup(plan, kept, owned)
+	recordWrite(ctx, group, owned, fmt.Sprintf("SCIM group %q (ID %s)", kept.DisplayName, kept.ID), kd, complete, state, private, diags)
 }
 
 func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -128,8 +155,9 @@ func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
-	var plan scimGroupResourceModel
+	var plan, cfg scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -137,16 +165,18 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	name := plan.DisplayName.ValueString()
 	g, err := client.Groups.Create(ctx, plan.toAPI())
-	if err != nil {
+	if g == nil {
 		fix := importFix(err, "A group with this display name (compared without regard to letter case)",
 			"secureaccess_scim_group", groupImportKey+"="+name, "")
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q", name), err, fix)
 		return
 	}
-	plan.fromAPI(g)
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "display_name": name})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
+	r.record(ctx, plan, cfg, g, err == nil, &resp.State, resp.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, types.StringValue(g.ID))...)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q (ID %s)", name, g.ID), err, storedAnywayFix("group"))
+	}
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -198,28 +228,30 @@ func groupMiss(summary string) importMiss {
 }
 
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state scimGroupResourceModel
+	var plan, state, cfg scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	client, diags := r.data.scimFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := plan.ID.ValueString()
-	var g *scim.Group
-	if ops := groupAttributeOps(plan.toAPI(), state.toAPI()); len(ops) > 0 {
+	g := state.toAPI() // nothing to send: the group as last read
+	if ops := groupAttributeOps(plan.toAPI(), g); len(ops) > 0 {
 		var err error
-		if g, err = client.Groups.Patch(ctx, id, ops); err != nil {
+		if g, err = client.Groups.Patch(ctx, id, ops); err == nil && g == nil {
+			// Answered without the group (204): read what it holds.
+			g, err = client.Groups.Get(ctx, id, client.Groups.WithoutMembers())
+		}
+		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q (%s)", plan.DisplayName.ValueString(), id), err, groupUpdateFix(err))
 			return
 		}
 	}
-	if g != nil { // nil: the service answered without the group and applied the plan as sent
-		plan.fromAPI(g)
-	}
 	tflog.Debug(ctx, "updated SCIM group", map[string]any{"id": id, "display_name": plan.DisplayName.ValueString()})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.record(ctx, plan, cfg, g, true, &resp.State, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
@@ -259,6 +291,7 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		key:          groupImportKey,
 		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
 		keyForm:      `display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`,
+		ownership:    true,
 		known: func() diag.Diagnostics {
 			_, d := r.data.scimFor(importing("secureaccess_scim_group", req.ID))
 			return d

@@ -297,3 +297,47 @@ func TestAccSCIMGroupResource_disappears(t *testing.T) {
 		},
 	})
 }
+
+// TestAccSCIMGroupResource_leftToService: an external_id the
+// configuration leaves unset is the service's (ownership.go): set outside
+// Terraform, it is recorded, plans nothing, and a rename keeps it; once
+// configured and then removed from the configuration alone, it is cleared.
+func TestAccSCIMGroupResource_leftToService(t *testing.T) {
+	m := newTestTarget(t)
+	var groupID string
+	empty := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMGroupsDestroyed(t, m, "Left", "Left Renamed"),
+		Steps: []resource.TestStep{
+			{
+				Config: scimGroupConfig(m, "Left", ""),
+				Check:  captureAttr(scimGroupAddr, "id", &groupID),
+			},
+			{
+				PreConfig: func() {
+					if _, err := m.mustSCIMClient(t).Groups.Patch(t.Context(), groupID, []scim.PatchOperation{
+						{Op: scim.OpReplace, Path: "externalId", Value: m.name("00g-idp")},
+					}); err != nil {
+						t.Fatalf("setting externalId outside Terraform: %v", err)
+					}
+				},
+				Config:           scimGroupConfig(m, "Left Renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+				Check:            checkSCIMGroup(t, m, &groupID, "Left Renamed", "00g-idp"),
+			},
+			{
+				Config:           scimGroupConfig(m, "Left Renamed", "00g-tf"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+			},
+			{
+				Config: scimGroupConfig(m, "Left Renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(scimGroupAddr, tfjsonpath.New("external_id"))},
+					PostApplyPostRefresh: empty,
+				},
+				Check: checkSCIMGroup(t, m, &groupID, "Left Renamed", ""),
+			},
+		},
+	})
+}

@@ -13,7 +13,8 @@ import (
 
 // quirkSets are the mock's quirks in sets that can be on together, each
 // set a subtest of TestAccSCIMQuirks (one lifecycle costs about 8 s).
-// TestQuirkSetsCoverEveryQuirk fails when a quirk is in none. To run the
+// TestQuirkSetsCoverEveryQuirk fails when a quirk is in none, nor in the
+// quirks of TestAccSCIMStoredDifferently or TestAccSCIMMembersHidden. To run the
 // lifecycle with one quirk only: SECUREACCESS_MOCK_QUIRKS=<name>.
 var quirkSets = map[string]string{
 	"response shapes": "json-content-type,no-meta,no-items-per-page,no-start-index,attribute-case,active-string,create-200,selection-ignored",
@@ -24,6 +25,14 @@ var quirkSets = map[string]string{
 func TestQuirkSetsCoverEveryQuirk(t *testing.T) {
 	t.Parallel()
 	var all scimserver.Quirks
+	others := map[string]string{"TestAccSCIMStoredDifferently": storedDifferently, "TestAccSCIMMembersHidden": membersHidden}
+	for name, set := range others {
+		q, err := scimserver.ParseQuirks(set)
+		if err != nil {
+			t.Errorf("quirks of %s: %v", name, err)
+		}
+		all |= q
+	}
 	for name, set := range quirkSets {
 		q, err := scimserver.ParseQuirks(set)
 		if err != nil {
@@ -33,7 +42,7 @@ func TestQuirkSetsCoverEveryQuirk(t *testing.T) {
 	}
 	for _, name := range scimserver.QuirkNames() {
 		if q, _ := scimserver.ParseQuirks(name); !all.Has(q) {
-			t.Errorf("quirk %s is in no set of quirkSets: TestAccSCIMQuirks does not cover it", name)
+			t.Errorf("quirk %s is in no set of quirkSets, nor tested by TestAccSCIMStoredDifferently or TestAccSCIMMembersHidden", name)
 		}
 	}
 }

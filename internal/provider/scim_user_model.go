@@ -75,19 +75,23 @@ func (m *scimUserModel) fromAPI(u *scim.User) {
 }
 
 // toAPI returns the user to send: every attribute, as PUT replaces the
-// whole user. Null attributes are left out, which clears them.
+// whole user. Null attributes are left out, which clears them, and so are
+// unknown ones, which a plan leaves to the service (ownership.go).
 func (m scimUserModel) toAPI() *scim.User {
 	u := &scim.User{
 		UserName:    m.UserName.ValueString(),
-		DisplayName: m.DisplayName.ValueStringPointer(),
-		ExternalID:  m.ExternalID.ValueStringPointer(),
-		Active:      m.Active.ValueBoolPointer(),
+		DisplayName: knownString(m.DisplayName),
+		ExternalID:  knownString(m.ExternalID),
+		Active:      knownBool(m.Active),
 	}
 	if n := m.Name; n != nil {
 		u.Name = &scim.Name{
-			GivenName:  n.GivenName.ValueStringPointer(),
-			FamilyName: n.FamilyName.ValueStringPointer(),
-			Formatted:  n.Formatted.ValueStringPointer(),
+			GivenName:  knownString(n.GivenName),
+			FamilyName: knownString(n.FamilyName),
+			Formatted:  knownString(n.Formatted),
+		}
+		if *u.Name == (scim.Name{}) {
+			u.Name = nil
 		}
 	}
 	for _, e := range m.Emails {
@@ -97,29 +101,46 @@ func (m scimUserModel) toAPI() *scim.User {
 			Primary: e.Primary.ValueBool(),
 		})
 	}
-	if !m.NativeObjectID.IsNull() || !m.AuthName.IsNull() {
-		u.Cisco = &scim.CiscoUserExtension{
-			NativeObjectID: m.NativeObjectID.ValueStringPointer(),
-			AuthName:       m.AuthName.ValueStringPointer(),
-		}
+	if c := (scim.CiscoUserExtension{NativeObjectID: knownString(m.NativeObjectID), AuthName: knownString(m.AuthName)}); c != (scim.CiscoUserExtension{}) {
+		u.Cisco = &c
 	}
 	return u
 }
 
+// knownString is v's value, or nil when v is null or unknown.
+func knownString(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	return v.ValueStringPointer()
+}
+
+// knownBool is v's value, or nil when v is null or unknown.
+func knownBool(v types.Bool) *bool {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	return v.ValueBoolPointer()
+}
+
 // Descriptions shared by the resource and the data sources.
 const (
-	descUserID       = "The user's SCIM ID, assigned by Secure Access."
-	descUserName     = "The user's unique login name (SCIM `userName`), usually the email address or UPN the identity provider pushes. Secure Access compares user names without regard to letter case."
-	descDisplayName  = "The name shown for the user in the Secure Access dashboard and reports (SCIM `displayName`)."
-	descName         = "The user's name (SCIM `name`)."
-	descGivenName    = "The user's given (first) name (SCIM `name.givenName`)."
-	descFamilyName   = "The user's family (last) name (SCIM `name.familyName`)."
-	descFormatted    = "The user's full name as it should be displayed (SCIM `name.formatted`)."
-	descEmails       = "The user's email addresses (SCIM `emails`)."
-	descEmailValue   = "The email address."
-	descEmailPrimary = "Whether this is the user's primary email address. At most one email may be primary."
-	descExternalID   = "The user's identifier in the identity provider (SCIM `externalId`), for example Okta's user ID, or what Entra ID maps to it (`mailNickname` in its default mapping, or the object ID)."
-	descActive       = "Whether the user is active (SCIM `active`). Inactive users cannot authenticate through Secure Access. " +
+	// descLeftToService ends the description of an optional attribute
+	// without a default of secureaccess_scim_user and secureaccess_scim_group
+	// (ownership.go).
+	descLeftToService = "Left unset, it is the service's: the state records what the service holds, and no plan changes it."
+	descUserID        = "The user's SCIM ID, assigned by Secure Access."
+	descUserName      = "The user's unique login name (SCIM `userName`), usually the email address or UPN the identity provider pushes. Secure Access compares user names without regard to letter case."
+	descDisplayName   = "The name shown for the user in the Secure Access dashboard and reports (SCIM `displayName`)."
+	descName          = "The user's name (SCIM `name`)."
+	descGivenName     = "The user's given (first) name (SCIM `name.givenName`)."
+	descFamilyName    = "The user's family (last) name (SCIM `name.familyName`)."
+	descFormatted     = "The user's full name as it should be displayed (SCIM `name.formatted`)."
+	descEmails        = "The user's email addresses (SCIM `emails`)."
+	descEmailValue    = "The email address."
+	descEmailPrimary  = "Whether this is the user's primary email address. At most one email may be primary."
+	descExternalID    = "The user's identifier in the identity provider (SCIM `externalId`), for example Okta's user ID, or what Entra ID maps to it (`mailNickname` in its default mapping, or the object ID)."
+	descActive        = "Whether the user is active (SCIM `active`). Inactive users cannot authenticate through Secure Access. " +
 		"A user whose `active` the service leaves unassigned (a SCIM PATCH that removes `active` does that) is not active and reads as `false`."
 	descNativeObject = "The user's Active Directory objectGUID (`nativeObjectId` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."
 	descAuthName     = "The name the user authenticates with, when it differs from `user_name` (`authName` of the Cisco extension `urn:ietf:params:scim:schemas:extension:ciscoumbrella:2.0:User`)."

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -69,6 +70,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"**Destroying or replacing this resource deletes the user in Secure Access** (and so its group memberships), " +
 			"also a user the identity provider pushed and this configuration imported; with `on_destroy = \"" + onDestroyDeactivate + "\"` it is only deactivated instead. " +
 			"The provider's `scim_token` selects the directory integration. " +
+			"What the configuration sets is compared and repaired on every apply; what it leaves unset is the service's " +
+			"(the guide \"SCIM server compatibility\" says how, under What a service may store differently). " +
 			"Import by SCIM ID or by `user_name=<userName>`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -86,8 +89,9 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"display_name": optionalUserString(descDisplayName, scimlimits.DisplayName),
 			"name": schema.SingleNestedAttribute{
-				MarkdownDescription: descName + " When set, at least one of its attributes must be set.",
+				MarkdownDescription: descName + " When set, at least one of its attributes must be set. " + descLeftToService,
 				Optional:            true,
+				Computed:            true,
 				Attributes: map[string]schema.Attribute{
 					"given_name":  givenNameAttribute(),
 					"family_name": optionalUserString(descFamilyName, scimlimits.FamilyName),
@@ -95,9 +99,11 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"emails": schema.ListNestedAttribute{
-				MarkdownDescription: descEmails + " When set, the list must not be empty, and at most one email may be primary.",
-				Optional:            true,
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				MarkdownDescription: descEmails + " When set, the list must not be empty, and at most one email may be primary. " +
+					"Neither the order of the emails nor the letter case of the addresses matters. " + descLeftToService,
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"value": schema.StringAttribute{
@@ -110,15 +116,15 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 							},
 						},
 						"type": schema.StringAttribute{
-							MarkdownDescription: "The kind of address: one of " + codeList(emailTypes) + ". Unset by default.",
+							MarkdownDescription: "The kind of address: one of " + codeList(emailTypes) + ". " + descLeftToService,
 							Optional:            true,
+							Computed:            true,
 							Validators:          []validator.String{stringvalidator.OneOf(emailTypes...)},
 						},
 						"primary": schema.BoolAttribute{
-							MarkdownDescription: descEmailPrimary + " Defaults to `false`.",
+							MarkdownDescription: descEmailPrimary + " " + descLeftToService,
 							Optional:            true,
 							Computed:            true,
-							Default:             booldefault.StaticBool(false),
 						},
 					},
 				},
@@ -160,8 +166,9 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 // user of at most maxLen characters.
 func optionalUserString(description string, maxLen int) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: description + " " + atMost(maxLen) + " Unset by default; when set, it must not be empty.",
+		MarkdownDescription: description + " " + atMost(maxLen) + " When set, it must not be empty. " + descLeftToService,
 		Optional:            true,
+		Computed:            true,
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.UTF8LengthAtMost(maxLen)},
 	}
 }
@@ -216,13 +223,18 @@ func countPrimaryEmails(emails types.List) int {
 }
 
 // ModifyPlan fails a plan that creates or changes the user through a
-// provider with no SCIM token, and warns when the plan destroys a user
-// whose on_destroy is "deactivate": Terraform shows "will be destroyed",
-// but the user is only deactivated and stays in Secure Access.
+// provider with no SCIM token; plans an update by what the configuration
+// owns (ownership.go); and warns when the plan destroys a user whose
+// on_destroy is "deactivate": Terraform shows "will be destroyed", but the
+// user is only deactivated and stays in Secure Access.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.Plan.Raw.IsNull() { // a create or update
 		_, diags := r.data.scimFor(opPlanning)
 		resp.Diagnostics.Append(diags...)
+	}
+	if !req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(planUserUpdate(ctx, req, resp)...)
+		return
 	}
 	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
@@ -239,11 +251,26 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			onDestroyDeactivate, state.UserName.ValueString(), state.ID.ValueString(), onDestroyDelete))
 }
 
+// planUserUpdate plans what the configuration leaves unset (planUser).
+func planUserUpdate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) diag.Diagnostics {
+	cfg, diags := getUserValues(ctx, req.Plan, req.Config.Raw)
+	state, d := getUserValues(ctx, req.Plan, req.State.Raw)
+	diags.Append(d...)
+	plan, d := getUserValues(ctx, req.Plan, req.Plan.Raw)
+	if diags.Append(d...); diags.HasError() {
+		return diags
+	}
+	edits := planUser(cfg, state, plan, ownedBefore(ctx, req.Private, userOwned(state)))
+	return edits.apply(ctx, &resp.Plan)
+}
+
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx, cancel := withoutStop(ctx)
 	defer cancel()
-	var plan scimUserResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := getUserValues(ctx, req.Plan, req.Plan.Raw)
+	cfg, d := getUserValues(ctx, req.Plan, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(d...)
 	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -256,7 +283,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 		u, err = adoptUser(ctx, client, want)
 		adopted = err == nil
 	}
-	if err != nil {
+	if u == nil {
 		fix := importFix(err, "A user with this user_name (compared without regard to letter case)",
 			"secureaccess_scim_user", userImportKey+"="+want.UserName,
 			"set adopt_existing = true to take it over when the resource is created, if nothing else manages it")
@@ -271,9 +298,32 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 				"then each of them overwrites the other's changes. Make sure that only this resource manages it.", u.UserName, u.ID))
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"id": u.ID, "user_name": u.UserName})
-	plan.fromAPI(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, plan.ID)...)
+	r.record(ctx, plan, cfg, u, err == nil, &resp.State, resp.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, types.StringValue(u.ID))...)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q (ID %s)", want.UserName, u.ID), err,
+			storedAnywayFix("user"))
+	}
+}
+
+// storedAnywayFix is the fix text of a create that the service applied
+// but whose answer the provider could not use: the object is in the
+// state, tainted, so the next apply replaces it.
+func storedAnywayFix(kind string) string {
+	return fmt.Sprintf("The service stored the %[1]s, so Terraform records it (as tainted): the next apply replaces it, "+
+		"deleting this %[1]s and creating it again, and never creates a second one.", kind)
+}
+
+// record ends a create or update (recordWrite): the state is plan settled
+// against kept, the user as the service answered it (settleUser); an
+// answer that failed its check (not complete) warns of nothing.
+func (r *scimUserResource) record(ctx context.Context, plan, cfg userValues, kept *scim.User, complete bool,
+	state *tfsdk.State, private privateState, diags *diag.Diagnostics,
+) {
+	owned := userOwned(cfg)
+	user, kd := settleUser(plan, kept, owned)
+	m := scimUserResourceModel{scimUserModel: user, OnDestroy: plan.OnDestroy, AdoptExisting: plan.AdoptExisting}
+	recordWrite(ctx, m, owned, fmt.Sprintf("SCIM user %q (ID %s)", kept.UserName, kept.ID), kd, complete, state, private, diags)
 }
 
 // adoptUser takes over the existing user with want's userName: one lookup
@@ -315,7 +365,9 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", fmt.Sprintf("SCIM user %q", state.ID.ValueString()), err, "")
 		return
 	}
+	prior := state.scimUserModel
 	state.fromAPI(u)
+	state.keepEquivalent(prior)
 	state.setDefaultSettings()
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
@@ -334,19 +386,24 @@ func userImportMiss(ctx context.Context, client *scim.Client, id string) diag.Di
 	return diags
 }
 
-// Update replaces the user with one PUT of every attribute, or sends
+// Update replaces the user with one PUT of every attribute it knows (the
+// configured ones, and those left to the service as last read), or sends
 // nothing when only the resource's own settings changed.
 func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state scimUserResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := getUserValues(ctx, req.Plan, req.Plan.Raw)
+	cfg, d := getUserValues(ctx, req.Plan, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(d...)
+	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	want := plan.toAPI()
-	if reflect.DeepEqual(want, state.toAPI()) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	if held := state.toAPI(); reflect.DeepEqual(want, held) {
+		held.ID = state.ID.ValueString()
+		r.record(ctx, plan, cfg, held, true, &resp.State, resp.Private, &resp.Diagnostics)
 		return
 	}
 	client, diags := r.data.scimFor(opUpdating)
@@ -359,8 +416,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 		addAPIError(&resp.Diagnostics, "Error Updating SCIM User", fmt.Sprintf("SCIM user %q (%s)", want.UserName, state.ID.ValueString()), err, userUpdateFix(err))
 		return
 	}
-	plan.fromAPI(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.record(ctx, plan, cfg, u, true, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // userUpdateFix is the fix text of a failed update, when one is known.
@@ -412,6 +468,7 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 		key:          userImportKey,
 		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
 		keyForm:      `user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`,
+		ownership:    true,
 		known:        func() diag.Diagnostics { _, d := r.data.scimFor(importing("secureaccess_scim_user", req.ID)); return d },
 		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
 			client, d := r.data.scimFor(opLookingUp)

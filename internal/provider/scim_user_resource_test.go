@@ -510,3 +510,76 @@ func TestCountPrimaryEmails(t *testing.T) {
 		})
 	}
 }
+
+// TestAccSCIMUserResource_leftToService: what the configuration leaves
+// unset is the service's (ownership.go). A value set outside Terraform on
+// such an attribute is recorded and plans nothing, and an update sends it
+// back rather than erasing it; an attribute removed from the
+// configuration, and nothing else, plans an update that clears it; an
+// import plans nothing for it.
+func TestAccSCIMUserResource_leftToService(t *testing.T) {
+	m := newTestTarget(t)
+	var id string
+	setOutside := func() {
+		c := m.mustSCIMClient(t)
+		u, err := c.Users.Get(t.Context(), id, nil)
+		if err != nil {
+			t.Fatalf("reading user %s: %v", id, err)
+		}
+		u.DisplayName, u.ExternalID, u.Meta = new("Set By The IdP"), new(m.name("00u-idp")), nil
+		if _, err := c.Users.Replace(t.Context(), id, u); err != nil {
+			t.Fatalf("setting attributes outside Terraform: %v", err)
+		}
+	}
+	empty := []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkSCIMUsersDestroyed(t, m),
+		Steps: []resource.TestStep{
+			{
+				Config:           scimUserConfig(m, `user_name = "jane.doe@example.com"`),
+				Check:            captureAttr(scimUserAddr, "id", &id),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+			},
+			{
+				// Set outside Terraform where the configuration says nothing:
+				// recorded, no change planned.
+				PreConfig:         setOutside,
+				Config:            scimUserConfig(m, `user_name = "jane.doe@example.com"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: empty},
+				ConfigStateChecks: []statecheck.StateCheck{scimUserState("display_name", knownvalue.StringExact("Set By The IdP"))},
+			},
+			{
+				// An update of what the configuration sets keeps them.
+				Config: scimUserConfig(m, "user_name = \"jane.doe@example.com\"\n  active = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Set By The IdP")),
+					},
+					PostApplyPostRefresh: empty,
+				},
+				Check: checkStoreUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(false), DisplayName: "Set By The IdP", ExternalID: "00u-idp"}),
+			},
+			{
+				// Configured: owned from now on.
+				Config:           scimUserConfig(m, "user_name = \"jane.doe@example.com\"\n  active = false\n  display_name = \"Jane\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: empty},
+			},
+			{
+				// Removed from the configuration, nothing else changed: an
+				// update that leaves it out, so the service clears it.
+				Config: scimUserConfig(m, "user_name = \"jane.doe@example.com\"\n  active = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(scimUserAddr, tfjsonpath.New("display_name")),
+					},
+					PostApplyPostRefresh: empty,
+				},
+				Check: checkStoreUser(t, m, scimserver.User{UserName: "jane.doe@example.com", Active: new(false), ExternalID: "00u-idp"}),
+			},
+			{ResourceName: scimUserAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+		},
+	})
+}

@@ -203,6 +203,10 @@ type MembersNotAppliedError struct {
 	// Missing are the users that should be members and are not; Kept, the
 	// users that were removed and still are. Both sorted.
 	Missing, Kept []string
+	// Shown is how many members the group's member list held: none at all
+	// after users were added is also what a service that stores members
+	// but never shows them answers.
+	Shown int
 }
 
 // Error implements error.
@@ -247,6 +251,7 @@ func (s *GroupsService) ConfirmMembers(ctx context.Context, groupID string, show
 	}
 	if e := missingMembers(g, present, absent); e != nil {
 		e.GroupID = groupID
+		e.Shown = len(g.Members)
 		return g, e
 	}
 	return g, nil

@@ -341,10 +341,10 @@ func TestConfirmMembers(t *testing.T) {
 		},
 		"the service dropped a member and kept one": {
 			read:    `{"id":"g1","displayName":"G","members":[{"value":"u1"},{"value":"u3"}]}`,
-			want:    &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u2"}, Kept: []string{"u3"}},
+			want:    &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u2"}, Kept: []string{"u3"}, Shown: 2},
 			wantGet: true,
 		},
-		"no members at all": {
+		"no members at all (Shown 0)": {
 			read:    `{"id":"g1","displayName":"G"}`,
 			want:    &MembersNotAppliedError{GroupID: "g1", Missing: []string{"u1", "u2"}},
 			wantGet: true,

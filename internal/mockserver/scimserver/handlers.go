@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -288,8 +287,7 @@ func writeResource(w http.ResponseWriter, r *http.Request, k *resourceKind, stat
 	q := r.URL.Query()
 	proj := newProjection(k, splitList(q.Get("attributes")), splitList(q.Get("excludedAttributes")))
 	w.Header().Set("ETag", etag(res.version))
-	quirks := quirksOf(r.Context())
-	writeShaped(w, quirks, status, proj.apply(res.doc), quirks.Has(QuirkMembersStripped) && proj.names("members"))
+	writeShaped(w, quirksOf(r.Context()), status, proj.apply(res.doc), proj.memberView())
 }
 
 // writeList writes a ListResponse of users or groups, shaped by the
@@ -299,8 +297,18 @@ func writeList(w http.ResponseWriter, r *http.Request, resp listResponse, qs ...
 	if quirks.Has(QuirkItemsPerPageRequested) {
 		resp.ItemsPerPage = qs[0].count
 	}
-	strip := quirks.Has(QuirkMembersStripped) && slices.ContainsFunc(qs, func(q listQuery) bool { return q.proj.names("members") })
-	writeShaped(w, quirks, http.StatusOK, resp, strip)
+	writeShaped(w, quirks, http.StatusOK, resp, groupMemberView(qs))
+}
+
+// groupMemberView is what the group query among qs (if any) does to
+// members.
+func groupMemberView(qs []listQuery) memberView {
+	for _, q := range qs {
+		if q.kind == groupKind {
+			return q.proj.memberView()
+		}
+	}
+	return memberView{}
 }
 
 // readResource reads a resource body and canonicalizes its attribute names.

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
 )
@@ -76,6 +78,60 @@ func (s *Store) onlyUsers(members []string) []string {
 		}
 	}
 	return out
+}
+
+// userStoreQuirks are the quirks that change what a user write stores.
+const userStoreQuirks = QuirkFillNameFormatted | QuirkFillDisplayName | QuirkFillEmailPrimary |
+	QuirkLowercaseValues | QuirkReorderEmails | QuirkDropExtension
+
+// storedUser returns the user a write of u stores under the quirks q: the
+// extension dropped, displayName, name.formatted and a primary email
+// filled in from what was sent (in that order), then userName and email
+// values lower-cased and the emails reordered. Without any of these quirks
+// it returns u. What it stores stays within the limits decodeUser checked:
+// each value it derives is copied from one with the same or a smaller
+// limit (givenName and familyName: 64 + 1 + 64), and lower case maps one
+// character to one.
+func storedUser(u User, q Quirks) User {
+	if q&userStoreQuirks == 0 {
+		return u
+	}
+	if q.Has(QuirkDropExtension) {
+		u.NativeObjectID, u.AuthName = "", ""
+	}
+	if q.Has(QuirkFillDisplayName) && u.DisplayName == "" {
+		u.DisplayName = cmpOr(u.Name.Formatted, cmpOr(givenFamily(u.Name), u.UserName))
+	}
+	if q.Has(QuirkFillNameFormatted) && u.Name.Formatted == "" {
+		u.Name.Formatted = cmpOr(givenFamily(u.Name), u.DisplayName)
+	}
+	u.Emails = slices.Clone(u.Emails) // the caller's stays as it was
+	if q.Has(QuirkFillEmailPrimary) && len(u.Emails) > 0 &&
+		!slices.ContainsFunc(u.Emails, func(e Email) bool { return e.Primary }) {
+		u.Emails[0].Primary = true
+	}
+	if q.Has(QuirkLowercaseValues) {
+		u.UserName = strings.ToLower(u.UserName)
+		for i := range u.Emails {
+			u.Emails[i].Value = strings.ToLower(u.Emails[i].Value)
+		}
+	}
+	if q.Has(QuirkReorderEmails) {
+		slices.SortStableFunc(u.Emails, func(a, b Email) int { return strings.Compare(b.Value, a.Value) })
+	}
+	return u
+}
+
+// givenFamily returns the given and family names that are set, joined by
+// a space ("" for neither).
+func givenFamily(n Name) string {
+	parts := make([]string, 0, 2)
+	for _, p := range []string{n.GivenName, n.FamilyName} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // assignID returns the id of a new user or group under QuirkIntegerIDs or

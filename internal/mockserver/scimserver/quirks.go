@@ -16,9 +16,9 @@ import (
 // set a request's quirks with WithQuirks. Combine quirks with |.
 //
 // Quirks reshape user and group responses (resources and their
-// ListResponses, /.search included); the discovery documents
-// (/ServiceProviderConfig, /Schemas, /ResourceTypes) and error bodies keep
-// their shape.
+// ListResponses, /.search included), or change what a user write stores;
+// the discovery documents (/ServiceProviderConfig, /Schemas,
+// /ResourceTypes) and error bodies keep their shape.
 type Quirks uint32
 
 // The quirks. Their names (QuirkNames, ParseQuirks, String) are in
@@ -110,6 +110,52 @@ const (
 	// attributes RFC 7643 makes case-insensitive such as userName, as
 	// servers that compare bytes do. PATCH path filters are unchanged.
 	QuirkFilterCaseSensitive
+	// QuirkFillNameFormatted (fill-name-formatted): on every user write
+	// (POST, PUT, PATCH) whose result has no name.formatted, the service
+	// stores one (RFC 7643 §4.1.1: the full name, formatted for display):
+	// givenName and familyName, those set, joined by a space; without
+	// either, the displayName; with none of these, nothing. A user without
+	// a name gets one holding only formatted, as servers that compose the
+	// formatted name themselves do.
+	QuirkFillNameFormatted
+	// QuirkFillDisplayName (fill-display-name): on every user write whose
+	// result has no displayName, the service stores one: name.formatted if
+	// set, else givenName and familyName joined by a space, else the
+	// userName, as servers whose directory requires a display name do.
+	// With fill-name-formatted too, displayName is derived first, from
+	// what was sent, and name.formatted then (so it may be that
+	// displayName).
+	QuirkFillDisplayName
+	// QuirkFillEmailPrimary (fill-email-primary): on every user write whose
+	// result has emails none of which is primary, the first of them (in
+	// the order sent, before reorder-emails) is stored with primary true,
+	// as servers that always keep one primary address do.
+	QuirkFillEmailPrimary
+	// QuirkLowercaseValues (lowercase-values): userName and every
+	// emails[].value are stored in lower case, as servers that normalise
+	// login names and addresses do (userName stays unique
+	// case-insensitively, as ever). The fill quirks read the values as
+	// sent.
+	QuirkLowercaseValues
+	// QuirkReorderEmails (reorder-emails): emails are stored sorted by
+	// value in descending byte order (after lowercase-values), whatever the
+	// order sent, as servers that keep addresses in an index of their own
+	// return them. The order is deterministic: a write that leaves the
+	// emails alone does not change it.
+	QuirkReorderEmails
+	// QuirkDropExtension (drop-extension): the Cisco user extension
+	// (nativeObjectId, authName) is silently not stored on any user write:
+	// the request succeeds, and its answer and later reads lack it (a user
+	// that had it loses it on its next write), as servers that do not know
+	// the extension's schema do. Filters on it then match nothing.
+	QuirkDropExtension
+	// QuirkMembersHidden (members-hidden): every group in a response (GET,
+	// lists and searches, the answers of POST, PUT and PATCH) carries
+	// "members": [] whatever members it has, unless the request's
+	// attribute selection leaves members out; memberships are stored and
+	// used as normal (member filters, user deletes, the Store's accessors),
+	// as servers that keep memberships but never show them do.
+	QuirkMembersHidden
 
 	quirkEnd // one past the last quirk
 )
@@ -135,6 +181,13 @@ var quirkNames = []string{
 	"selection-refused",
 	"selection-ignored",
 	"filter-case-sensitive",
+	"fill-name-formatted",
+	"fill-display-name",
+	"fill-email-primary",
+	"lowercase-values",
+	"reorder-emails",
+	"drop-extension",
+	"members-hidden",
 }
 
 // quirkConflicts are the pairs of quirks that cannot be combined: each

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,6 +27,7 @@ func TestParseQuirks(t *testing.T) {
 		{in: "no-meta, patch-204", want: QuirkNoMeta | QuirkPatch204},
 		{in: "patch-204,patch-204", want: QuirkPatch204},
 		{in: "json-content-type,filter-case-sensitive", want: QuirkJSONContentType | QuirkFilterCaseSensitive},
+		{in: "members-hidden, drop-extension,fill-name-formatted", want: QuirkFillNameFormatted | QuirkDropExtension | QuirkMembersHidden},
 		{in: "patch204", wantErr: `unknown quirk "patch204": valid quirks are json-content-type, no-meta, `},
 		{in: "Patch-204", wantErr: `unknown quirk "Patch-204"`},
 		{in: "no-meta,nope", wantErr: `unknown quirk "nope"`},
@@ -534,12 +536,13 @@ func wantActive(id string, want bool) func(*testing.T, *Store, bool) {
 	}
 }
 
-// TestQuirks sends each case's request to a fresh store twice: with its
-// quirk, the answer is the quirky one; without, the normal one.
+// TestQuirks sends each case's request (quirkCases and storeQuirkCases)
+// to a fresh store twice: with its quirk, the answer is the quirky one;
+// without, the normal one.
 func TestQuirks(t *testing.T) {
 	t.Parallel()
 	covered := Quirks(0)
-	for _, tc := range quirkCases {
+	for _, tc := range slices.Concat(quirkCases, storeQuirkCases) {
 		covered |= tc.quirk
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

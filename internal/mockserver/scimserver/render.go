@@ -156,6 +156,21 @@ func (p projection) names(name string) bool {
 	return false
 }
 
+// returns reports whether the projection returns the core attribute name:
+// attributes is empty or names it (or a sub-attribute of it), and
+// excludedAttributes does not name it as a whole.
+func (p projection) returns(name string) bool {
+	if len(p.include) > 0 && !p.names(name) {
+		return false
+	}
+	for _, sel := range p.exclude {
+		if sel.container == "" && sel.name == name && sel.sub == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // alwaysReturned reports whether the selection is id or schemas, which
 // RFC 7643 returns always.
 func (sel selection) alwaysReturned() bool {

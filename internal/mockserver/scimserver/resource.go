@@ -185,12 +185,14 @@ func (s *Store) commit(k *resourceKind, id string, m map[string]any, base string
 	return saved{r.g.ID, s.renderOwn(k, r.doc(), base), r.g.Version}, nil
 }
 
-// commitUser is commit for users.
+// commitUser is commit for users: the decoded user, as the store quirks
+// of q change it (storedUser), is what is stored and indexed.
 func (s *Store) commitUser(id string, m map[string]any, base string, q Quirks) (saved, *scimError) {
 	u, err := decodeUser(m)
 	if err != nil {
 		return saved{}, err
 	}
+	u = storedUser(u, q)
 	var r *userRec
 	if id == "" {
 		u.ID = s.assignID(q)

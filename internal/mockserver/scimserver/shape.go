@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,13 +13,27 @@ import (
 // responses. A request without any of them is written as it always was;
 // only one with them pays for the JSON round trip below.
 const shapeQuirks = QuirkNoMeta | QuirkNoItemsPerPage | QuirkNoStartIndex | QuirkIntegerIDs |
-	QuirkAttributeCase | QuirkActiveString | QuirkMembersStripped
+	QuirkAttributeCase | QuirkActiveString | QuirkMembersStripped | QuirkMembersHidden
+
+// memberView is what a response's attribute selection does to the members
+// of its groups.
+type memberView struct {
+	// named: the attributes parameter names members or a sub-attribute of
+	// it (QuirkMembersStripped).
+	named bool
+	// returned: the selection returns members at all (QuirkMembersHidden).
+	returned bool
+}
+
+// memberView returns what p does to group members.
+func (p projection) memberView() memberView {
+	return memberView{named: p.names("members"), returned: p.returns("members")}
+}
 
 // writeShaped writes v, a rendered user or group or a ListResponse of them,
-// reshaped by the quirks q. stripMembers says that the response is
-// projected by an attributes parameter naming members (see
-// QuirkMembersStripped).
-func writeShaped(w http.ResponseWriter, q Quirks, status int, v any, stripMembers bool) {
+// reshaped by the quirks q; members is what the request's selection does
+// to group members.
+func writeShaped(w http.ResponseWriter, q Quirks, status int, v any, members memberView) {
 	if q&shapeQuirks == 0 {
 		writeJSON(w, status, v)
 		return
@@ -28,7 +43,11 @@ func writeShaped(w http.ResponseWriter, q Quirks, status int, v any, stripMember
 		http.Error(w, "encoding response failed", http.StatusInternalServerError)
 		return
 	}
-	sh := shaper{q: q, stripMembers: stripMembers && q.Has(QuirkMembersStripped)}
+	sh := shaper{
+		q:            q,
+		stripMembers: members.named && q.Has(QuirkMembersStripped),
+		hideMembers:  members.returned && q.Has(QuirkMembersHidden),
+	}
 	writeJSON(w, status, sh.shape(doc))
 }
 
@@ -51,7 +70,8 @@ func generic(v any) (map[string]any, error) {
 // shaper applies the response quirks to a decoded body.
 type shaper struct {
 	q            Quirks
-	stripMembers bool
+	stripMembers bool // every member rendered as {} (QuirkMembersStripped)
+	hideMembers  bool // every group with "members": [] (QuirkMembersHidden)
 }
 
 // shape reshapes a resource or a ListResponse (which has Resources).
@@ -82,6 +102,9 @@ func (sh shaper) resource(m map[string]any) {
 	if sh.q.Has(QuirkNoMeta) {
 		delete(m, "meta")
 	}
+	if sh.hideMembers && isGroup(m) {
+		m["members"] = []any{}
+	}
 	members, _ := m["members"].([]any)
 	if sh.stripMembers {
 		for i := range members {
@@ -108,6 +131,13 @@ func (sh shaper) resource(m map[string]any) {
 			}
 		}
 	}
+}
+
+// isGroup reports whether a decoded resource is a group: its schemas name
+// the core Group schema.
+func isGroup(m map[string]any) bool {
+	schemas, _ := m["schemas"].([]any)
+	return slices.Contains(schemas, any(urnGroup))
 }
 
 // integerID returns a decimal id as a JSON number, anything else as it is.
