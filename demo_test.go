@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,10 +50,29 @@ func TestQuickStart(t *testing.T) {
 		regexp.MustCompile(`provisioning_token = <sensitive>`),
 		regexp.MustCompile(`"jane\.doe@example\.com" = "[^"]+"`),
 		regexp.MustCompile(`No changes\.`),
+		regexp.MustCompile(`10 plans: (\d+ ){10}ms`),
 		regexp.MustCompile(`Destroy complete! Resources: 6 destroyed\.`),
 	} {
 		if !want.MatchString(got) {
 			t.Errorf("demo output does not match %s\n%s", want, got)
+		}
+	}
+	// Ten plans back to back: against a mock that limits nothing, none
+	// waits for Cisco's 14 admin requests a minute (a plan of the quick
+	// start sends three; the fifth used to wait most of a minute). The
+	// script fails a plan that warns of a wait; here, none may take more
+	// than twice the first, plus 5 s for a machine busy with other tests.
+	if m := regexp.MustCompile(`10 plans: ((?:\d+ ){10})ms`).FindStringSubmatch(got); m != nil {
+		var ms []int
+		for f := range strings.FieldsSeq(m[1]) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, n)
+		}
+		if slowest := slices.Max(ms); slowest > 2*ms[0]+5000 {
+			t.Errorf("plans took %v ms: the slowest, %d ms, is more than twice the first and 5 s", ms, slowest)
 		}
 	}
 	entries, err := os.ReadDir(tmp)

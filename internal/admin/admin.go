@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
@@ -55,6 +56,14 @@ func RateWindow(perSecond float64) transport.Window {
 	return transport.Window{Limit: n, Period: time.Duration(float64(n) / perSecond * float64(time.Second))}
 }
 
+// CiscoHost reports whether host is Cisco's (cisco.com or a name under
+// it, such as api.sse.cisco.com and api.secureaccessfed.cisco.com), where
+// the documented rate limits apply.
+func CiscoHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == "cisco.com" || strings.HasSuffix(host, ".cisco.com")
+}
+
 // pageSize is the largest page the list endpoints serve.
 const pageSize = 100
 
@@ -70,6 +79,12 @@ type Config struct {
 	// limit at all (neither windows nor token windows). WindowKey is always
 	// the token URL and the client ID: every Client of the process with the
 	// same API key counts against the same windows, as the service does.
+	//
+	// Cisco's windows are Cisco's: with nil Windows and no RateLimit, they
+	// hold from the first request only on Cisco's hosts (CiscoHost); on
+	// any other (the bundled mock, a test double) they wait until the
+	// service answers 429 (transport.Config.WindowsOnceLimited), so that a
+	// service that does not limit never makes a call wait.
 	transport.Config
 	// TokenWindows limit the token requests; nil means DefaultTokenWindows.
 	TokenWindows []transport.Window
@@ -139,6 +154,9 @@ func (cfg Config) withWindows(tokenURL string) Config {
 		cfg.Windows = DefaultWindows()
 		if rateLimit > 0 {
 			cfg.Windows[0] = RateWindow(rateLimit)
+		}
+		if u, err := url.Parse(tokenURL); err == nil && rateLimit == 0 && !CiscoHost(u.Hostname()) {
+			cfg.WindowsOnceLimited = true
 		}
 	}
 	if cfg.TokenWindows == nil {

@@ -437,24 +437,90 @@ func TestRateLimitedAfterRetries(t *testing.T) {
 	}
 }
 
-// TestDefaultRateLimit: without settings the client keeps Cisco's windows:
-// five calls at once, the sixth a second (and the margin) after the first.
-func TestDefaultRateLimit(t *testing.T) {
+// TestWindowsBelongToCisco: without settings the client keeps Cisco's
+// windows from the first request on Cisco's hosts, and on any other only
+// once the service answers 429; a rate_limit or windows of one's own hold
+// from the first request everywhere.
+func TestWindowsBelongToCisco(t *testing.T) {
 	t.Parallel()
-	_, url := newMock(t, mockserver.Options{})
-	cfg := Config{BaseURL: url, ClientID: testClientID, ClientSecret: testClientSecret}
+	for base, dormant := range map[string]bool{
+		"https://api.sse.cisco.com":             false,
+		"https://api.secureaccessfed.cisco.com": false,
+		"https://API.SSE.CISCO.COM.":            false,
+		"http://127.0.0.1:8080":                 true,
+		"https://secureaccess.example.com":      true,
+		"https://notcisco.com":                  true,
+		"https://api.sse.cisco.com.example.org": true,
+	} {
+		cfg := Config{BaseURL: base, ClientID: "id"}.withWindows(base + tokenPath)
+		if cfg.WindowsOnceLimited != dormant || len(cfg.Windows) != 3 || len(cfg.TokenWindows) != 1 {
+			t.Errorf("%s: WindowsOnceLimited %t with %d windows and %d token windows, want %t with Cisco's 3 and 1",
+				base, cfg.WindowsOnceLimited, len(cfg.Windows), len(cfg.TokenWindows), dormant)
+		}
+	}
+	own := Config{ClientID: "id"}
+	own.RateLimit = 2
+	if cfg := own.withWindows("http://127.0.0.1:8080" + tokenPath); cfg.WindowsOnceLimited {
+		t.Error("rate_limit set: the windows wait for a 429, want them from the first request")
+	}
+	own = Config{ClientID: "id"}
+	own.Windows = []transport.Window{{Limit: 1, Period: time.Second}}
+	if cfg := own.withWindows("http://127.0.0.1:8080" + tokenPath); cfg.WindowsOnceLimited {
+		t.Error("windows of one's own: they wait for a 429, want them from the first request")
+	}
+}
+
+// TestDefaultWindowsAgainstAServiceThatDoesNotLimit: with no settings, 30
+// calls to a service that does not limit (the bundled mock, on a host that
+// is not Cisco's) take no wait, where Cisco's 14 a minute would have held
+// the 15th back for most of a minute.
+func TestDefaultWindowsAgainstAServiceThatDoesNotLimit(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	c, err := NewClient(Config{BaseURL: url, ClientID: testClientID, ClientSecret: testClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, waits := transport.WithWaitLog(t.Context())
+	for range 30 {
+		if _, err := c.DirectoryIntegrations.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if total, window := waits.Waited(); total != 0 {
+		t.Errorf("30 calls waited %v under %v, want no wait", total, window)
+	}
+	if st := srv.Stats(); st.RateLimited != 0 {
+		t.Errorf("%d answers 429, want none", st.RateLimited)
+	}
+}
+
+// TestWindowsWakeOnTheFirst429: against a service that enforces Cisco's
+// windows (here the mock's, at a hundredth of their length, and the
+// client's alike), windows that wait for a 429 get exactly one: the call
+// it answered is retried, and every later call waits its turn instead.
+func TestWindowsWakeOnTheFirst429(t *testing.T) {
+	t.Parallel()
+	const scale = 0.01
+	srv, url := newMock(t, mockserver.Options{RateLimits: mockserver.CiscoRateLimits().Scaled(scale)})
+	cfg := Config{BaseURL: url, ClientID: testClientID, ClientSecret: testClientSecret, Config: fastRetries,
+		TokenWindows: transport.ScaleWindows(DefaultTokenWindows(), scale)}
+	cfg.Windows, cfg.WindowsOnceLimited = transport.ScaleWindows(DefaultWindows(), scale), true
 	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	for range 6 {
-		if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+	ctx, waits := transport.WithWaitLog(t.Context())
+	for range 40 {
+		if _, err := c.DirectoryIntegrations.List(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if took := time.Since(start); took < time.Second {
-		t.Errorf("6 calls took %v, want ≥ 1s under 5 per second", took)
+	if st := srv.Stats(); st.RateLimited != 1 {
+		t.Errorf("%d answers 429, want exactly 1 (the one that wakes the windows): %v", st.RateLimited, st.RateLimits)
+	}
+	if total, _ := waits.Waited(); total == 0 {
+		t.Error("no call waited after the 429, want the windows to hold")
 	}
 }
 

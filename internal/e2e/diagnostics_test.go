@@ -209,3 +209,28 @@ resource "secureaccess_scim_user" "jane" {
 	tf.Apply(t)
 	tf.RequireEmptyPlan(t)
 }
+
+// TestDiagnostics_provisioningURLAsBaseURL: the provisioning URL the
+// dashboard shows, pasted as base_url, fails the plan with one error that
+// says where it goes, instead of a 404 on every SCIM request at
+// /identity/v2/scim/identity/v2/scim/Users.
+func TestDiagnostics_provisioningURLAsBaseURL(t *testing.T) {
+	t.Parallel()
+	m := NewMock(t, mockserver.Options{})
+	tf := NewTerraform(t)
+	tf.WriteConfig(t, fmt.Sprintf(`
+provider "secureaccess" {
+  base_url   = "%s/identity/v2/scim"
+  scim_token = %q
+}
+
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+`, m.URL, m.SCIMToken))
+	out := oneLine(tf.PlanError(t).Stderr)
+	requireCount(t, "plan", out, "Error: ", 1)
+	requireCount(t, "plan", out, "that is the SCIM provisioning URL the dashboard shows beside the token", 1)
+	requireCount(t, "plan", out, "Set base_url to "+m.URL, 1)
+	requireCount(t, "plan", out, "404", 0)
+}

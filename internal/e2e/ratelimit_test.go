@@ -157,18 +157,30 @@ resource "secureaccess_provisioning_token" "d" {
 	// the minute's window (and the provider's margin on it): its 12
 	// requests fit in the 14, so no window makes it wait. Then the same
 	// a minute later again with batch_refresh = false, 20 requests, as
-	// the baseline: the last 6 wait for the minute.
+	// the baseline: the last 6 wait for the minute, and the plan says so
+	// without TF_LOG, where the batched one waited for nothing.
 	minute := rateLimits(t).Admin[1].Period
-	quietPlan := func(batch bool) time.Duration {
+	quietPlan := func(batch bool) (time.Duration, string) {
 		time.Sleep(minute + max(transport.DefaultWindowMargin, minute/100) + minute/20)
 		tf.WriteConfig(t, config(batch))
 		start := time.Now()
-		tf.RequireEmptyPlan(t)
-		return time.Since(start)
+		res := tf.RequireEmptyPlan(t)
+		return time.Since(start), oneLine(res.Output())
 	}
-	batched, unbatched := quietPlan(true), quietPlan(false)
+	batched, batchedOut := quietPlan(true)
+	unbatched, unbatchedOut := quietPlan(false)
 	t.Logf("plan (refresh) of 10 directory integrations and their tokens, after a quiet minute: %v batched, %v with batch_refresh = false (%.2f of it)",
 		batched.Round(time.Millisecond), unbatched.Round(time.Millisecond), batched.Seconds()/unbatched.Seconds())
+	// At their real length (make testacc-ratelimits) the unbatched plan's
+	// waits for the minute are most of a minute and it says so; at a
+	// hundredth they are shorter than the waits the provider's margin on
+	// every window makes anyway, and it need not.
+	const waited = "Warning: Waited for Secure Access API Rate Limits"
+	requireCount(t, "batched plan", batchedOut, waited, 0)
+	if mocktest.RateScale(t) == 1 && (!strings.Contains(unbatchedOut, waited) ||
+		!strings.Contains(unbatchedOut, "the service allows 14 requests a minute") || !strings.Contains(unbatchedOut, "leave batch_refresh on")) {
+		t.Errorf("plan with batch_refresh = false: no warning that it waited for 14 requests a minute, naming batch_refresh:\n%s", unbatchedOut)
+	}
 	requireNoRateLimited(t, m.Server, "plans")
 	tf.WriteConfig(t, config(true))
 

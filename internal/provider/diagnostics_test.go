@@ -15,8 +15,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -397,5 +399,46 @@ func TestSCIMUserResource_deactivateWarning(t *testing.T) {
 		if diff := cmp.Diff(want, summarize(resp.Diagnostics)); diff != "" {
 			t.Errorf("on_destroy = %q: ModifyPlan diagnostics mismatch (-want +got):\n%s", onDestroy, diff)
 		}
+	}
+}
+
+// TestConfigure_provisioningURLAsBaseURL: the provisioning URL the
+// dashboard shows, given as base_url, is an error that says where it
+// goes, from the environment (when the provider is configured) as from
+// the provider block (when Terraform validates it).
+func TestConfigure_provisioningURLAsBaseURL(t *testing.T) {
+	for _, env := range []string{envBaseURL, envSCIMURL, envClientID, envClientSecret, envSCIMToken, envInsecureHTTP} {
+		t.Setenv(env, "")
+	}
+	const fix = `: that is the SCIM provisioning URL the dashboard shows beside the token. ` +
+		"base_url is the service's address without a path, here https://api.sse.cisco.com: the provider adds /identity/v2/scim to it for SCIM, and uses it for the admin API too. " +
+		"Set base_url to https://api.sse.cisco.com, or leave base_url unset for Cisco's https://api.sse.cisco.com; only a SCIM endpoint somewhere else goes in scim_url."
+	t.Setenv(envBaseURL, "https://api.sse.cisco.com/identity/v2/scim/")
+	want := []diagSummary{{
+		Severity: diag.SeverityError, Path: "base_url", Summary: "Invalid Secure Access URL",
+		Detail: `The SECUREACCESS_BASE_URL environment variable (used because base_url is not set) is "https://api.sse.cisco.com/identity/v2/scim/"` + fix,
+	}}
+	if diff := cmp.Diff(want, summarize(configureProvider(t, nil))); diff != "" {
+		t.Errorf("Configure diagnostics mismatch (-want +got):\n%s", diff)
+	}
+
+	ctx := context.Background()
+	for raw, wantErr := range map[string]bool{
+		"https://api.sse.cisco.com/identity/v2/scim":  true,
+		"http://127.0.0.1:8080/identity/v2/scim/":     true,
+		"https://api.sse.cisco.com":                   false,
+		"https://proxy.example.com/secure-access/":    false,
+		"https://api.sse.cisco.com/identity/v2/scimx": false,
+	} {
+		var resp validator.StringResponse
+		urlValidator{base: true}.ValidateString(ctx, validator.StringRequest{Path: path.Root("base_url"), ConfigValue: types.StringValue(raw)}, &resp)
+		if resp.Diagnostics.HasError() != wantErr {
+			t.Errorf("base_url %q: errors %v, want an error: %t", raw, resp.Diagnostics, wantErr)
+		}
+	}
+	var resp validator.StringResponse
+	urlValidator{}.ValidateString(ctx, validator.StringRequest{Path: path.Root("scim_url"), ConfigValue: types.StringValue("https://api.sse.cisco.com/identity/v2/scim")}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Errorf("scim_url set to the provisioning URL: %v, want no error", resp.Diagnostics)
 	}
 }

@@ -80,6 +80,8 @@ func (d *directoryIntegrationDataSource) Configure(_ context.Context, req dataso
 func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg directoryIntegrationDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_directory_integration")
+	defer endWaits(&resp.Diagnostics)
 	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -114,6 +114,8 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 	defer cancel()
 	var plan directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Creating the directory integration %q", plan.Name.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -137,6 +139,8 @@ func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.Re
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Reading the directory integration %q", state.Name.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
@@ -171,6 +175,8 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 		resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 		return
 	}
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Renaming the directory integration %q", state.Name.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(opUpdating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -194,6 +200,8 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state directoryIntegrationResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Deleting the directory integration %q", state.Name.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(deleting("The directory integration"))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

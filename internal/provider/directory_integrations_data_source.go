@@ -51,6 +51,8 @@ func (d *directoryIntegrationsDataSource) Configure(_ context.Context, req datas
 }
 
 func (d *directoryIntegrationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_directory_integrations")
+	defer endWaits(&resp.Diagnostics)
 	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -101,6 +101,8 @@ func (d *identitiesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
 	query, diags := state.toAPI(ctx)
 	resp.Diagnostics.Append(diags...)
+	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_identities")
+	defer endWaits(&resp.Diagnostics)
 	client, diags := d.data.adminFor(opLookingUp)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -83,9 +83,10 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Secure Access API, with scheme, for example `https://api.sse.cisco.com` (the default) or `https://api.secureaccessfed.cisco.com` for Secure Access for Government. " +
 					"It must use `https`, except for a loopback host (`localhost`, `127.0.0.0/8`, `::1`, such as the bundled mock) or when `insecure_http` is `true`. " +
+					"It is not the provisioning URL the dashboard shows (`…" + scimPath + "`): the provider adds that path itself. " +
 					"Can also be set with the `" + envBaseURL + "` environment variable.",
 				Optional:   true,
-				Validators: []validator.String{urlValidator{}},
+				Validators: []validator.String{urlValidator{base: true}},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client ID of the Secure Access admin API key. Needed only by directory integrations, provisioning tokens and identities. Can also be set with the `" + envClientID + "` environment variable.",
@@ -118,11 +119,9 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Validators:          []validator.Int64{int64validator.Between(1, 600)},
 			},
 			"rate_limit": schema.Float64Attribute{
-				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key. "+
-					"Whatever it is, the provider also keeps Cisco's other documented limits per API key: 14 admin API requests per minute, 350 per 30 minutes, and 20 token requests per minute. "+
-					"It counts them as sliding windows, shared by every provider process of the machine that uses the same API key (through a file in the user's cache directory; "+
-					"on Windows, per process), and waits for a slot instead of getting 429 Too Many Requests; a wait longer than %d seconds is logged at WARN. "+
-					"SCIM requests are not limited client-side.", admin.DefaultRateLimit, int(transport.LongWait.Seconds())),
+				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key, "+
+					"kept with Cisco's other limits on Cisco's hosts, and elsewhere (such as the bundled mock) once the service answers 429; "+
+					"when set, kept on any host. See Retries and rate limits.", admin.DefaultRateLimit),
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
@@ -207,7 +206,11 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 		if u.unknown || u.derived || u.value == "" {
 			continue
 		}
-		if err := checkEndpoint(u.value, insecure); err != nil {
+		err := checkEndpoint(u.value, insecure)
+		if parsed, perr := url.Parse(u.value); err == nil && perr == nil && u.attr == "base_url" {
+			err = provisioningURLAsBase(parsed) // where the environment set it: the validator saw no value
+		}
+		if err != nil {
 			source := u.attr
 			if !u.set {
 				source = fmt.Sprintf("The %s environment variable (used because %s is not set)", u.env, u.attr)

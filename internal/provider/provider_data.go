@@ -443,9 +443,11 @@ func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) 
 
 // testWindowScale is the tests' hook on the admin API's rate limit windows:
 // when it is a number, Cisco's windows (admin.DefaultWindows,
-// admin.DefaultTokenWindows) are kept with their periods multiplied by it,
-// so that a provider talking to a mock whose windows are scaled alike
-// (mocktest, in strict mode) stays inside them at test speed. The
+// admin.DefaultTokenWindows) are kept from the first request, as on
+// Cisco's hosts, with their periods multiplied by it, so that a provider
+// talking to a mock whose windows are scaled alike (mocktest, in strict
+// mode; 1 for make testacc-ratelimits) stays inside them at test speed
+// and is never answered 429. The
 // end-to-end tests set it when they build the provider (go build -ldflags
 // "-X ...provider.testWindowScale=0.01"), the acceptance tests in TestMain.
 // It is empty in every other build: no setting or environment variable
@@ -457,10 +459,10 @@ var testWindowScale string
 // provider's admin client and the acceptance tests' own keep the same
 // windows, so that together they stay inside a scaled mock's.
 func withTestWindows(cfg *admin.Config) {
-	scale := windowScale()
-	if scale == 1 {
+	if testWindowScale == "" {
 		return
 	}
+	scale := windowScale()
 	cfg.Windows = transport.ScaleWindows(admin.DefaultWindows(), scale)
 	if cfg.RateLimit > 0 {
 		cfg.Windows[0] = admin.RateWindow(cfg.RateLimit)

@@ -227,6 +227,8 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 	defer cancel()
 	var plan provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Generating the provisioning token of directory integration %q", plan.DirectoryIntegrationID.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -256,6 +258,8 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 func (r *provisioningTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Reading the provisioning token of directory integration %q", state.DirectoryIntegrationID.ValueString()))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(opReading)
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
@@ -307,6 +311,8 @@ func (r *provisioningTokenResource) Delete(ctx context.Context, req resource.Del
 	var state provisioningTokenResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	dirID := state.DirectoryIntegrationID.ValueString()
+	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Revoking the provisioning token of directory integration %q", dirID))
+	defer endWaits(&resp.Diagnostics)
 	client, diags := r.data.adminFor(deleting("The provisioning token"))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -13,7 +13,11 @@ import (
 // urlValidator checks at plan time that a string is an absolute http or
 // https URL. Whether plain http is allowed depends on the host and on
 // insecure_http, which Configure checks once all values are known.
-type urlValidator struct{}
+type urlValidator struct {
+	// base: the URL is base_url, which must not be the SCIM provisioning URL
+	// (provisioningURLAsBase).
+	base bool
+}
 
 var _ validator.String = urlValidator{}
 
@@ -25,7 +29,7 @@ func (v urlValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (urlValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v urlValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -34,7 +38,27 @@ func (urlValidator) ValidateString(_ context.Context, req validator.StringReques
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("%q is not an absolute http or https URL with a host, such as https://api.sse.cisco.com.", raw))
+		return
 	}
+	if v.base {
+		if err := provisioningURLAsBase(u); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Secure Access URL", fmt.Sprintf("base_url is %q: %s.", raw, err))
+		}
+	}
+}
+
+// provisioningURLAsBase is the error of a base_url that is the SCIM
+// provisioning URL the dashboard shows beside a token, nil for any other.
+// Taken as base_url, every SCIM request would go to
+// /identity/v2/scim/identity/v2/scim/... and get 404.
+func provisioningURLAsBase(u *url.URL) error {
+	if !strings.HasSuffix(strings.TrimRight(u.Path, "/"), scimPath) {
+		return nil
+	}
+	return fmt.Errorf("that is the SCIM provisioning URL the dashboard shows beside the token. "+
+		"base_url is the service's address without a path, here %s://%s: the provider adds %s to it for SCIM, and uses it for the admin API too. "+
+		"Set base_url to %s://%s, or leave base_url unset for Cisco's https://api.sse.cisco.com; "+
+		"only a SCIM endpoint somewhere else goes in scim_url", u.Scheme, u.Host, scimPath, u.Scheme, u.Host)
 }
 
 // uniqueStringsValidator rejects a list of strings that holds a value more

@@ -101,6 +101,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
+	if resp.StatusCode == http.StatusTooManyRequests && rt.windows != nil {
+		rt.windows.limited()
+	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
 }

@@ -72,6 +72,13 @@ type Config struct {
 	// file locks (Windows), the counters are the process's own; so they are
 	// when the file cannot be used.
 	WindowStateDir string
+	// WindowsOnceLimited keeps the Windows dormant until the service first
+	// answers 429 Too Many Requests: a service that does not limit its
+	// clients (a test double, a proxy of one's own) never makes a call
+	// wait. Dormant windows still count every attempt, so that they hold
+	// from the first 429 on, for every Client of the process with the same
+	// WindowKey. False: the windows hold from the first attempt.
+	WindowsOnceLimited bool
 	// UserAgent is sent on every request, e.g.
 	// "terraform-provider-secureaccess/1.2.3". Empty means DefaultUserAgent.
 	UserAgent string
@@ -155,7 +162,7 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		logger:    cfg.Logger,
 		limiter:   newLimiter(cfg.RateLimit, cfg.Burst),
-		windows:   newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin),
+		windows:   newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin, cfg.WindowsOnceLimited),
 		timeout:   cfg.RequestTimeout,
 	}
 	c := &Client{
@@ -180,7 +187,7 @@ func NewTokenHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.withDefaults()
 	rt := &roundTripper{
 		base: baseTransport(cfg.HTTPClient), userAgent: cfg.UserAgent, logger: cfg.Logger, outOfBand: true,
-		windows: newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin),
+		windows: newWindowLimiter(cfg.Windows, cfg.WindowKey, cfg.WindowStateDir, cfg.WindowMargin, cfg.WindowsOnceLimited),
 	}
 	return &http.Client{Transport: rt, Timeout: cfg.RequestTimeout, CheckRedirect: sameOriginRedirects}
 }

@@ -133,6 +133,9 @@ var (
 type sharedLog struct {
 	releaseLog
 	bounds logBounds
+	// limited: the service answered an attempt under this key with 429,
+	// which wakes dormant windows (Config.WindowsOnceLimited).
+	limited bool
 }
 
 // windowLimiter keeps attempts inside every one of its windows: an attempt
@@ -151,6 +154,9 @@ type windowLimiter struct {
 	log     *sharedLog
 	file    string // state file; "" for none
 	margin  time.Duration
+	// dormant: attempts are counted but never wait until the service has
+	// answered 429 (Config.WindowsOnceLimited, sharedLog.limited).
+	dormant bool
 	now     func() time.Time
 	// sleep waits d or until ctx ends; tests replace it with a fake clock.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -161,13 +167,14 @@ type windowLimiter struct {
 
 // newWindowLimiter returns nil (no limit) without windows. With a key, the
 // release log is shared with every limiter of the process that has the
-// same key, and with stateDir also through the state file in it.
-func newWindowLimiter(ws []Window, key, stateDir string, margin time.Duration) *windowLimiter {
+// same key, and with stateDir also through the state file in it. dormant
+// windows hold only once the service has answered 429.
+func newWindowLimiter(ws []Window, key, stateDir string, margin time.Duration, dormant bool) *windowLimiter {
 	ws = slices.DeleteFunc(slices.Clone(ws), func(w Window) bool { return w.Limit <= 0 || w.Period <= 0 })
 	if len(ws) == 0 {
 		return nil
 	}
-	l := &windowLimiter{windows: ws, key: key, margin: margin, now: time.Now, sleep: sleepContext}
+	l := &windowLimiter{windows: ws, key: key, margin: margin, dormant: dormant, now: time.Now, sleep: sleepContext}
 	if key == "" {
 		l.log = &sharedLog{}
 		return l
@@ -209,6 +216,9 @@ func (l *windowLimiter) reserve(now, deadline time.Time) (at time.Time, binding 
 		}
 	}
 	at, binding = l.log.earliest(l.windows, now, l.margin)
+	if l.dormant && !l.log.limited {
+		at = now // counted, never held back
+	}
 	if at.After(now) {
 		return at, binding, false, !deadline.IsZero() && at.After(deadline)
 	}
@@ -228,6 +238,7 @@ func (l *windowLimiter) reserve(now, deadline time.Time) (at time.Time, binding 
 func (l *windowLimiter) wait(ctx context.Context, logger Logger, method, path string) (time.Duration, error) {
 	deadline, _ := ctx.Deadline()
 	start := l.now()
+	var held Window // the window that held the attempt back first
 	for first := true; ; first = false {
 		now := l.now()
 		at, binding, taken, beyond := l.reserve(now, deadline)
@@ -236,7 +247,13 @@ func (l *windowLimiter) wait(ctx context.Context, logger Logger, method, path st
 				map[string]any{"error": err.Error()})
 		}
 		if taken {
+			if !first {
+				waitLogFrom(ctx).add(now.Sub(start), held)
+			}
 			return now.Sub(start), nil
+		}
+		if first {
+			held = binding
 		}
 		d := at.Sub(now)
 		if beyond {
@@ -257,6 +274,14 @@ func (l *windowLimiter) wait(ctx context.Context, logger Logger, method, path st
 			return l.now().Sub(start), fmt.Errorf("%w: %w", errNoSlot, err)
 		}
 	}
+}
+
+// limited records that the service answered 429: dormant windows of the
+// key hold from now on.
+func (l *windowLimiter) limited() {
+	windowsMu.Lock()
+	defer windowsMu.Unlock()
+	l.log.limited = true
 }
 
 // takeFileErr returns the first state file failure, once.
@@ -292,4 +317,52 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 type WarnLogger interface {
 	Logger
 	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// WaitLog adds up how long the attempts of calls made with its context
+// (WithWaitLog) waited for the Windows, so that a caller can tell its user
+// what a call cost in waiting, where the WARN log of LongWait is seen by
+// nobody who did not ask for logs. It is safe for concurrent use.
+type WaitLog struct {
+	mu      sync.Mutex
+	total   time.Duration
+	longest time.Duration
+	window  Window
+}
+
+// waitLogKey is the context key of a WaitLog.
+type waitLogKey struct{}
+
+// WithWaitLog returns ctx with a new WaitLog, and the log.
+func WithWaitLog(ctx context.Context) (context.Context, *WaitLog) {
+	w := &WaitLog{}
+	return context.WithValue(ctx, waitLogKey{}, w), w
+}
+
+// waitLogFrom returns ctx's WaitLog, nil for none.
+func waitLogFrom(ctx context.Context) *WaitLog {
+	w, _ := ctx.Value(waitLogKey{}).(*WaitLog)
+	return w
+}
+
+// add records a wait of d that window imposed; nothing for no wait or no
+// log.
+func (w *WaitLog) add(d time.Duration, window Window) {
+	if w == nil || d <= 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.total += d
+	if d > w.longest {
+		w.longest, w.window = d, window
+	}
+}
+
+// Waited returns how long the attempts waited in all, and the window that
+// imposed the longest wait (zero when none waited).
+func (w *WaitLog) Waited() (time.Duration, Window) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.total, w.window
 }

@@ -66,7 +66,7 @@ func TestWindowLimiterNeverExceedsAWindow(t *testing.T) {
 			t.Parallel()
 			clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
 			start := clk.now
-			l := onFakeClock(newWindowLimiter(cisco, "", "", margin), clk)
+			l := onFakeClock(newWindowLimiter(cisco, "", "", margin, false), clk)
 			var times []time.Time
 			for range 1000 {
 				if _, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil {
@@ -129,10 +129,10 @@ func TestWindowLimiterShared(t *testing.T) {
 	key := "https://a.example/auth/v2/token\nclient " + t.Name()
 	w := []Window{{2, time.Hour}}
 	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
-	a := onFakeClock(newWindowLimiter(w, key, "", 0), clk)
-	b := onFakeClock(newWindowLimiter(w, key, "", 0), clk)
-	other := onFakeClock(newWindowLimiter(w, key+"-other", "", 0), clk)
-	private := onFakeClock(newWindowLimiter(w, "", "", 0), clk)
+	a := onFakeClock(newWindowLimiter(w, key, "", 0, false), clk)
+	b := onFakeClock(newWindowLimiter(w, key, "", 0, false), clk)
+	other := onFakeClock(newWindowLimiter(w, key+"-other", "", 0, false), clk)
+	private := onFakeClock(newWindowLimiter(w, "", "", 0, false), clk)
 	for _, l := range []*windowLimiter{a, b, other, other, private, private} {
 		if d, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != 0 {
 			t.Fatalf("wait = %v, %v; want no wait", d, err)
@@ -161,7 +161,7 @@ func (l *warnLogger) Warn(_ context.Context, _ string, fields map[string]any) {
 func TestWindowLimiterWarnsOnLongWait(t *testing.T) {
 	t.Parallel()
 	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
-	l := onFakeClock(newWindowLimiter([]Window{{5, time.Second}, {14, time.Minute}}, "", "", 0), clk)
+	l := onFakeClock(newWindowLimiter([]Window{{5, time.Second}, {14, time.Minute}}, "", "", 0, false), clk)
 	logger := &warnLogger{}
 	for range 15 {
 		if _, err := l.wait(t.Context(), logger, http.MethodPost, "/admin/v2/directoryIntegrations"); err != nil {
@@ -181,7 +181,7 @@ func TestWindowLimiterWarnsOnLongWait(t *testing.T) {
 // once with errNoSlot and is not taken.
 func TestWindowLimiterDeadline(t *testing.T) {
 	t.Parallel()
-	l := newWindowLimiter([]Window{{1, time.Hour}}, "", "", 0)
+	l := newWindowLimiter([]Window{{1, time.Hour}}, "", "", 0, false)
 	if _, err := l.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +218,42 @@ func TestDoWindows(t *testing.T) {
 	}
 }
 
+// TestDoWindowsOnceLimited: dormant windows never make a call wait, and
+// count every attempt, until the service answers 429; from then on they
+// hold, and a WaitLog adds up the waits of the calls of its context.
+func TestDoWindowsOnceLimited(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{script: scripts(status(200, `{}`), status(200, `{}`), status(200, `{}`), status(200, `{}`),
+		status(429, `{"message":"Too many requests. Retry request."}`), status(200, `{}`))}
+	cfg := fastRetries
+	cfg.Windows, cfg.WindowMargin, cfg.WindowsOnceLimited = []Window{{2, 300 * time.Millisecond}}, -1, true
+	cfg.WindowKey = t.Name() // shared with nothing else of the test binary
+	c := newTestClient(t, rec, cfg, nil)
+	ctx, waits := WithWaitLog(t.Context())
+	start := time.Now()
+	for range 4 {
+		if _, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if took := time.Since(start); took > 250*time.Millisecond {
+		t.Errorf("4 requests at 2 per 300ms before any 429 took %v, want no wait", took)
+	}
+	if total, _ := waits.Waited(); total != 0 {
+		t.Errorf("waited %v before any 429, want 0", total)
+	}
+	// The 429 (retried) wakes the windows: the retry and the next call wait.
+	for range 2 {
+		if _, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total, window := waits.Waited()
+	if total < 200*time.Millisecond || window != (Window{2, 300 * time.Millisecond}) {
+		t.Errorf("after a 429: waited %v under %v, want at least 200ms under 2 per 300ms", total, window)
+	}
+}
+
 // TestWindowLimiterStateFile: two processes of one API key (here two
 // limiters whose in-process logs are apart, as in a plan's and an apply's
 // provider process) count together through the state file; the file
@@ -228,14 +264,14 @@ func TestWindowLimiterStateFile(t *testing.T) {
 	key := "https://a.example/auth/v2/token\nclient-id-" + t.Name()
 	w := []Window{{2, time.Hour}}
 	clk := &fakeClock{now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
-	plan := onFakeClock(newWindowLimiter(w, key, dir, 0), clk)
+	plan := onFakeClock(newWindowLimiter(w, key, dir, 0, false), clk)
 	for range 2 {
 		if d, err := plan.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != 0 {
 			t.Fatalf("wait = %v, %v; want no wait", d, err)
 		}
 	}
 	// A new process: its own, empty log.
-	apply := onFakeClock(newWindowLimiter(w, key, dir, 0), clk)
+	apply := onFakeClock(newWindowLimiter(w, key, dir, 0, false), clk)
 	apply.log = &sharedLog{}
 	if d, err := apply.wait(t.Context(), nil, http.MethodGet, "/x"); err != nil || d != time.Hour {
 		t.Errorf("the other process's first attempt waited %v (%v), want an hour", d, err)
