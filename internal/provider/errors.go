@@ -200,6 +200,14 @@ func membersHiddenFix(user string) string {
 		"The guide \"SCIM server compatibility\" says why the provider does not record memberships it cannot see.", user)
 }
 
+// storedAnywayFix is the fix text of a create that the service applied
+// but whose answer the provider could not use: the object is in the
+// state, tainted, so the next apply replaces it.
+func storedAnywayFix(kind string) string {
+	return fmt.Sprintf("The service stored the %[1]s, so Terraform records it (as tainted): the next apply replaces it, "+
+		"deleting this %[1]s and creating it again, and never creates a second one.", kind)
+}
+
 // membershipFix is the fix text of a failed membership change.
 func membershipFix(ctx context.Context, client *scim.Client, err error) string {
 	if fix := membersNotAppliedFix(ctx, client, err); fix != "" {

@@ -218,6 +218,19 @@ func (e *planEdits) apply(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostic
 	return diags
 }
 
+// unset plans the attribute at p, which the configuration leaves unset
+// (rules 2 and 3): unknown when it left the configuration (left) and the
+// service holds a value, so that the update leaves it out and the service
+// clears it; else as the state holds it.
+func (e *planEdits) unset(p path.Path, left bool, state, plan attr.Value) {
+	switch {
+	case left && !state.IsNull():
+		e.unknown(p)
+	case !plan.Equal(state):
+		e.set(p, state)
+	}
+}
+
 // unknownAt is the unknown value of the attribute at p of plan's schema.
 func unknownAt(ctx context.Context, plan *tfsdk.Plan, p path.Path) (attr.Value, diag.Diagnostics) {
 	typ, diags := plan.Schema.TypeAtPath(ctx, p)
@@ -351,13 +364,8 @@ func planUser(cfg, state, plan userValues, before ownedSet) planEdits {
 	left := func(key string) bool { return before[key] && !now[key] }
 	var e planEdits
 	for _, a := range userScalars {
-		c, s, p := *a.field(&cfg.scimUserModel), *a.field(&state.scimUserModel), *a.field(&plan.scimUserModel)
-		switch {
-		case !c.IsNull():
-		case left(a.key) && !s.IsNull():
-			e.unknown(path.Root(a.key))
-		case !p.Equal(s):
-			e.set(path.Root(a.key), s)
+		if a.field(&cfg.scimUserModel).IsNull() {
+			e.unset(path.Root(a.key), left(a.key), *a.field(&state.scimUserModel), *a.field(&plan.scimUserModel))
 		}
 	}
 	planName(&e, cfg, state, plan, left)
@@ -383,13 +391,12 @@ func planName(e *planEdits, cfg, state, plan userValues, left func(string) bool)
 			partsChange = partsChange || !c.IsNull() && !c.Equal(s) || c.IsNull() && left("name."+key) && !s.IsNull()
 		}
 		for _, p := range nameParts {
-			s := namePart(state.Name, p.key)
 			switch {
 			case !p.field(cfg.Name).IsNull():
-			case p.key == "formatted" && partsChange, left("name."+p.key) && !s.IsNull():
+			case p.key == "formatted" && partsChange: // derived anew by a service that derives it
 				e.unknown(root.AtName(p.key))
-			case !p.field(plan.Name).Equal(s):
-				e.set(root.AtName(p.key), s)
+			default:
+				e.unset(root.AtName(p.key), left("name."+p.key), namePart(state.Name, p.key), *p.field(plan.Name))
 			}
 		}
 	}
@@ -425,10 +432,10 @@ func planEmails(e *planEdits, cfg, state, plan userValues, left func(string) boo
 			for _, sub := range emailSubs {
 				switch {
 				case !sub.of(c).IsNull():
-				case s < 0 || left(emailKey(c.Value.ValueString(), sub.key)) && !sub.of(state.Emails[s]).IsNull():
+				case s < 0: // a new address: the service decides
 					e.unknown(at.AtName(sub.key))
-				case !sub.of(plan.Emails[i]).Equal(sub.of(state.Emails[s])):
-					e.set(at.AtName(sub.key), sub.of(state.Emails[s]))
+				default:
+					e.unset(at.AtName(sub.key), left(emailKey(c.Value.ValueString(), sub.key)), sub.of(state.Emails[s]), sub.of(plan.Emails[i]))
 				}
 			}
 		}
@@ -511,16 +518,8 @@ func settleUser(plan userValues, kept *scim.User, owned ownedSet) (scimUserModel
 	if plan.Active.IsUnknown() {
 		out.Active = k.Active
 	}
-	settle := func(attribute string, planned *types.String, kept types.String) {
-		switch {
-		case planned.IsUnknown():
-			*planned = kept
-		case !planned.Equal(kept) && owned[attribute]:
-			differs(attribute, *planned, kept)
-		}
-	}
 	for _, a := range userScalars {
-		settle(a.key, a.field(&out), *a.field(&k))
+		settleString(&diffs, owned[a.key], a.key, a.field(&out), *a.field(&k))
 	}
 	switch {
 	case plan.nameUnknown:
@@ -528,7 +527,7 @@ func settleUser(plan userValues, kept *scim.User, owned ownedSet) (scimUserModel
 	case plan.Name != nil:
 		n := *plan.Name
 		for _, p := range nameParts {
-			settle("name."+p.key, p.field(&n), namePart(k.Name, p.key))
+			settleString(&diffs, owned["name."+p.key], "name."+p.key, p.field(&n), namePart(k.Name, p.key))
 		}
 		out.Name = &n
 	}
@@ -539,6 +538,19 @@ func settleUser(plan userValues, kept *scim.User, owned ownedSet) (scimUserModel
 		out.Emails, diffs = settleEmails(plan.Emails, k.Emails, owned, diffs)
 	}
 	return out, diffs
+}
+
+// settleString settles one string attribute after a write (rules 2 and
+// 4): an unknown planned value takes the kept one; a planned value the
+// configuration owns that the service kept otherwise is added to diffs,
+// under attribute; planned stays as planned otherwise.
+func settleString(diffs *[]keptDifferently, owned bool, attribute string, planned *types.String, kept types.String) {
+	switch {
+	case planned.IsUnknown():
+		*planned = kept
+	case owned && !planned.Equal(kept):
+		*diffs = append(*diffs, keptDifferently{attribute: attribute, sent: quoted(*planned), kept: quoted(kept)})
+	}
 }
 
 // settleEmails is settleUser for the planned emails, matched with the
@@ -563,12 +575,7 @@ func settleEmails(planned, kept []scimUserEmailModel, owned ownedSet, diffs []ke
 		}
 		k := kept[j]
 		key := func(sub string) string { return emailKey(e.Value.ValueString(), sub) }
-		switch {
-		case e.Type.IsUnknown():
-			e.Type = k.Type
-		case !e.Type.Equal(k.Type) && owned[key("type")]:
-			diffs = append(diffs, keptDifferently{attribute: fmt.Sprintf("emails[%d].type", i), sent: quoted(e.Type), kept: quoted(k.Type)})
-		}
+		settleString(&diffs, owned[key("type")], fmt.Sprintf("emails[%d].type", i), &e.Type, k.Type)
 		switch {
 		case e.Primary.IsUnknown():
 			e.Primary = k.Primary
@@ -625,12 +632,8 @@ func groupOwned(c scimGroupResourceModel) ownedSet {
 // planGroup is planUser for a group.
 func planGroup(cfg, state, plan scimGroupResourceModel, before ownedSet) planEdits {
 	var e planEdits
-	switch {
-	case !cfg.ExternalID.IsNull():
-	case before["external_id"] && !state.ExternalID.IsNull():
-		e.unknown(path.Root("external_id"))
-	case !plan.ExternalID.Equal(state.ExternalID):
-		e.set(path.Root("external_id"), state.ExternalID)
+	if cfg.ExternalID.IsNull() {
+		e.unset(path.Root("external_id"), before["external_id"], state.ExternalID, plan.ExternalID)
 	}
 	return e
 }
@@ -645,11 +648,6 @@ func settleGroup(plan scimGroupResourceModel, kept *scim.Group, owned ownedSet) 
 	if !plan.DisplayName.Equal(k.DisplayName) {
 		diffs = append(diffs, keptDifferently{attribute: "display_name", sent: quoted(plan.DisplayName), kept: quoted(k.DisplayName)})
 	}
-	switch {
-	case plan.ExternalID.IsUnknown():
-		out.ExternalID = k.ExternalID
-	case !plan.ExternalID.Equal(k.ExternalID) && owned["external_id"]:
-		diffs = append(diffs, keptDifferently{attribute: "external_id", sent: quoted(plan.ExternalID), kept: quoted(k.ExternalID)})
-	}
+	settleString(&diffs, owned["external_id"], "external_id", &out.ExternalID, k.ExternalID)
 	return out, diffs
 }

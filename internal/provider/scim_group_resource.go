@@ -242,8 +242,9 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	if ops := groupAttributeOps(plan.toAPI(), g); len(ops) > 0 {
 		var err error
 		if g, err = client.Groups.Patch(ctx, id, ops); err == nil && g == nil {
-			// Answered without the group (204): read what it holds.
-			g, err = client.Groups.Get(ctx, id, client.Groups.WithoutMembers())
+			// Answered without the group (204): it holds what was sent, and
+			// the next refresh reads it; no read here.
+			g = plan.toAPI()
 		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q (%s)", plan.DisplayName.ValueString(), id), err, groupUpdateFix(err))

@@ -306,14 +306,6 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	}
 }
 
-// storedAnywayFix is the fix text of a create that the service applied
-// but whose answer the provider could not use: the object is in the
-// state, tainted, so the next apply replaces it.
-func storedAnywayFix(kind string) string {
-	return fmt.Sprintf("The service stored the %[1]s, so Terraform records it (as tainted): the next apply replaces it, "+
-		"deleting this %[1]s and creating it again, and never creates a second one.", kind)
-}
-
 // record ends a create or update (recordWrite): the state is plan settled
 // against kept, the user as the service answered it (settleUser); an
 // answer that failed its check (not complete) warns of nothing.
