@@ -42,13 +42,18 @@ func watchRateWaits(ctx context.Context, what string) (context.Context, func(dia
 		if total <= rateWaitWarnsAfter() {
 			return
 		}
+		why := fmt.Sprintf("the service allows %s per API key (Cisco documents 5 a second, 14 a minute and 350 per 30 minutes), "+
+			"and the provider keeps within that rather than be answered 429 Too Many Requests", perPeriod(window))
+		if window == (transport.Window{}) {
+			why = "the service answered 429 Too Many Requests, and the provider waited before retrying, as the service asked. " +
+				"From then on it keeps Cisco's documented limits for this API key (5 requests a second, 14 a minute, 350 per 30 minutes); " +
+				"on Cisco's own hosts it keeps them from the first request, so a 429 there means that something else uses the same API key"
+		}
 		diags.AddWarning("Waited for Secure Access API Rate Limits",
-			fmt.Sprintf("%s waited %s for the Secure Access admin API: the service allows %s per API key "+
-				"(Cisco documents 5 a second, 14 a minute and 350 per 30 minutes), and the provider keeps within that "+
-				"rather than be answered 429 Too Many Requests. To wait less: leave batch_refresh on (the default), "+
+			fmt.Sprintf("%s waited %s for the Secure Access admin API: %s. To wait less: leave batch_refresh on (the default), "+
 				"which reads a plan's directory integrations with one listing; keep fewer directory integrations and "+
 				"provisioning tokens in one state; run Terraform with a lower -parallelism; and use this API key for nothing else meanwhile.",
-				what, total.Round(100*time.Millisecond), perPeriod(window)))
+				what, total.Round(100*time.Millisecond), why))
 	}
 }
 

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +58,32 @@ func TestWatchRateWaits(t *testing.T) {
 				t.Errorf("warning %q does not say %q", diags[0].Detail(), want)
 			}
 		}
+	}
+}
+
+// TestWatchRateWaits_retryAfter: a wait before retrying a 429, as the
+// service's Retry-After asked, counts too, and the warning says that the
+// service asked for it.
+func TestWatchRateWaits_retryAfter(t *testing.T) {
+	t.Parallel()
+	m := mocktest.Start(t, "RetryAfter", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret})
+	seconds := int(rateWaitWarnsAfter()/time.Second) + 1
+	m.SetFaults(mockserver.FaultRule{Route: "GET /admin/v2/directoryIntegrations", Rate429RetryAfter: 1, RetryAfterSeconds: seconds, Limit: 1})
+	cfg := admin.Config{BaseURL: m.URL, ClientID: testClientID, ClientSecret: testClientSecret}
+	cfg.RateLimit = math.Inf(1) // no windows: only the service's 429
+	c, err := admin.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, end := watchRateWaits(t.Context(), "Reading data.secureaccess_directory_integrations")
+	if _, err := c.DirectoryIntegrations.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	end(&diags)
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "the service answered 429 Too Many Requests, and the provider waited before retrying, as the service asked") ||
+		!strings.Contains(diags[0].Detail(), fmt.Sprintf("waited %ds", seconds)) {
+		t.Errorf("diagnostics %v, want one warning that the service asked for a wait of %d s", diags, seconds)
 	}
 }
 

@@ -178,7 +178,12 @@ func isDialError(err error) bool {
 // backoff honours Retry-After (seconds or HTTP date) on any response that
 // carries it, and otherwise waits an exponentially growing, fully jittered
 // time in [min, min·2^attempt] capped at max.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) (wait time.Duration) {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && resp.Request != nil {
+		// The service's own rate limit: the call's WaitLog counts the wait,
+		// with no window of the client's (Window{}).
+		defer func() { waitLogFrom(resp.Request.Context()).add(wait, Window{}) }()
+	}
 	if resp != nil {
 		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return wait

@@ -320,9 +320,11 @@ type WarnLogger interface {
 }
 
 // WaitLog adds up how long the attempts of calls made with its context
-// (WithWaitLog) waited for the Windows, so that a caller can tell its user
-// what a call cost in waiting, where the WARN log of LongWait is seen by
-// nobody who did not ask for logs. It is safe for concurrent use.
+// (WithWaitLog) waited for the Windows, and before retrying a 429 Too Many
+// Requests (as Retry-After asked, or the backoff), so that a caller can
+// tell its user what a call cost in waiting, where the WARN log of
+// LongWait is seen by nobody who did not ask for logs. It is safe for
+// concurrent use.
 type WaitLog struct {
 	mu      sync.Mutex
 	total   time.Duration
@@ -360,7 +362,8 @@ func (w *WaitLog) add(d time.Duration, window Window) {
 }
 
 // Waited returns how long the attempts waited in all, and the window that
-// imposed the longest wait (zero when none waited).
+// imposed the longest wait: zero when none waited, or when the longest was
+// a wait before retrying a 429.
 func (w *WaitLog) Waited() (time.Duration, Window) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
