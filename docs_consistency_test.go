@@ -21,7 +21,8 @@ import (
 // implementation notes on the reference pages, a README that covers every
 // provider setting and leads with the path that works against a real tenant,
 // the Entra ID attribute mapping next to Okta's, and the note on import
-// blocks with `identity` that older CLIs reject. No Terraform needed; run
+// blocks with `identity` that older CLIs reject; and a README and provider
+// page short enough to read before a first apply. No Terraform needed; run
 // `make docs` after changing templates/, examples/ or a schema description.
 func TestDocsConsistency(t *testing.T) {
 	t.Parallel()
@@ -144,7 +145,7 @@ func TestDocsConsistency(t *testing.T) {
 	t.Run("Entra ID mapping beside Okta's", func(t *testing.T) {
 		t.Parallel()
 		var found bool
-		for _, s := range sections(docs["docs/index.md"]) {
+		for _, s := range sections(docs["docs/guides/okta-and-entra-id.md"]) {
 			s = flat(s)
 			if strings.Contains(s, "Okta") && strings.Contains(s, "Entra ID") && strings.Contains(s, "userPrincipalName") &&
 				strings.Contains(s, "mailNickname") && strings.Contains(s, "objectId") &&
@@ -153,7 +154,19 @@ func TestDocsConsistency(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Error("docs/index.md has no section with the Entra ID attribute mapping (userPrincipalName, mailNickname, objectId; filters only on userName and displayName) beside Okta's")
+			t.Error("docs/guides/okta-and-entra-id.md has no section with the Entra ID attribute mapping (userPrincipalName, mailNickname, objectId; filters only on userName and displayName) beside Okta's")
+		}
+	})
+
+	t.Run("short pages before the first apply", func(t *testing.T) {
+		t.Parallel()
+		// What a new user reads before a first apply: the README takes
+		// them there, the provider page says what works; the rest is in
+		// guides and CONTRIBUTING.md, which they link.
+		for name, most := range map[string]int{"README.md": 1000, "docs/index.md": 1500} {
+			if n := len(strings.Fields(docs[name])); n > most {
+				t.Errorf("%s has %d words, more than %d: move what a first apply does not need to a guide or CONTRIBUTING.md", name, n, most)
+			}
 		}
 	})
 

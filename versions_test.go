@@ -133,7 +133,7 @@ func only(t *testing.T, where, text, re string) string {
 
 // TestToolVersionsAgree: the goreleaser that make release-check runs
 // (GNUmakefile's GORELEASER_VERSION) is the one the release workflow runs
-// on a tag, and the one README.md's Releasing names; otherwise the check
+// on a tag, and the one CONTRIBUTING.md's Releasing names; otherwise the check
 // would pass on a configuration the release then builds differently.
 func TestToolVersionsAgree(t *testing.T) {
 	t.Parallel()
@@ -143,14 +143,14 @@ func TestToolVersionsAgree(t *testing.T) {
 	if workflow != pinned {
 		t.Errorf(".github/workflows/release.yml runs goreleaser %s, make release-check %s (GNUmakefile GORELEASER_VERSION)", workflow, pinned)
 	}
-	releasing := section(t, readFile(t, "README.md"), "## Releasing")
+	releasing := section(t, readFile(t, "CONTRIBUTING.md"), "## Releasing")
 	named := regexp.MustCompile(`goreleaser\s+\(?(v\d+\.\d+\.\d+)`).FindAllStringSubmatch(releasing, -1)
 	if len(named) == 0 {
-		t.Errorf("README.md's Releasing names no goreleaser version")
+		t.Errorf("CONTRIBUTING.md's Releasing names no goreleaser version")
 	}
 	for _, m := range named {
 		if m[1] != pinned {
-			t.Errorf("README.md's Releasing: %q, but make release-check runs %s", m[0], pinned)
+			t.Errorf("CONTRIBUTING.md's Releasing: %q, but make release-check runs %s", m[0], pinned)
 		}
 	}
 }

@@ -58,6 +58,51 @@ func TestRunDataFlag(t *testing.T) {
 	}
 }
 
+// TestRunDataFlagBootstrapAgain: make mock passes -data and -bootstrap on
+// every start. A restart keeps the integration of that name, with its
+// users, and prints a new SCIM token, which revokes the previous one.
+func TestRunDataFlagBootstrapAgain(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "mock.db")
+	args := []string{"-listen", "127.0.0.1:0", "-data", data, "-bootstrap", "OKTA Integration"}
+	first := start(t, args, nil)
+	base := first.baseURL(t)
+	firstDir := first.line(t)
+	first.line(t)
+	oldToken := strings.TrimPrefix(first.line(t), "SCIM token: ")
+	user := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@example.com"}`
+	if got := call(t, http.MethodPost, base+"/identity/v2/scim/Users", oldToken, nil, user); got != http.StatusCreated {
+		t.Fatalf("create user: %d", got)
+	}
+	first.cancel()
+	if err := <-first.done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	first.done <- nil // for the cleanup
+
+	second := start(t, args, nil)
+	base = second.baseURL(t)
+	dirLine := second.line(t)
+	second.line(t)
+	token := strings.TrimPrefix(second.line(t), "SCIM token: ")
+	id := regexp.MustCompile(`^directory integration: ([0-9a-f-]{36}) \(OKTA Integration, okta; 0 users, 0 groups\)$`).FindStringSubmatch(firstDir)
+	if id == nil {
+		t.Fatalf("first start: %q", firstDir)
+	}
+	if want := "directory integration: " + id[1] + " (OKTA Integration, okta; 1 users, 0 groups)"; dirLine != want {
+		t.Errorf("restart: %q, want %q (the same integration, with its user)", dirLine, want)
+	}
+	if token == oldToken || token == "" {
+		t.Fatalf("restart printed token %q, want a new one", token)
+	}
+	if got := userNames(t, &http.Client{}, base, token); !cmp.Equal(got, map[string]bool{"ann@example.com": true}) {
+		t.Errorf("users with the new token = %v, want ann@example.com", got)
+	}
+	if got := call(t, http.MethodGet, base+"/identity/v2/scim/Users", oldToken, nil, ""); got != http.StatusUnauthorized {
+		t.Errorf("the previous token after a restart: %d, want 401", got)
+	}
+}
+
 func TestRunDataFlagErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -197,8 +197,9 @@ func serve(ctx context.Context, h http.Handler, ln net.Listener) error {
 	return nil
 }
 
-// bootstrap creates the -bootstrap directory integration and prints how to
-// reach it.
+// bootstrap creates the -bootstrap directory integration, or keeps the one
+// of that name that -data holds, generates a new SCIM token for it and
+// prints how to reach it.
 func bootstrap(srv *mockserver.Server, cfg config, baseURL string, stdout io.Writer) error {
 	dir, token, err := srv.Bootstrap(cfg.bootstrap, cfg.bootstrapIDP)
 	if err != nil {
@@ -207,8 +208,9 @@ func bootstrap(srv *mockserver.Server, cfg config, baseURL string, stdout io.Wri
 	if cfg.opts.BaseURL != "" {
 		baseURL = strings.TrimRight(cfg.opts.BaseURL, "/")
 	}
-	_, err = fmt.Fprintf(stdout, "directory integration: %s (%s, %s)\nprovisioning URL: %s/identity/v2/scim\nSCIM token: %s\n",
-		dir.ID, dir.Name, dir.IdentityProvider, baseURL, token)
+	users, groups := dir.SCIM.Counts()
+	_, err = fmt.Fprintf(stdout, "directory integration: %s (%s, %s; %d users, %d groups)\nprovisioning URL: %s/identity/v2/scim\nSCIM token: %s\n",
+		dir.ID, dir.Name, dir.IdentityProvider, users, groups, baseURL, token)
 	if err != nil {
 		return fmt.Errorf("write stdout: %w", err)
 	}
@@ -250,7 +252,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	})
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed of the fault injection random source")
 	fs.StringVar(&cfg.dataFile, "data", "", "persist the state in this `file` (created if missing): every acknowledged write survives a crash and a restart; access tokens are not kept (default: in memory only)")
-	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name` and print its provisioning URL and SCIM token")
+	fs.StringVar(&cfg.bootstrap, "bootstrap", "", "create a directory integration with this `name`, or keep the one -data holds, and print its provisioning URL and a new SCIM token (the previous one stops working)")
 	fs.StringVar(&cfg.bootstrapIDP, "bootstrap-idp", "okta", "identityProvider of the -bootstrap integration: "+strings.Join(mockserver.IdentityProviders, ", "))
 	faultFlags(fs, &cfg.fault)
 	if err := fs.Parse(args); err != nil {

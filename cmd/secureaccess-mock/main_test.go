@@ -125,7 +125,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	base := s.baseURL(t)
 
 	dirLine, urlLine, tokenLine := s.line(t), s.line(t), s.line(t)
-	if !regexp.MustCompile(`^directory integration: [0-9a-f-]{36} \(Okta, entra_id\)$`).MatchString(dirLine) {
+	if !regexp.MustCompile(`^directory integration: [0-9a-f-]{36} \(Okta, entra_id; 0 users, 0 groups\)$`).MatchString(dirLine) {
 		t.Errorf("directory line = %q", dirLine)
 	}
 	if want := "provisioning URL: " + base + "/identity/v2/scim"; urlLine != want {

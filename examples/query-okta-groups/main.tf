@@ -4,7 +4,7 @@
 # each, which the next apply imports without changing anything.
 #
 #   export SECUREACCESS_SCIM_TOKEN=...     # the token of the integration Okta pushes to
-#   terraform init
+#   terraform init     # not when the provider comes from dev_overrides (README.md)
 #   terraform query                                   # lists the groups
 #   terraform query -generate-config-out=groups.tf    # writes their configuration
 #   terraform plan                                    # "N to import, 0 to add, 0 to change, 0 to destroy."

@@ -11,9 +11,12 @@
 # 2. export SECUREACCESS_SCIM_TOKEN=...        # that token
 #    export SECUREACCESS_CLIENT_ID=...         # an admin API key (Admin >
 #    export SECUREACCESS_CLIENT_SECRET=...     # API Keys), for the identity IDs
-# 3. terraform init && terraform apply, then terraform plan: "No changes."
+# 3. terraform apply, then terraform plan: "No changes." (Run terraform init
+#    first, unless the provider comes from dev_overrides: see README.md.)
 #
-# Against the bundled mock, also set SECUREACCESS_BASE_URL to its URL.
+# Against the bundled mock, make mock prints the SCIM token; also set
+# SECUREACCESS_BASE_URL=http://127.0.0.1:8080 and the mock's API key
+# (README.md, "Using the provider").
 
 # Everything from the environment: SECUREACCESS_SCIM_TOKEN for the
 # secureaccess_scim_* resources, SECUREACCESS_CLIENT_ID and

@@ -9,13 +9,19 @@ import (
 	"net/http"
 )
 
-// Bootstrap creates a directory integration and its provisioning token (no
-// expiry), as the admin API would, and returns a snapshot of the directory
-// and the SCIM bearer token.
+// Bootstrap makes sure a directory integration named name exists, creating
+// it with identityProvider as the admin API would when it does not (an
+// existing one, such as one loaded from -data, is kept as it is), and
+// generates a new provisioning token for it (no expiry), which revokes
+// the previous one as "Generate Token" does. It returns a snapshot of the
+// directory and the SCIM bearer token.
 func (s *Server) Bootstrap(name, identityProvider string) (*Directory, string, error) {
-	d, err := s.createDirectory(name, identityProvider)
-	if err != nil {
-		return nil, "", fmt.Errorf("bootstrap directory integration %q: %w", name, err)
+	d, ok := s.store.DirectoryByName(name)
+	if !ok {
+		var err error
+		if d, err = s.createDirectory(name, identityProvider); err != nil {
+			return nil, "", fmt.Errorf("bootstrap directory integration %q: %w", name, err)
+		}
 	}
 	_, secret, err := s.generateToken(d.ID, 0)
 	if err != nil {

@@ -393,8 +393,18 @@ func TestBootstrap(t *testing.T) {
 	if scim, ok := e.srv.Store().DirectorySCIM(dir.ID); !ok || !equalCounts(scim.Counts, 1, 0) {
 		t.Errorf("DirectorySCIM(%q) does not hold the user", dir.ID)
 	}
-	if _, _, err := e.srv.Bootstrap("OKTA", "okta"); err == nil {
-		t.Error("Bootstrap accepted a duplicate name")
+	// Again with the same name (any letter case), as make mock does at
+	// every start on its -data file: the same directory with its user,
+	// and a new token that revokes the previous one.
+	again, newToken, err := e.srv.Bootstrap("OKTA", "okta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != dir.ID || newToken == scimToken || !equalCounts(again.SCIM.Counts, 1, 0) {
+		t.Errorf("Bootstrap again = %+v, token changed %v; want directory %s with its user and a new token", again, newToken != scimToken, dir.ID)
+	}
+	if r := e.on(t).send(http.MethodGet, "/identity/v2/scim/Users", scimToken, nil); r.status != http.StatusUnauthorized {
+		t.Errorf("the previous token after Bootstrap again: %d, want 401", r.status)
 	}
 	if _, _, err := e.srv.Bootstrap("Other", "azure"); err == nil {
 		t.Error("Bootstrap accepted an unknown identity provider")

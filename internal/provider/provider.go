@@ -104,7 +104,7 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 			},
 			"scim_token": schema.StringAttribute{
 				MarkdownDescription: "The SCIM provisioning token of one directory integration; it selects the directory that SCIM users, groups and memberships belong to. Needed only by the `secureaccess_scim_*` resources and data sources. " +
-					"It may come from a `secureaccess_provisioning_token` resource in the same configuration (see the one-apply bootstrap in the provider documentation). Can also be set with the `" + envSCIMToken + "` environment variable.",
+					"It may come from a `secureaccess_provisioning_token` resource in the same configuration (see the guide \"One-apply bootstrap\"). Can also be set with the `" + envSCIMToken + "` environment variable.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -121,27 +121,16 @@ func (p *secureAccessProvider) Schema(_ context.Context, _ provider.SchemaReques
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: fmt.Sprintf("Most admin API requests per second this provider sends. Defaults to `%d`, Cisco's documented limit per API key, "+
 					"kept with Cisco's other limits on Cisco's hosts, and elsewhere (such as the bundled mock) once the service answers 429; "+
-					"when set, kept on any host. See Retries and rate limits.", admin.DefaultRateLimit),
+					"when set, kept on any host. See the guide \"Large configurations and rate limits\".", admin.DefaultRateLimit),
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0.1, 1000)},
 			},
 			"batch_refresh": schema.BoolAttribute{
 				MarkdownDescription: fmt.Sprintf("Refresh many resources in few requests. Defaults to `true`. "+
-					"Directory integrations (the `secureaccess_directory_integration` resource and data source, read by `id`): the first is read by its own request, "+
-					"every later one of the same Terraform command from one listing of the organization's directory integrations (Cisco allows at most 10, one page), "+
-					"so 10 cost 2 admin API requests instead of 10: with their provisioning tokens, 12 instead of 20, inside Cisco's 14 per minute. "+
-					"An integration the listing lacks is read by its own request; a write through the provider invalidates the listing. "+
-					"SCIM (`secureaccess_scim_*`): "+
-					"The first %[1]d users, the first %[1]d groups and the first %[1]d groups' member lists that one Terraform command reads are read one by one, "+
-					"as without batching; a group's member list is read once for all its `secureaccess_scim_group_member` resources. Beyond that, once the reads one by one "+
-					"have cost as many requests as listing the rest of the collection page by page (`startIndex` and `count`, which every SCIM service answers) would, "+
-					"the provider lists it and serves the remaining reads from the listing. So a few resources in a large directory never list it, "+
-					"and at worst (a refresh that ends just after a listing starts) a kind costs twice the requests of reading its resources one by one, plus one. "+
-					"What was read lives for one Terraform command only and every write through the provider invalidates it: a change made outside Terraform shows in the next plan as before. "+
-					"The trade: within one plan an object is as it was when its page was read, and the provider holds up to one page of objects per resource it refreshes. "+
-					"Set to `false` to read every resource with its own request, as fresh as that request, at one request per resource. "+
-					"Either way, once a Terraform command has read %[1]d groups, the next group read is also sent a second time with `excludedAttributes=members`, "+
-					"to find out whether the service leaves the member list out faithfully; only then do later group reads ask for that (see the SCIM server compatibility guide).", scim.RefreshThreshold),
+					"Directory integrations after the first come from one listing (10 cost 2 admin API requests); "+
+					"SCIM users, groups and member lists past the first %d of a kind from a paged listing, once that costs no more than reading them one by one. "+
+					"A listing lives for one Terraform command; a write invalidates it. "+
+					"`false` reads each resource with its own request. See the guide \"Large configurations and rate limits\".", scim.RefreshThreshold),
 				Optional: true,
 			},
 			"insecure_http": schema.BoolAttribute{

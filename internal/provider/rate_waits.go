@@ -52,7 +52,8 @@ func watchRateWaits(ctx context.Context, what string) (context.Context, func(dia
 		diags.AddWarning("Waited for Secure Access API Rate Limits",
 			fmt.Sprintf("%s waited %s for the Secure Access admin API: %s. To wait less: leave batch_refresh on (the default), "+
 				"which reads a plan's directory integrations with one listing; keep fewer directory integrations and "+
-				"provisioning tokens in one state; run Terraform with a lower -parallelism; and use this API key for nothing else meanwhile.",
+				"provisioning tokens in one state; and use this API key for nothing else meanwhile. "+
+				"The guide \"Large configurations and rate limits\" says more.",
 				what, total.Round(100*time.Millisecond), why))
 	}
 }

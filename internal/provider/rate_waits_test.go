@@ -53,7 +53,7 @@ func TestWatchRateWaits(t *testing.T) {
 			t.Fatalf("%d calls: %v, want one warning", calls, diags)
 		}
 		for _, want := range []string{`Reading the directory integration "OKTA" waited `, "the service allows " + perPeriod(window) + " per API key",
-			"leave batch_refresh on", "-parallelism"} {
+			"leave batch_refresh on", `guide "Large configurations and rate limits"`} {
 			if !strings.Contains(diags[0].Detail(), want) {
 				t.Errorf("warning %q does not say %q", diags[0].Detail(), want)
 			}

@@ -47,7 +47,7 @@ func (r *scimGroupListResource) ListResourceConfigSchema(_ context.Context, _ li
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, "00g1abcd", false),
+				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, false),
 				Optional:            true,
 				Validators:          []validator.String{scimFilter(`displayName eq "OKTA - Secure Access Users"`)},
 			},

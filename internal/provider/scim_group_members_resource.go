@@ -97,13 +97,12 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 			"member_ids": schema.ListAttribute{
 				MarkdownDescription: "The SCIM IDs of the users that are the group's members, such as the `id` of `secureaccess_scim_user` resources. " +
 					"The order does not matter: the same IDs in another order plan no change, and a refresh keeps the order of the configuration. " +
-					"Each ID may appear only once (a set, such as `toset(...)`, is accepted and converted). " +
-					"An empty list removes every member. Members are users only: groups cannot be nested.\n\n" +
-					// Terraform compares a set's elements with every other
-					// element after apply: terraform_data alone took 309 s to
-					// create a set of 10,000 IDs and 6.6 s for the list
-					// (BENCHMARKS.md).
-					"It is a list rather than a set so that groups of thousands of members plan and apply quickly.",
+					"Each ID may appear only once; a set, such as `toset(...)`, is accepted. " +
+					"An empty list removes every member. Members are users only: groups cannot be nested.",
+				// A list rather than a set: Terraform compares a set's
+				// elements with every other element after apply, and
+				// terraform_data alone took 309 s to create a set of 10,000
+				// IDs and 6.6 s for the list (BENCHMARKS.md).
 				Required:    true,
 				ElementType: types.StringType,
 				Validators: []validator.List{

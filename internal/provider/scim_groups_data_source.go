@@ -62,7 +62,7 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, "00g1abcd", true),
+				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, true),
 				Optional:            true,
 				Validators:          []validator.String{scimFilter(`displayName eq "OKTA - Secure Access Users"`)},
 			},

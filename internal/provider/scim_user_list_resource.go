@@ -47,7 +47,7 @@ func (r *scimUserListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", false),
+				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, false),
 				Optional:            true,
 				Validators:          []validator.String{scimFilter(`userName eq "jane.doe@example.com"`)},
 			},

@@ -42,7 +42,7 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"all of them or those a SCIM filter selects, in the order the service keeps them.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, "00u1abcd", true),
+				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, true),
 				Optional:            true,
 				Validators:          []validator.String{scimFilter(`userName eq "jane.doe@example.com"`)},
 			},
