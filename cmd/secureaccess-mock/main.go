@@ -61,8 +61,15 @@ type config struct {
 }
 
 // run parses args, serves the mock until ctx is done, then shuts it down
-// gracefully. getenv supplies the environment. -help returns nil.
+// gracefully; with "push" first, it plays the identity provider instead
+// (runPush). getenv supplies the environment. -help returns nil.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "push" {
+		if err := runPush(ctx, args[1:], getenv, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return nil
+	}
 	cfg, err := parseFlags(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -224,9 +231,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs := flag.NewFlagSet("secureaccess-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(fs.Output(), "Usage: secureaccess-mock [flags]\n\n"+
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: secureaccess-mock [flags]\n       secureaccess-mock push -directory FILE [-scim-url URL] [-token-env NAME]\n\n"+
 			"Serves the mock Cisco Secure Access service. The first line on stdout is\n"+
-			"\"listening on http://HOST:PORT\". /_mock/ is a test-only control plane.\n\nFlags:\n")
+			"\"listening on http://HOST:PORT\". /_mock/ is a test-only control plane.\n"+
+			"push plays the identity provider instead (secureaccess-mock push -help).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "`address` to listen on; port 0 picks a free port")
