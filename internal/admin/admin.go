@@ -101,6 +101,8 @@ type Client struct {
 	ProvisioningTokens *ProvisioningTokensService
 	// Identities searches the Reports identities.
 	Identities *IdentitiesService
+
+	tc *transport.Client
 }
 
 // NewClient returns a Client. No request is sent until the first call; an
@@ -137,7 +139,20 @@ func NewClient(cfg Config) (*Client, error) {
 		DirectoryIntegrations: dirs,
 		ProvisioningTokens:    &ProvisioningTokensService{tc: tc, written: dirs.written},
 		Identities:            &IdentitiesService{tc: tc},
+		tc:                    tc,
 	}, nil
+}
+
+// Authorize obtains the access token the next call uses, sending no API
+// request: the token request that call would have sent, made now, so that
+// a program that calls the API anyway checks the API key up front at no
+// extra cost (one token request when no call follows). Rejected credentials
+// give the error a call would (transport.ErrUnauthorized, "the API key was
+// rejected"), and so does a service that cannot be reached, after the
+// retries of a call; with transport.Config.FailFast every later call then
+// fails at once with the same *transport.Failure.
+func (c *Client) Authorize(ctx context.Context) error {
+	return c.tc.Authorize(ctx)
 }
 
 // withWindows resolves the client-side limits: the windows, the token

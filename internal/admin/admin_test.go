@@ -577,6 +577,46 @@ func TestTokenReusedAcrossCalls(t *testing.T) {
 	}
 }
 
+// TestAuthorize: Authorize fetches the token the first call then uses (one
+// token request for both, nothing else sent by Authorize), and with
+// rejected credentials fails as a call would, after which calls fail
+// without a request of their own.
+func TestAuthorize(t *testing.T) {
+	t.Parallel()
+	srv, url := newMock(t, mockserver.Options{})
+	c := newTestClient(t, url, testClientSecret, func(cfg *Config) { cfg.FailFast = true })
+	if err := c.Authorize(t.Context()); err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	if stats := srv.Stats(); stats.Total != 1 || stats.Count("POST /auth/v2/token") != 1 {
+		t.Errorf("Authorize sent %v, want one token request", stats.Requests)
+	}
+	if _, err := c.DirectoryIntegrations.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Stats().Count("POST /auth/v2/token"); n != 1 {
+		t.Errorf("%d token requests for Authorize and a call, want 1", n)
+	}
+
+	const wrong = "wrong-secret-for-authorize"
+	srv, url = newMock(t, mockserver.Options{})
+	c = newTestClient(t, url, wrong, func(cfg *Config) { cfg.FailFast = true })
+	err := c.Authorize(t.Context())
+	var failed *transport.FailedError
+	if !errors.Is(err, transport.ErrUnauthorized) || !errors.As(err, &failed) {
+		t.Fatalf("Authorize: %v, want ErrUnauthorized as a fail-fast failure", err)
+	}
+	if strings.Contains(err.Error(), wrong) {
+		t.Errorf("Authorize: %q contains the secret", err)
+	}
+	if _, err := c.DirectoryIntegrations.List(t.Context()); !errors.As(err, &failed) || failed.Sent() {
+		t.Errorf("List after a rejected Authorize: %v, want the failure, not sent", err)
+	}
+	if stats := srv.Stats(); stats.Total != 1 {
+		t.Errorf("%v sent, want the one token request", stats.Requests)
+	}
+}
+
 // TestDefaultWindowsAreTheMocks: the client's defaults are the windows the
 // mock enforces in strict mode, Cisco's.
 func TestDefaultWindowsAreTheMocks(t *testing.T) {

@@ -52,7 +52,13 @@ type Mock struct {
 	// DirectoryID and SCIMToken are the bootstrapped directory
 	// integration's ID and provisioning token.
 	DirectoryID, SCIMToken string
+
+	ts *httptest.Server
 }
+
+// Stop stops serving, as a service that went down: from then on every
+// connection to URL is refused. The mock's memory stays readable.
+func (m *Mock) Stop() { m.ts.Close() }
 
 // Start starts a fresh mock with opts and bootstraps a directory
 // integration named directory (identity provider Okta); with directory ""
@@ -79,13 +85,13 @@ func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	if directory == "" {
-		return &Mock{Server: srv, URL: ts.URL}
+		return &Mock{Server: srv, URL: ts.URL, ts: ts}
 	}
 	dir, token, err := srv.Bootstrap(directory, "okta")
 	if err != nil {
 		t.Fatalf("bootstrapping the mock: %v", err)
 	}
-	return &Mock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token}
+	return &Mock{Server: srv, URL: ts.URL, DirectoryID: dir.ID, SCIMToken: token, ts: ts}
 }
 
 // StrictFromEnv reports whether SECUREACCESS_MOCK_STRICT asks for strict

@@ -273,6 +273,7 @@ func (m *testMock) mockCheck(check resource.TestCheckFunc) resource.TestCheckFun
 func (m *testMock) resetStats() {
 	if !m.live {
 		m.Server.ResetStats()
+		m.checks.Store(0)
 	}
 }
 

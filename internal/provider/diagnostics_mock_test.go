@@ -6,13 +6,16 @@ import (
 	"testing"
 
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver"
 )
 
 // Acceptance tests that only the in-process mock can run: they skip in
 // live mode (SECUREACCESS_BASE_URL set) and say why.
 
 // TestAccProvider_rejectedCredentials: a wrong SCIM token and a wrong admin
-// API key each fail with the API's answer and what to do about it.
+// API key each fail when Terraform configures the provider, with the API's
+// answer and what to do about it, whatever the configuration holds.
 func TestAccProvider_rejectedCredentials(t *testing.T) {
 	testAccMockOnly(t, "it pins the whole error detail of the mock's answers to wrong credentials")
 	m := newTestMock(t)
@@ -32,14 +35,14 @@ resource "secureaccess_scim_user" "jane" {
   user_name = "jane@example.com"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Error Creating SCIM User.*SCIM user "jane@example.com": POST\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+				ExpectError: regexp.MustCompile(`(?s)SCIM Provisioning Token Rejected.*GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
 					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected.*secureaccess_provisioning_token.*SECUREACCESS_SCIM_TOKEN`),
 			},
 			{
 				Config: wrongSCIM + `
 data "secureaccess_scim_users" "all" {}
 `,
-				ExpectError: regexp.MustCompile(`(?s)Error Listing SCIM Users.*SCIM users: GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
+				ExpectError: regexp.MustCompile(`(?s)SCIM Provisioning Token Rejected.*GET\s+/identity/v2/scim/Users:\s+401\s+Unauthorized.*` +
 					`The\s+SCIM\s+provisioning\s+token\s+was\s+rejected`),
 			},
 			{
@@ -57,9 +60,59 @@ resource "secureaccess_directory_integration" "okta" {
   deletion_protection = false
 }
 `, m.URL, testClientID),
-				ExpectError: regexp.MustCompile(`(?s)Error Creating Directory Integration.*Directory integration "OKTA Integration": POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
+				ExpectError: regexp.MustCompile(`(?s)Secure Access Admin API Key Rejected.*POST\s+/auth/v2/token:\s+401\s+Unauthorized.*` +
 					`Check\s+client_id\s+and\s+client_secret.*SECUREACCESS_CLIENT_ID\s+and\s+SECUREACCESS_CLIENT_SECRET.*admin\s+API\s+key`),
 			},
+		},
+	})
+}
+
+// TestAccProvider_errorsNameObjectsAsConfigured: a failed refresh names a
+// directory integration by its name, a SCIM user by its user_name and a
+// SCIM group by its display_name, as the configuration does, with the ID
+// after it.
+func TestAccProvider_errorsNameObjectsAsConfigured(t *testing.T) {
+	m := newTestMock(t)
+	cfg := m.providerConfig() + `
+resource "secureaccess_directory_integration" "okta" {
+  name                = "OKTA Named"
+  identity_provider   = "okta"
+  deletion_protection = false
+}
+
+resource "secureaccess_scim_user" "jane" {
+  user_name = "jane@example.com"
+}
+
+resource "secureaccess_scim_group" "eng" {
+  display_name = "Engineering"
+}
+`
+	// failing makes every read by ID of route answer 500, which is not
+	// retried.
+	failing := func(route string) func() {
+		return func() { m.Server.SetFaults(mockserver.FaultRule{Route: route, Rate500: 1}) }
+	}
+	readError := func(summary, object string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)` + phrase(summary) + `.*` + phrase(object+" (ID ") + `[^)]+\):\s+GET`)
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []acc.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: failing("GET /identity/v2/scim/Users/{id}"), Config: cfg,
+				ExpectError: readError("Error Reading SCIM User", `SCIM user "jane@example.com"`),
+			},
+			{
+				PreConfig: failing("GET /identity/v2/scim/Groups/{id}"), Config: cfg,
+				ExpectError: readError("Error Reading SCIM Group", `SCIM group "Engineering"`),
+			},
+			{
+				PreConfig: failing("GET /admin/v2/directoryIntegrations/{id}"), Config: cfg,
+				ExpectError: readError("Error Reading Directory Integration", `Directory integration "OKTA Named"`),
+			},
+			{PreConfig: func() { m.Server.ClearFaults() }, Config: cfg, PlanOnly: true},
 		},
 	})
 }
@@ -113,16 +166,19 @@ resource "secureaccess_scim_group_members" "eng" {
 				`(?s)Invalid Import ID.*"name=Engineering".*secureaccess_scim_group_members.*SCIM ID of the group.*display_name=<displayName>`),
 		},
 	})
-	if n := m.Server.Stats().Total; n != 0 {
-		t.Errorf("%d requests reached the mock, want none", n)
+	// Besides the provider's checks when Terraform configures it: a SCIM
+	// list of one user, and the admin access token (stats).
+	if st := m.stats(); st.Total-st.Count("POST /auth/v2/token") != 0 {
+		t.Errorf("%v reached the mock, want no request but the access token", st.Requests)
 	}
 }
 
 // TestAccProvider_rejectedTokenOneError: with a wrong SCIM token, eight SCIM
-// resources cost one request; the error for one of them says what to
-// check, and the others point to it in one line without being sent.
-// (internal/e2e's TestDiagnostics_rejectedSCIMToken counts the
-// diagnostics in Terraform's output.)
+// resources cost one request, the check when Terraform configures the
+// provider, whose one error says what to check. (internal/e2e's
+// TestDiagnostics_rejectedSCIMToken counts the diagnostics in Terraform's
+// output; TestDiagnostics_tokenRevokedDuringApply those of a token revoked
+// after that check.)
 func TestAccProvider_rejectedTokenOneError(t *testing.T) {
 	testAccMockOnly(t, "it counts the requests the mock received")
 	m := newTestMock(t)
@@ -145,12 +201,12 @@ resource "secureaccess_scim_group" "g" {
   display_name = "Group ${count.index}"
 }
 `, m.URL),
-			ExpectError: regexp.MustCompile(`(?s)` + phrase("401 Unauthorized") + `.*` + phrase("The SCIM provisioning token was rejected") +
-				`|` + phrase("not sent, because the SCIM provisioning token of this provider configuration was rejected earlier in this run; the error for SCIM")),
+			ExpectError: regexp.MustCompile(`(?s)` + phrase("SCIM Provisioning Token Rejected") + `.*` + phrase("401 Unauthorized") + `.*` +
+				phrase("The SCIM provisioning token was rejected")),
 		}},
 	})
 	if n := m.Server.Stats().Total; n != 1 {
-		t.Errorf("%d requests reached the mock, want 1: the first one, whose 401 fails the others before they are sent", n)
+		t.Errorf("%d requests reached the mock, want 1: the check when the provider is configured, whose 401 fails the plan", n)
 	}
 }
 

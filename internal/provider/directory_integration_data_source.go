@@ -97,7 +97,7 @@ func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasourc
 		object = fmt.Sprintf("Directory integration named %q", cfg.Name.ValueString())
 		dir, err = client.DirectoryIntegrations.GetByName(ctx, cfg.Name.ValueString())
 	} else {
-		object = fmt.Sprintf("Directory integration %q", cfg.ID.ValueString())
+		object = objectName(kindDirectory, "", cfg.ID.ValueString())
 		dir, err = client.DirectoryIntegrations.Read(ctx, cfg.ID.ValueString())
 	}
 	if err != nil {

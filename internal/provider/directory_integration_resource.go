@@ -126,7 +126,7 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 	if err != nil {
 		fix := importFix(err, "A directory integration with this name", "secureaccess_directory_integration",
 			directoryIntegrationImportKey+"="+plan.Name.ValueString(), "")
-		addAPIError(&resp.Diagnostics, "Error Creating Directory Integration", fmt.Sprintf("Directory integration %q", plan.Name.ValueString()), err, fix)
+		addAPIError(&resp.Diagnostics, "Error Creating Directory Integration", objectName(kindDirectory, plan.Name.ValueString(), ""), err, fix)
 		return
 	}
 	tflog.Info(ctx, "created directory integration", map[string]any{"id": dir.ID, "identity_provider": dir.IdentityProvider})
@@ -154,7 +154,7 @@ func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.Re
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, "")
+		addAPIError(&resp.Diagnostics, "Error Reading Directory Integration", objectName(kindDirectory, state.Name.ValueString(), state.ID.ValueString()), err, "")
 		return
 	}
 	state.fromAPI(dir)
@@ -189,7 +189,7 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 		if isConflict(err) {
 			fix = "Another directory integration already has this name; names are unique in the organization regardless of letter case."
 		}
-		addAPIError(&resp.Diagnostics, "Error Updating Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, fix)
+		addAPIError(&resp.Diagnostics, "Error Updating Directory Integration", objectName(kindDirectory, plan.Name.ValueString(), state.ID.ValueString()), err, fix)
 		return
 	}
 	plan.fromAPI(dir)
@@ -210,7 +210,7 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 
 	err := client.DirectoryIntegrations.Delete(ctx, state.ID.ValueString())
 	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting Directory Integration", fmt.Sprintf("Directory integration %q", state.ID.ValueString()), err, "")
+		addAPIError(&resp.Diagnostics, "Error Deleting Directory Integration", objectName(kindDirectory, state.Name.ValueString(), state.ID.ValueString()), err, "")
 	}
 }
 

@@ -28,10 +28,12 @@ func isConflict(err error) bool { return errors.Is(err, transport.ErrConflict) }
 // whatever fix the caller had. err never carries a secret.
 //
 // Rejected credentials and an unreachable service are one error per
-// provider configuration: the clients fail every call after the first
-// with the same *transport.Failure (fail fast, see providerData), and only
-// the first call to report it gets the full error with what to check; the
-// others get one line that names the object whose error has it.
+// provider configuration. Configure finds them before any resource runs
+// (checkAPIs); when they start later, such as a token revoked during the
+// apply, the clients fail every call after the first with the same
+// *transport.Failure (fail fast, see providerData), and only the first
+// call to report it gets the full error with what to check; the others get
+// one line that names the object whose error has it.
 func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix string) {
 	var failed *transport.FailedError
 	if errors.As(err, &failed) {
@@ -49,6 +51,31 @@ func addAPIError(diags *diag.Diagnostics, summary, object string, err error, fix
 	}
 	diags.AddError(summary, detail)
 }
+
+// objectName names an object in a diagnostic as its configuration does:
+// kind, then its natural key in quotes (a directory integration's name, a
+// SCIM user's user_name, a SCIM group's display_name), then its ID in
+// parentheses, `SCIM user "jane@example.com" (ID 2819c223…)`. Where the
+// natural key is not known, as in a read during an import by ID, the ID
+// names it, `SCIM user with ID "2819c223…"`. An empty id is left out.
+func objectName(kind, key, id string) string {
+	switch {
+	case key == "" && id == "":
+		return kind
+	case key == "":
+		return fmt.Sprintf("%s with ID %q", kind, id)
+	case id == "":
+		return fmt.Sprintf("%s %q", kind, key)
+	}
+	return fmt.Sprintf("%s %q (ID %s)", kind, key, id)
+}
+
+// Kinds of objects, as objectName names them.
+const (
+	kindDirectory = "Directory integration"
+	kindSCIMUser  = "SCIM user"
+	kindSCIMGroup = "SCIM group"
+)
 
 // failedPointer is the one-line detail of a call that met, or was not
 // sent because of, a failure that the error for the object by reports in
@@ -83,7 +110,14 @@ func failureFix(f *transport.Failure) string {
 	if !f.Unreachable {
 		return credentialsFix(f.Err) + "\n\n" + failFastNote
 	}
-	origin, path := requestTarget(f.Err)
+	return unreachableFix(f.Err) + "\n\n" + failFastNote
+}
+
+// unreachableFix is the fix text of a request that could not reach the
+// service (err, a connection or TLS failure): where, the settings that
+// say where (scim_url too for a SCIM request), and what to check.
+func unreachableFix(err error) string {
+	origin, path := requestTarget(err)
 	where := "Secure Access could not be reached"
 	if origin != "" {
 		where += " at " + origin
@@ -93,10 +127,10 @@ func failureFix(f *transport.Failure) string {
 		settings += ", scim_url or " + envSCIMURL + " if set (default: base_url followed by " + scimPath + ")"
 	}
 	check := "that the service is up and reachable from this machine: its host name resolves, and no firewall or proxy (HTTPS_PROXY) is in the way"
-	if transport.IsCertificateError(f.Err) {
+	if transport.IsCertificateError(err) {
 		check = "that its TLS certificate is valid for that host name and issued by an authority this machine trusts"
 	}
-	return where + ". Check " + settings + ", and " + check + ".\n\n" + failFastNote
+	return where + ". Check " + settings + ", and " + check + "."
 }
 
 // failFastNote ends the full error of a client's failure.

@@ -70,3 +70,23 @@ or run:
 		})
 	}
 }
+
+func TestObjectName(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		key, id, want string
+	}{
+		"natural key and ID": {key: "jane@example.com", id: "2819c223", want: `SCIM user "jane@example.com" (ID 2819c223)`},
+		"natural key only":   {key: "jane@example.com", want: `SCIM user "jane@example.com"`},
+		"ID only (import)":   {id: "2819c223", want: `SCIM user with ID "2819c223"`},
+		"neither":            {want: "SCIM user"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := objectName(kindSCIMUser, tt.key, tt.id); got != tt.want {
+				t.Errorf("objectName(%q, %q) = %q, want %q", tt.key, tt.id, got, tt.want)
+			}
+		})
+	}
+}

@@ -216,10 +216,33 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 	// planning with the last known state (see scimForRead).
 	if req.ClientCapabilities.DeferralAllowed && (data.scimConfigUnknown() || data.adminConfigUnknown()) {
 		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+	} else {
+		// A wrong credential or an unreachable service is one error here,
+		// not one per resource (see checkAPIs). Deferred, nothing is called.
+		scimURLSource := settingSource("scim_url", envSCIMURL, !cfg.SCIMURL.IsNull())
+		if scimURLDerived {
+			scimURLSource = settingSource("base_url", envBaseURL, !cfg.BaseURL.IsNull()) + " followed by " + scimPath
+		}
+		if resp.Diagnostics.Append(data.checkAPIs(ctx, scimURLSource)...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+}
+
+// settingSource names where a setting's value came from: the attribute
+// attr, else the environment variable env, else the default.
+func settingSource(attr, env string, set bool) string {
+	switch {
+	case set:
+		return attr
+	case os.Getenv(env) != "":
+		return "the " + env + " environment variable"
+	default:
+		return "the default of " + attr
+	}
 }
 
 // transportMaxRetries maps max_retries to transport.Config.MaxRetries,

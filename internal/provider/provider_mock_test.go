@@ -74,8 +74,11 @@ provider "secureaccess" {
 			},
 		},
 	})
-	if n := m.Server.Stats().Total; n != 0 {
-		t.Errorf("%d requests reached the mock, want none", n)
+	// Besides the provider's checks of the credentials each step sets,
+	// when Terraform configures it: a SCIM list of one user, and the admin
+	// access token (stats).
+	if st := m.stats(); st.Total-st.Count("POST /auth/v2/token") != 0 {
+		t.Errorf("%v reached the mock, want no request but the access token", st.Requests)
 	}
 }
 
@@ -91,7 +94,9 @@ func TestAccProvider_maxRetries(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("max_retries=%d", tt.maxRetries), func(t *testing.T) {
 			m := newTestMock(t)
-			const route = "GET /identity/v2/scim/Users"
+			// Groups: the provider's check at Configure lists one user,
+			// with the same max_retries.
+			const route = "GET /identity/v2/scim/Groups"
 			m.Server.SetFaults(mockserver.FaultRule{Route: route, Rate503: 1})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -103,7 +108,7 @@ provider "secureaccess" {
   max_retries = %d
 }
 
-data "secureaccess_scim_users" "all" {}
+data "secureaccess_scim_groups" "all" {}
 `, m.URL, m.SCIMToken, tt.maxRetries),
 					ExpectError: regexp.MustCompile(`503`),
 				}},

@@ -223,7 +223,7 @@ func TestSCIMFilter_protocolValidate(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	provider := newProtocolProvider(t, m)
-	m.Server.ResetStats()
+	m.resetStats()
 	for _, rt := range scimFilterTypes {
 		for _, tc := range []struct {
 			filter   tftypes.Value
@@ -274,7 +274,7 @@ func TestSCIMFilter_protocolValidate(t *testing.T) {
 			})
 		}
 	}
-	if n := m.Server.Stats().Total; n != 0 {
+	if n := m.stats().Total; n != 0 {
 		t.Errorf("%d requests reached the service, want none", n)
 	}
 }
@@ -304,7 +304,7 @@ func TestAccSCIMFilter_invalidAtPlan(t *testing.T) {
 			{
 				// Nothing reached the service until now.
 				PreConfig: func() {
-					if n := m.Server.Stats().Total; n != 0 {
+					if n := m.stats().Total; n != 0 {
 						t.Errorf("%d requests reached the service for malformed filters, want none", n)
 					}
 				},

@@ -131,5 +131,5 @@ func (d *scimGroupDataSource) lookup(ctx context.Context, c *scim.Client, config
 	}
 	id := config.ID.ValueString()
 	g, err := c.Groups.Get(ctx, id, opts)
-	return g, fmt.Sprintf("SCIM group %q", id), err
+	return g, objectName(kindSCIMGroup, "", id), err
 }

@@ -36,7 +36,7 @@ resource "secureaccess_scim_group_members" "okta_users" {
 	second := append(append([]string{}, users[60:250]...), users[250:310]...) // remove 60, add 60: 120 changes
 	third := append(append([]string{}, second[3:]...), users[:2]...)          // remove 3, add 2: 5 changes
 	resetStats := func() {
-		m.Server.ResetStats()
+		m.resetStats()
 		log.reset()
 	}
 	resource.ParallelTest(t, resource.TestCase{

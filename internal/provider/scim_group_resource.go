@@ -145,7 +145,7 @@ func (r *scimGroupResource) record(ctx context.Context, plan, cfg scimGroupResou
 ) {
 	owned := groupOwned(cfg)
 	group, kd := settleGroup(plan, kept, owned)
-	recordWrite(ctx, group, owned, fmt.Sprintf("SCIM group %q (ID %s)", kept.DisplayName, kept.ID), kd, complete, state, private, diags)
+	recordWrite(ctx, group, owned, objectName(kindSCIMGroup, kept.DisplayName, kept.ID), kd, complete, state, private, diags)
 }
 
 func (r *scimGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -168,14 +168,14 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	if g == nil {
 		fix := importFix(err, "A group with this display name (compared without regard to letter case)",
 			"secureaccess_scim_group", groupImportKey+"="+name, "")
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q", name), err, fix)
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", objectName(kindSCIMGroup, name, ""), err, fix)
 		return
 	}
 	tflog.Debug(ctx, "created SCIM group", map[string]any{"id": g.ID, "display_name": name})
 	r.record(ctx, plan, cfg, g, err == nil, &resp.State, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, types.StringValue(g.ID))...)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", fmt.Sprintf("SCIM group %q (ID %s)", name, g.ID), err, storedAnywayFix("group"))
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group", objectName(kindSCIMGroup, name, g.ID), err, storedAnywayFix("group"))
 	}
 }
 
@@ -200,7 +200,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group", fmt.Sprintf("SCIM group %q", state.ID.ValueString()), err, "")
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group", objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString()), err, "")
 		return
 	}
 	state.fromAPI(g)
@@ -247,7 +247,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 			g = plan.toAPI()
 		}
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", fmt.Sprintf("SCIM group %q (%s)", plan.DisplayName.ValueString(), id), err, groupUpdateFix(err))
+			addAPIError(&resp.Diagnostics, "Error Updating SCIM Group", objectName(kindSCIMGroup, plan.DisplayName.ValueString(), id), err, groupUpdateFix(err))
 			return
 		}
 	}
@@ -272,14 +272,14 @@ func groupUpdateFix(err error) string {
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(deleting(fmt.Sprintf("SCIM group %q (%s)", state.DisplayName.ValueString(), state.ID.ValueString())))
+	client, diags := r.data.scimFor(deleting(objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
 	id := state.ID.ValueString()
 	if err := client.Groups.Delete(ctx, id); err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group", fmt.Sprintf("SCIM group %q", id), err, "")
+		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group", objectName(kindSCIMGroup, state.DisplayName.ValueString(), id), err, "")
 		return
 	}
 	tflog.Debug(ctx, "deleted SCIM group", map[string]any{"id": id})

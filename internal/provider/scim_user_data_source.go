@@ -117,7 +117,7 @@ func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 		object string
 	)
 	if id := cfg.ID.ValueString(); id != "" {
-		object = fmt.Sprintf("SCIM user %q", id)
+		object = objectName(kindSCIMUser, "", id)
 		u, err = client.Users.Get(ctx, id, nil)
 	} else {
 		object = fmt.Sprintf("SCIM user with user_name %q", cfg.UserName.ValueString())

@@ -287,7 +287,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 		fix := importFix(err, "A user with this user_name (compared without regard to letter case)",
 			"secureaccess_scim_user", userImportKey+"="+want.UserName,
 			"set adopt_existing = true to take it over when the resource is created, if nothing else manages it")
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q", want.UserName), err, fix)
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", objectName(kindSCIMUser, want.UserName, ""), err, fix)
 		return
 	}
 	if adopted {
@@ -301,7 +301,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	r.record(ctx, plan, cfg, u, err == nil, &resp.State, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, types.StringValue(u.ID))...)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", fmt.Sprintf("SCIM user %q (ID %s)", want.UserName, u.ID), err,
+		addAPIError(&resp.Diagnostics, "Error Creating SCIM User", objectName(kindSCIMUser, want.UserName, u.ID), err,
 			storedAnywayFix("user"))
 	}
 }
@@ -315,7 +315,7 @@ func (r *scimUserResource) record(ctx context.Context, plan, cfg userValues, kep
 	owned := userOwned(cfg)
 	user, kd := settleUser(plan, kept, owned)
 	m := scimUserResourceModel{scimUserModel: user, OnDestroy: plan.OnDestroy, AdoptExisting: plan.AdoptExisting}
-	recordWrite(ctx, m, owned, fmt.Sprintf("SCIM user %q (ID %s)", kept.UserName, kept.ID), kd, complete, state, private, diags)
+	recordWrite(ctx, m, owned, objectName(kindSCIMUser, kept.UserName, kept.ID), kd, complete, state, private, diags)
 }
 
 // adoptUser takes over the existing user with want's userName: one lookup
@@ -354,7 +354,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", fmt.Sprintf("SCIM user %q", state.ID.ValueString()), err, "")
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString()), err, "")
 		return
 	}
 	prior := state.scimUserModel
@@ -405,7 +405,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	u, err := client.Users.Replace(ctx, state.ID.ValueString(), want)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Updating SCIM User", fmt.Sprintf("SCIM user %q (%s)", want.UserName, state.ID.ValueString()), err, userUpdateFix(err))
+		addAPIError(&resp.Diagnostics, "Error Updating SCIM User", objectName(kindSCIMUser, want.UserName, state.ID.ValueString()), err, userUpdateFix(err))
 		return
 	}
 	r.record(ctx, plan, cfg, u, true, &resp.State, resp.Private, &resp.Diagnostics)
@@ -428,7 +428,7 @@ func userUpdateFix(err error) string {
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(deleting(fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), state.ID.ValueString())))
+	client, diags := r.data.scimFor(deleting(objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString())))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
@@ -436,7 +436,7 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 	id := state.ID.ValueString()
 	summary, err := destroyUser(ctx, client, id, state.OnDestroy.ValueString())
 	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, summary, fmt.Sprintf("SCIM user %q (%s)", state.UserName.ValueString(), id), err, "")
+		addAPIError(&resp.Diagnostics, summary, objectName(kindSCIMUser, state.UserName.ValueString(), id), err, "")
 		return
 	}
 	tflog.Debug(ctx, "destroyed SCIM user", map[string]any{"id": id, "on_destroy": state.OnDestroy.ValueString()})

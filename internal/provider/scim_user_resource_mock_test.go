@@ -32,13 +32,13 @@ func TestAccSCIMUserResource_requestCounts(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Create: one POST, no read after write.
-				PreConfig: m.Server.ResetStats,
+				PreConfig: m.resetStats,
 				Config:    scimUserConfig(m, fullUserBody),
 				Check:     checkRequestCounts(m, userRequests(map[string]int{statsCreateUser: 1})),
 			},
 			{
 				// Refresh: one GET; update: one PUT, no read after write.
-				PreConfig: m.Server.ResetStats,
+				PreConfig: m.resetStats,
 				Config:    scimUserConfig(m, strings.Replace(fullUserBody, `"Jane Doe"`, `"Jane Q. Doe"`, 1)),
 				Check:     checkRequestCounts(m, userRequests(map[string]int{statsGetUser: 1, statsReplaceUser: 1})),
 			},

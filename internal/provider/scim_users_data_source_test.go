@@ -40,7 +40,7 @@ func TestAccSCIMUsersDataSource_basic(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			m.strictRefuses(resource.TestStep{
-				PreConfig: m.Server.ResetStats,
+				PreConfig: m.resetStats,
 				Config: m.providerConfig() + `
 data "secureaccess_scim_users" "j" {
   filter = "userName sw \"j\""

@@ -284,6 +284,58 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 	return resp, nil
 }
 
+// Authorize obtains the Endpoint's Authorization as the first attempt of a
+// call would, and sends nothing to the API: for the admin API, the access
+// token, which the Authorizer caches for the calls that follow. A program
+// checks its credentials with it up front at no extra cost when it makes
+// calls anyway. Failures are retried as a call's (Config.MaxRetries, the
+// same backoff: a connection that could not be opened, the token endpoint's
+// 429 and 503), and with Config.FailFast a refusal or an unreachable
+// service is the Client's *Failure, as it would be for a call. Nil without
+// an Authorizer.
+func (c *Client) Authorize(ctx context.Context) error {
+	if c.auth == nil {
+		return nil
+	}
+	if c.contact == nil {
+		return c.authorize(ctx)
+	}
+	exit, err := c.contact.enter(ctx)
+	if err != nil {
+		return err
+	}
+	return exit(ctx, c.authorize(ctx))
+}
+
+// authorize is Authorize without fail fast: the Authorizer asked until it
+// answers, or the retry policy of a GET (nothing is applied by getting a
+// token) gives up.
+func (c *Client) authorize(ctx context.Context) error {
+	state := &callState{policy: RetryIdempotent}
+	ctx = context.WithValue(ctx, stateKey{}, state)
+	for attempt := 0; ; attempt++ {
+		_, err := c.auth.Authorization(ctx)
+		if err == nil {
+			return nil
+		}
+		retry, _ := c.retry.CheckRetry(ctx, nil, err)
+		if !retry || attempt >= c.retry.RetryMax {
+			var apiErr *APIError
+			if errors.As(err, &apiErr) || attempt == 0 {
+				return err
+			}
+			return fmt.Errorf("after %d attempts: %w", attempt+1, err)
+		}
+		timer := time.NewTimer(c.retry.Backoff(c.retry.RetryWaitMin, c.retry.RetryWaitMax, attempt, nil))
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		}
+	}
+}
+
 // send is Do without fail fast.
 func (c *Client) send(ctx context.Context, r Request, out any) (*Response, error) {
 	policy := r.Retry.resolve(r.Method)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -408,6 +409,86 @@ func TestDoTokenEndpointFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorize: Authorize asks the Authorizer with a call's retries and
+// sends nothing to the API; with FailFast, a refused or unreachable token
+// endpoint is the Client's Failure, so the calls after it are not sent.
+func TestAuthorize(t *testing.T) {
+	t.Parallel()
+	dialErr := fmt.Errorf("requesting an access token: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")})
+	tests := map[string]struct {
+		status      int   // the token endpoint's refusal; 0: none
+		err         error // the token request's error otherwise; nil: a token
+		wantCalls   int32
+		wantErr     error
+		wantFailure bool // FailFast: the calls after it fail unsent
+	}{
+		"answered":        {wantCalls: 1},
+		"401 not retried": {status: 401, wantCalls: 1, wantErr: ErrUnauthorized, wantFailure: true},
+		"429 retried":     {status: 429, wantCalls: 4, wantErr: ErrRateLimited},
+		"503 retried":     {status: 503, wantCalls: 4},
+		"500 not retried": {status: 500, wantCalls: 1},
+		"unreachable":     {err: dialErr, wantCalls: 4, wantFailure: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recorder{script: scripts(status(200, `{}`))}
+			cfg := fastRetries
+			cfg.FailFast = true
+			auth := &erringAuth{err: tc.err}
+			if tc.status != 0 {
+				auth.err = &APIError{StatusCode: tc.status, Method: http.MethodPost, Path: "/auth/v2/token"}
+			}
+			c := newTestClient(t, rec, cfg, auth)
+			err := c.Authorize(t.Context())
+			if got := auth.calls.Load(); got != tc.wantCalls {
+				t.Errorf("%d token requests, want %d", got, tc.wantCalls)
+			}
+			if (err == nil) != (auth.err == nil) {
+				t.Fatalf("Authorize: %v, want an error: %v", err, auth.err != nil)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("Authorize: %v, want %v", err, tc.wantErr)
+			}
+			if n := len(rec.recorded()); n != 0 {
+				t.Errorf("%d API requests, want none", n)
+			}
+			var fe *FailedError
+			if got := errors.As(err, &fe); got != tc.wantFailure {
+				t.Fatalf("Authorize: %v; a *FailedError: %v, want %v", err, got, tc.wantFailure)
+			}
+			if !tc.wantFailure {
+				return
+			}
+			_, err = c.Do(t.Context(), Request{Method: http.MethodGet, Path: "/x"}, nil)
+			var later *FailedError
+			if !errors.As(err, &later) || later.Sent() || later.Failure != fe.Failure {
+				t.Errorf("Do after Authorize failed: %v, want the same Failure, not sent", err)
+			}
+			if n := len(rec.recorded()); n != 0 {
+				t.Errorf("%d API requests, want none", n)
+			}
+		})
+	}
+}
+
+// erringAuth is an Authorizer that fails with err, or hands out a token
+// when err is nil, counting calls.
+type erringAuth struct {
+	err   error
+	calls atomic.Int32
+}
+
+func (a *erringAuth) Authorization(context.Context) (string, error) {
+	a.calls.Add(1)
+	if a.err != nil {
+		return "", a.err
+	}
+	return "Bearer t1", nil
+}
+
+func (a *erringAuth) Invalidate(string) bool { return true }
 
 func TestDoConnectionRefusedRetriesPOST(t *testing.T) {
 	t.Parallel()
