@@ -154,6 +154,23 @@ func CLI() string {
 	return "terraform"
 }
 
+// CLIName is the first line of the CLI's plain `version` output, which names
+// the product: "Terraform v1.11.4", "OpenTofu v1.10.10". tfexec cannot tell
+// them apart: its Version runs version -json (tfexec/version.go:63), whose
+// tfjson.VersionOutput (version.go:84) has no product name, and reads the
+// plain output only when the JSON does not parse (version.go:75).
+func CLIName(t *testing.T) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), CLI(), "version")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", CLI(), err)
+	}
+	name, _, _ := strings.Cut(string(out), "\n")
+	return name
+}
+
 // NewTerraform prepares an empty working directory with a versions.tf
 // requiring the provider. env ("NAME=value") is added to terraform's
 // environment. The variables tfexec sets itself (TF_LOG*, TF_IN_AUTOMATION,

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -44,18 +43,7 @@ func RequireQuery(t *testing.T, tf *Terraform) {
 			"Run it with TF_ACC_TERRAFORM_PATH set to a newer binary (make testacc-tf115).",
 			queryMinMinor, CLI(), v)
 	}
-	// Raw exec: tfexec cannot tell OpenTofu from Terraform. Its Version runs
-	// version -json (tfexec/version.go:63), whose tfjson.VersionOutput
-	// (version.go:84) has no product name, and reads the plain output only
-	// when the JSON does not parse (version.go:75). The plain output's first
-	// line names the product.
-	cmd := exec.CommandContext(t.Context(), tf.Exec.ExecPath(), "version")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", CLI(), err)
-	}
-	if name, _, _ := strings.Cut(string(out), "\n"); strings.HasPrefix(name, "OpenTofu") {
+	if name := CLIName(t); strings.HasPrefix(name, "OpenTofu") {
 		t.Skipf("terraform query is Terraform's (1.14 and later); %s is %s", CLI(), name)
 	}
 }
