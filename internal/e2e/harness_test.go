@@ -117,12 +117,13 @@ type Mock struct {
 }
 
 // NewMock starts a mock with opts, the admin credentials TestClientID and
-// TestClientSecret (whatever opts says), in strict filter mode when
-// SECUREACCESS_MOCK_STRICT is set, and stops it when the test ends.
+// TestClientSecret (whatever opts says), in strict mode unless
+// SECUREACCESS_MOCK_STRICT=0 (mocktest.StartAcceptance), and stops it when
+// the test ends.
 func NewMock(t *testing.T, opts mockserver.Options) *Mock {
 	t.Helper()
 	opts.ClientID, opts.ClientSecret = TestClientID, TestClientSecret
-	return &Mock{mocktest.Start(t, "E2E", opts)}
+	return &Mock{mocktest.StartAcceptance(t, "E2E", opts)}
 }
 
 // ProviderBlock is the default provider block with every credential of the

@@ -119,7 +119,7 @@ func secretsMock(t *testing.T) (url, secret string, rec *secretRecorder) {
 	t.Helper()
 	secret = randomSecret("client-secret-")
 	rec = &secretRecorder{
-		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret, StrictFilters: mocktest.StrictFromEnv(t)}),
+		next:    mockserver.New(mockserver.Options{ClientID: secretsClientID, ClientSecret: secret, StrictFilters: mocktest.AcceptanceStrict(t)}),
 		secrets: map[string]string{},
 	}
 	rec.add("client secret", secret)

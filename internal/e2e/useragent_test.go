@@ -21,7 +21,7 @@ import (
 func TestUserAgentCarriesVersion(t *testing.T) {
 	t.Parallel()
 	RequireAcc(t)
-	srv := mockserver.New(mockserver.Options{ClientID: TestClientID, ClientSecret: TestClientSecret, StrictFilters: mocktest.StrictFromEnv(t)})
+	srv := mockserver.New(mockserver.Options{ClientID: TestClientID, ClientSecret: TestClientSecret, StrictFilters: mocktest.AcceptanceStrict(t)})
 	var (
 		mu     sync.Mutex
 		agents = map[string]map[string]bool{} // User-Agent → paths

@@ -2,9 +2,10 @@
 // (internal/mockserver) for tests: one fresh mock per test, served by
 // httptest, with one bootstrapped directory integration and its SCIM token,
 // in strict filter mode and with Cisco's rate limit windows (scaled by
-// SECUREACCESS_MOCK_RATE_SCALE) when SECUREACCESS_MOCK_STRICT asks for it, with the
-// SCIM quirks SECUREACCESS_MOCK_QUIRKS names, and stopped when the test
-// ends. The provider's acceptance tests, the
+// SECUREACCESS_MOCK_RATE_SCALE) for the acceptance and end-to-end tests
+// unless SECUREACCESS_MOCK_STRICT=0, and for the others when
+// SECUREACCESS_MOCK_STRICT=1, with the SCIM quirks SECUREACCESS_MOCK_QUIRKS
+// names, and stopped when the test ends. The provider's acceptance tests, the
 // end-to-end tests, the SCIM and admin clients' tests and the benchmark
 // harness's tests all start their mock here.
 package mocktest
@@ -19,9 +20,11 @@ import (
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
 )
 
-// EnvStrict, set to 1 (make testacc-strict), starts every mock in strict
-// filter mode: it refuses every SCIM filter but the ones Secure Access
-// documents, as the real endpoint may.
+// EnvStrict, set to 1, starts every mock in strict filter mode: it refuses
+// every SCIM filter but the ones Secure Access documents, as the real
+// endpoint may, and keeps Cisco's rate limit windows. The acceptance and
+// end-to-end tests' mocks (StartAcceptance) are strict unless it is set to
+// 0; the clients' tests' (Start) only when it is set to 1.
 const EnvStrict = "SECUREACCESS_MOCK_STRICT"
 
 // EnvRateScale, a positive number, multiplies the periods of the rate
@@ -73,8 +76,26 @@ func (m *Mock) Stop() { m.ts.Close() }
 // test ends.
 func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 	t.Helper()
-	opts.StrictFilters = opts.StrictFilters || StrictFromEnv(t)
-	if StrictFromEnv(t) && opts.RateLimits.IsZero() {
+	return start(t, directory, opts, StrictFromEnv(t))
+}
+
+// StartAcceptance is Start for the provider's acceptance tests and the
+// end-to-end tests: the mock is as strict as the real endpoint is
+// documented to be (strict filter mode and Cisco's rate limit windows,
+// scaled) unless SECUREACCESS_MOCK_STRICT is false. So make test runs them
+// once, against the nearest model of Cisco's endpoint; the lenient mock's
+// one difference, richer filters answered, is what the live and interop
+// suites meet on the separate mock program and on other SCIM servers.
+func StartAcceptance(t testing.TB, directory string, opts mockserver.Options) *Mock {
+	t.Helper()
+	return start(t, directory, opts, AcceptanceStrict(t))
+}
+
+// start is Start with strict mode decided by the caller.
+func start(t testing.TB, directory string, opts mockserver.Options, strict bool) *Mock {
+	t.Helper()
+	opts.StrictFilters = opts.StrictFilters || strict
+	if strict && opts.RateLimits.IsZero() {
 		opts.RateLimits = mockserver.CiscoRateLimits().Scaled(RateScale(t))
 	}
 	opts.Quirks |= QuirksFromEnv(t)
@@ -98,9 +119,23 @@ func Start(t testing.TB, directory string, opts mockserver.Options) *Mock {
 // filter mode; a value that is not a boolean fails the test.
 func StrictFromEnv(t testing.TB) bool {
 	t.Helper()
+	return strictFromEnv(t, false)
+}
+
+// AcceptanceStrict is StrictFromEnv for the acceptance and end-to-end
+// tests: strict unless SECUREACCESS_MOCK_STRICT is false (StartAcceptance).
+func AcceptanceStrict(t testing.TB) bool {
+	t.Helper()
+	return strictFromEnv(t, true)
+}
+
+// strictFromEnv is SECUREACCESS_MOCK_STRICT as a boolean, def when it is
+// unset or empty; a value that is not a boolean fails the test.
+func strictFromEnv(t testing.TB, def bool) bool {
+	t.Helper()
 	v := os.Getenv(EnvStrict)
 	if v == "" {
-		return false
+		return def
 	}
 	on, err := strconv.ParseBool(v)
 	if err != nil {

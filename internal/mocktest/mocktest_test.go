@@ -61,21 +61,31 @@ func TestStartServesTheBootstrappedDirectory(t *testing.T) {
 
 func TestStartStrictMode(t *testing.T) {
 	tests := []struct {
-		name string
-		env  string
-		opt  bool
-		want bool
+		name       string
+		acceptance bool // StartAcceptance rather than Start
+		env        string
+		opt        bool
+		want       bool
 	}{
 		{name: "unset", env: "", want: false},
 		{name: "env 1", env: "1", want: true},
 		{name: "env 0", env: "0", want: false},
 		{name: "option", env: "", opt: true, want: true},
 		{name: "option wins over env 0", env: "0", opt: true, want: true},
+		// The acceptance and end-to-end tests: strict unless told not to be.
+		{name: "acceptance unset", acceptance: true, env: "", want: true},
+		{name: "acceptance env 1", acceptance: true, env: "1", want: true},
+		{name: "acceptance env 0", acceptance: true, env: "0", want: false},
+		{name: "acceptance option wins over env 0", acceptance: true, env: "0", opt: true, want: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvStrict, tc.env)
-			m := Start(t, "Strict", mockserver.Options{StrictFilters: tc.opt})
+			start := Start
+			if tc.acceptance {
+				start = StartAcceptance
+			}
+			m := start(t, "Strict", mockserver.Options{StrictFilters: tc.opt})
 			if got := m.StrictFilters(); got != tc.want {
 				t.Errorf("StrictFilters() = %v, want %v", got, tc.want)
 			}

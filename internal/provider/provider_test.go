@@ -71,7 +71,7 @@ type testMock struct {
 }
 
 // newTestMock starts a mock for the test and stops it when the test ends,
-// in strict filter mode when SECUREACCESS_MOCK_STRICT is set.
+// in strict mode unless SECUREACCESS_MOCK_STRICT=0 (mocktest.StartAcceptance).
 func newTestMock(t *testing.T) *testMock {
 	t.Helper()
 	return newTestMockWith(t, scimserver.Quirks(0))
@@ -82,7 +82,7 @@ func newTestMock(t *testing.T) *testMock {
 func newTestMockWith(t *testing.T, quirks scimserver.Quirks) *testMock {
 	t.Helper()
 	testAccMockOnly(t, "it drives or reads the in-process mock (its memory, request counts, faults, clock or quirks)")
-	mock := mocktest.Start(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1, Quirks: quirks})
+	mock := mocktest.StartAcceptance(t, "Acceptance", mockserver.Options{ClientID: testClientID, ClientSecret: testClientSecret, Seed: 1, Quirks: quirks})
 	m := &testMock{Server: mock.Server, DirectoryID: mock.DirectoryID, SCIMToken: mock.SCIMToken, Strict: mock.StrictFilters(), checks: new(atomic.Int64)}
 	// The mock's request counters cannot tell the SCIM request that the
 	// provider sends when Terraform configures it (checkSCIM) from a list a

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mockserver/scimserver"
-	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/mocktest"
 )
 
 // quirkSets are the mock's quirks in sets that can be on together, each
@@ -56,9 +55,6 @@ func TestQuirkSetsCoverEveryQuirk(t *testing.T) {
 // imported by ID and by natural key, with an empty plan after every apply.
 func TestAccSCIMQuirks(t *testing.T) {
 	testAccMockOnly(t, "it turns the in-process mock's quirks on")
-	if mocktest.StrictFromEnv(t) {
-		t.Skip("strict filter mode (" + mocktest.EnvStrict + ") changes nothing these tests check, and make test runs them")
-	}
 	for name, set := range quirkSets {
 		t.Run(name, func(t *testing.T) {
 			q, err := scimserver.ParseQuirks(set)
