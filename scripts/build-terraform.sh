@@ -12,8 +12,7 @@
 # Environment:
 #   TERRAFORM_VERSION    Terraform version (default 1.15.9, the tested one)
 #   TERRAFORM_GIT        a git repository (bare or not) of hashicorp/terraform
-#                        with the tag v$TERRAFORM_VERSION; default
-#                        /work/.mirror/hashicorp+terraform/repo when it exists
+#                        with the tag v$TERRAFORM_VERSION
 #   TERRAFORM_SRC        instead of TERRAFORM_GIT: a directory that already
 #                        holds that version's source tree (it is copied)
 #   TERRAFORM_CACHE_DIR  where the binary goes (default
@@ -27,7 +26,6 @@ source "$(dirname "$0")/go-module.sh"
 version="${TERRAFORM_VERSION:-1.15.9}"
 cache="${TERRAFORM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-secureaccess/terraform-$version}"
 bin="$cache/terraform"
-default_git=/work/.mirror/hashicorp+terraform/repo
 
 log() { printf 'build-terraform: %s\n' "$*" >&2; }
 
@@ -39,9 +37,6 @@ fi
 
 command -v go >/dev/null 2>&1 || { log "'go' is required on PATH"; exit 1; }
 git_dir="${TERRAFORM_GIT:-}"
-if [ -z "$git_dir" ] && [ -z "${TERRAFORM_SRC:-}" ] && [ -d "$default_git" ]; then
-  git_dir="$default_git"
-fi
 if [ -z "$git_dir" ] && [ -z "${TERRAFORM_SRC:-}" ]; then
   log "no Terraform $version in $cache and no source to build it from."
   log "Set TERRAFORM_GIT to a git clone of https://github.com/hashicorp/terraform (with the tag v$version),"
