@@ -22,7 +22,9 @@ import (
 // for short-lived tokens (a tenth of their lifetime).
 const maxRefreshMargin = time.Minute
 
-// tokenCache is the transport.Authorizer of the admin API: one cached OAuth2
+var _ transport.Reauthorizer = (*tokenCache)(nil)
+
+// tokenCache is the transport.Reauthorizer of the admin API: one cached OAuth2
 // access token, fetched on first use and again shortly before it expires or
 // after the API rejected it.
 //
@@ -96,7 +98,7 @@ func newTokenCache(cfg Config, tokenURL string) *tokenCache {
 	}
 }
 
-// Authorization implements transport.Authorizer.
+// Authorization implements transport.Reauthorizer.
 func (c *tokenCache) Authorization(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -108,7 +110,7 @@ func (c *tokenCache) Authorization(ctx context.Context) (string, error) {
 	return "Bearer " + c.token.AccessToken, nil
 }
 
-// Invalidate implements transport.Authorizer: it drops the cached token if it
+// Invalidate implements transport.Reauthorizer: it drops the cached token if it
 // is still the one the API rejected, so that concurrent 401s cause one fetch.
 func (c *tokenCache) Invalidate(rejected string) bool {
 	c.mu.Lock()

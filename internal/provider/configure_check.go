@@ -49,12 +49,12 @@ import (
 func (d *providerData) checkAPIs(ctx context.Context, scimURLSource string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	unreachable := ""
-	if !d.adminConfigUnknown() && d.clientID != "" && d.clientSecret != "" {
+	if d.adminSettings() == settingsSet {
 		if err := d.checkAdmin(ctx, &diags); isUnreachableFailure(err) {
 			unreachable, _ = requestTarget(err)
 		}
 	}
-	if !d.scimConfigUnknown() && d.scimToken != "" && d.scimURL != "" && (unreachable == "" || unreachable != origin(d.scimURL)) {
+	if d.scimSettings() == settingsSet && d.scimURL != "" && (unreachable == "" || unreachable != origin(d.scimURL)) {
 		d.checkSCIM(ctx, scimURLSource, &diags)
 	}
 	return diags

@@ -22,7 +22,7 @@ var (
 // directoryIntegrationDataSource reads one directory integration by ID or
 // by name.
 type directoryIntegrationDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // directoryIntegrationDataSourceModel maps one directory integration as the
@@ -41,11 +41,7 @@ type directoryIntegrationDataSourceModel struct {
 
 // NewDirectoryIntegrationDataSource returns the secureaccess_directory_integration data source.
 func NewDirectoryIntegrationDataSource() datasource.DataSource {
-	return &directoryIntegrationDataSource{}
-}
-
-func (d *directoryIntegrationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_directory_integration"
+	return &directoryIntegrationDataSource{dataSourceBase{typeName: "_directory_integration"}}
 }
 
 func (d *directoryIntegrationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -71,10 +67,6 @@ func (d *directoryIntegrationDataSource) ConfigValidators(context.Context) []dat
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
 	}
-}
-
-func (d *directoryIntegrationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

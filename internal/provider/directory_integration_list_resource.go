@@ -4,11 +4,13 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
@@ -105,14 +107,11 @@ func (r *directoryIntegrationListResource) List(ctx context.Context, req list.Li
 			if req.Limit > 0 && n >= req.Limit {
 				return
 			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = d.Name
-			setListIdentity(ctx, &result, d.ID)
-			if req.IncludeResource {
+			result := listResult(ctx, req, d.ID, d.Name, func(res *tfsdk.Resource) diag.Diagnostics {
 				var m directoryIntegrationResourceModel
 				m.fromAPI(d)
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
-			}
+				return res.Set(ctx, m)
+			})
 			if !push(result) {
 				return
 			}

@@ -16,7 +16,7 @@ var (
 
 // directoryIntegrationsDataSource lists every directory integration.
 type directoryIntegrationsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // directoryIntegrationsDataSourceModel maps the data source schema.
@@ -26,11 +26,7 @@ type directoryIntegrationsDataSourceModel struct {
 
 // NewDirectoryIntegrationsDataSource returns the secureaccess_directory_integrations data source.
 func NewDirectoryIntegrationsDataSource() datasource.DataSource {
-	return &directoryIntegrationsDataSource{}
-}
-
-func (d *directoryIntegrationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_directory_integrations"
+	return &directoryIntegrationsDataSource{dataSourceBase{typeName: "_directory_integrations"}}
 }
 
 func (d *directoryIntegrationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,10 +40,6 @@ func (d *directoryIntegrationsDataSource) Schema(_ context.Context, _ datasource
 			},
 		},
 	}
-}
-
-func (d *directoryIntegrationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *directoryIntegrationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

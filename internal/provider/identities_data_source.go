@@ -26,7 +26,7 @@ var (
 // identitiesDataSource searches the Reports identities of provisioned users
 // and groups.
 type identitiesDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // identitiesDataSourceModel maps the data source schema.
@@ -45,11 +45,7 @@ type identityModel struct {
 
 // NewIdentitiesDataSource returns the secureaccess_identities data source.
 func NewIdentitiesDataSource() datasource.DataSource {
-	return &identitiesDataSource{}
-}
-
-func (d *identitiesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identities"
+	return &identitiesDataSource{dataSourceBase{typeName: "_identities"}}
 }
 
 func (d *identitiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -90,10 +86,6 @@ func (d *identitiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (d *identitiesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *identitiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

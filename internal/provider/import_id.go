@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
 // Natural keys of the import ID forms "<key>=<value>", one a resource.
@@ -75,7 +77,7 @@ type naturalKeyImport struct {
 	// the error of an invalid ID.
 	idForm, keyForm string
 	// known is an error while the configuration of the client lookup needs
-	// is only known after apply (providerData.scimKnown or adminKnown).
+	// is only known after apply (scimFor or adminFor with importing).
 	known func() diag.Diagnostics
 	// lookup finds the ID of the object whose natural key is value, or adds
 	// an error to diags.
@@ -120,7 +122,7 @@ func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportSt
 // (markImport) for the Read that follows it, which removes it (endImport).
 // A 404 in that Read is an import ID that names no object: when the ID is
 // a user name or a group name, the error says which form to use instead
-// (addImportNotFound), rather than Terraform's "Cannot import non-existent
+// (naturalKey.importMiss), rather than Terraform's "Cannot import non-existent
 // remote object".
 const importKey = "import_id"
 
@@ -158,19 +160,78 @@ func endImport(ctx context.Context, p privateState) diag.Diagnostics {
 	return p.SetKey(ctx, importKey, nil)
 }
 
-// importMiss describes, for the error of an import ID that names no
-// object, the resource and the natural key that the ID may be meant as.
-type importMiss struct {
-	// summary is the diagnostic's, such as "Error Importing SCIM User".
-	summary string
+// naturalKey is the natural key of a SCIM object, by which an import
+// finds it: a user's user_name, a group's display name. It is the one
+// place that looks an object up by that key and names it in diagnostics.
+type naturalKey struct {
 	// noun names the object: "SCIM user".
 	noun string
 	// key is the natural key of the import form: userImportKey.
 	key string
 	// label names the key in a sentence: "user_name", "display name".
 	label string
-	// form is the import form: "user_name=<userName>".
-	form string
+	// form is the import form, and example a value of the key for it:
+	// "user_name=<userName>", "jane.doe@example.com".
+	form, example string
+	// find returns the ID of the object whose key is value (one request).
+	find func(ctx context.Context, c *scim.Client, value string) (id string, err error)
+	// fix is the fix text of a failed import lookup.
+	fix func(err error) string
+}
+
+var (
+	// userKey is a user's user_name.
+	userKey = naturalKey{noun: kindSCIMUser, key: userImportKey, label: "user_name", form: "user_name=<userName>", example: "jane.doe@example.com",
+		find: func(ctx context.Context, c *scim.Client, userName string) (string, error) {
+			u, err := c.Users.GetByUserName(ctx, userName)
+			if err != nil {
+				return "", err
+			}
+			return u.ID, nil
+		},
+		fix: userLookupFix,
+	}
+	// groupKey is a group's display name; the group is read without its
+	// members.
+	groupKey = naturalKey{noun: kindSCIMGroup, key: groupImportKey, label: "display name", form: "display_name=<displayName>", example: "OKTA - Secure Access Users",
+		find: func(ctx context.Context, c *scim.Client, name string) (string, error) {
+			g, err := c.Groups.GetByDisplayName(ctx, name, c.Groups.WithoutMembers())
+			if err != nil {
+				return "", err
+			}
+			return g.ID, nil
+		},
+		fix: func(error) string {
+			return "Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory."
+		},
+	}
+)
+
+// object names the object whose key is value in diagnostics, such as
+// `SCIM user with user_name "jane"`.
+func (k naturalKey) object(value string) string {
+	return fmt.Sprintf("%s with %s %q", k.noun, k.label, value)
+}
+
+// keyForm describes the import form, with an example, for the error of
+// an invalid import ID (addImportIDError).
+func (k naturalKey) keyForm() string {
+	return fmt.Sprintf("%s, such as %q (letter case does not matter)", k.form, k.key+"="+k.example)
+}
+
+// lookupID is the lookup of an import by natural key: the ID of the
+// object whose key is value, or "" and an error with summary.
+func (k naturalKey) lookupID(ctx context.Context, d *providerData, value, summary string, diags *diag.Diagnostics) string {
+	client, cd := d.scimFor(opLookingUp)
+	if diags.Append(cd...); diags.HasError() {
+		return ""
+	}
+	id, err := k.find(ctx, client, value)
+	if err != nil {
+		addAPIError(diags, summary, k.object(value), err, k.fix(err))
+		return ""
+	}
+	return id
 }
 
 // idShaped matches an import ID that looks like an object ID: letters,
@@ -181,26 +242,35 @@ var idShaped = regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+$`)
 // scimDirectory names where SCIM objects are looked for.
 const scimDirectory = "the directory integration that the provider's scim_token belongs to"
 
-// add adds the error of an import by id, an ID that no object has. foundID
-// is the ID of the object whose natural key id is, "" when none is. With
-// no such object and an id that looks like an ID, it adds nothing:
-// Terraform's "Cannot import non-existent remote object" says as much.
-// Terraform names neither the resource nor the import block of an import
-// error, so the error names the import ID.
-func (m importMiss) add(diags *diag.Diagnostics, id, foundID string) {
-	keyID := m.key + "=" + id
+// importMiss is the error, with summary, of a Read that found no object
+// after an import by an ID (importedID of the private state p), and
+// nothing when the Read follows no import. When an object has the ID as
+// its natural key, it names the key's import form and that object's ID
+// (one lookup, on this failure only). With no such object and an ID that
+// looks like an ID, it is nothing: Terraform's "Cannot import non-existent
+// remote object" says as much. Terraform names neither the resource nor
+// the import block of an import error, so the error names the import ID.
+func (k naturalKey) importMiss(ctx context.Context, c *scim.Client, p privateState, summary string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id := importedID(ctx, p)
+	if id == "" {
+		return diags
+	}
+	foundID, _ := k.find(ctx, c, id) // "" when no object has the key id
+	keyID := k.key + "=" + id
 	switch {
 	case foundID != "":
-		diags.AddError(m.summary, fmt.Sprintf("No %[1]s has the ID %[2]q, but the %[1]s with %[3]s %[2]q has the ID %[4]q. "+
+		diags.AddError(summary, fmt.Sprintf("No %[1]s has the ID %[2]q, but the %[1]s with %[3]s %[2]q has the ID %[4]q. "+
 			"An import ID that is a %[3]s takes the form %[5]s: in the import block whose id is %[2]q, write\n\n"+
 			"  id = %[6]q\n\n"+
-			"(with terraform import, pass %[6]q as the ID), or use the ID %[4]q.", m.noun, id, m.label, foundID, m.form, keyID))
+			"(with terraform import, pass %[6]q as the ID), or use the ID %[4]q.", k.noun, id, k.label, foundID, k.form, keyID))
 	case !idShaped.MatchString(id):
-		diags.AddError(m.summary, fmt.Sprintf("No %[1]s has the ID or the %[3]s %[2]q in %[4]s. "+
+		diags.AddError(summary, fmt.Sprintf("No %[1]s has the ID or the %[3]s %[2]q in %[4]s. "+
 			"To import a %[1]s by %[3]s, use the form %[5]s (letter case does not matter):\n\n"+
 			"  id = %[6]q\n\n"+
-			"Check the ID or the %[3]s.", m.noun, id, m.label, scimDirectory, m.form, keyID))
+			"Check the ID or the %[3]s.", k.noun, id, k.label, scimDirectory, k.form, keyID))
 	}
+	return diags
 }
 
 // memberIDSeparator separates the group and user IDs in a membership ID.

@@ -87,39 +87,30 @@ const tokenFix = "A data source is read during apply, after the new token exists
 	"  terraform apply -target=secureaccess_provisioning_token.<name>\n" +
 	"  terraform apply"
 
-// adminConfigUnknown reports whether a setting the admin API client needs
-// is only known after apply.
-func (d *providerData) adminConfigUnknown() bool { return d.adminUnknown || d.baseURLUnknown }
-
-// scimConfigUnknown reports whether a setting the SCIM client needs is only
-// known after apply. During plan that means a resource of the same
-// configuration, typically the secureaccess_provisioning_token the
-// scim_token comes from, is created or replaced in this run; during apply
-// it only happens in a destroy, after that resource left the state. An
-// unknown base_url counts only when the SCIM URL is derived from it: a
-// known scim_url does not need it.
-func (d *providerData) scimConfigUnknown() bool {
-	return d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown && d.scimURL == ""
+// adminSettings is the one check of the admin API's settings: unknown
+// when client_id, client_secret or base_url is only known after apply,
+// missing without an API key.
+func (d *providerData) adminSettings() settingsState {
+	return settingsOf(d.adminUnknown || d.baseURLUnknown, d.clientID == "" || d.clientSecret == "")
 }
 
-// admin builds the admin API client, once, or returns the diagnostic that
-// names the unknown or missing provider attributes and environment
-// variables. Resources and data sources get the client with adminFor.
+// scimSettings is the one check of the SCIM settings, scim_token's
+// included; the layers below (scim, transport) take the token as it is.
+// Unknown when scim_token or scim_url is only known after apply: during
+// plan, a resource of the same configuration, typically the
+// secureaccess_provisioning_token the scim_token comes from, is created or
+// replaced in this run; during apply, only in a destroy, after that
+// resource left the state. An unknown base_url counts only when the SCIM
+// URL is derived from it: a known scim_url does not need it.
+func (d *providerData) scimSettings() settingsState {
+	return settingsOf(d.scimTokenUnknown || d.scimURLUnknown || d.baseURLUnknown && d.scimURL == "", d.scimToken == "")
+}
+
+// admin builds the admin API client, once, from settings that
+// adminSettings found set. Resources and data sources get the client with
+// adminFor.
 func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	switch {
-	case d.adminConfigUnknown():
-		diags.AddError("Secure Access Admin API Credentials Not Known Yet",
-			"The provider's client_id, client_secret or base_url depends on a value that is only known after apply, "+
-				"but this operation must call the Secure Access admin API now. Create the resources they come from first with "+
-				"terraform apply -target=<resource>, then run terraform apply again.")
-		return nil, diags
-	case d.clientID == "" || d.clientSecret == "":
-		diags.AddError("Missing Secure Access Admin API Credentials",
-			"Directory integrations, provisioning tokens and identities use the Secure Access admin API, which needs an API key. "+
-				"Set client_id and client_secret in the provider block, or the "+envClientID+" and "+envClientSecret+" environment variables.")
-		return nil, diags
-	}
 	d.adminOnce.Do(func() {
 		cfg := admin.Config{
 			BaseURL:          d.baseURL,
@@ -140,25 +131,10 @@ func (d *providerData) admin() (*admin.Client, diag.Diagnostics) {
 	return d.adminClient, diags
 }
 
-// scim builds the SCIM client, once, or returns the diagnostic that names
-// the unknown or missing provider attribute and environment variable.
-// Resources and data sources get the client with scimFor.
+// scim builds the SCIM client, once, from settings that scimSettings
+// found set. Resources and data sources get the client with scimFor.
 func (d *providerData) scim() (*scim.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	switch {
-	case d.scimConfigUnknown():
-		diags.AddError("SCIM Provisioning Token Not Known Yet",
-			"The provider's scim_token, scim_url or base_url depends on a value that is only known after apply, "+
-				"typically a secureaccess_provisioning_token that this run generates or rotates, so nothing can be read through SCIM until it exists.\n\n"+tokenFix)
-		return nil, diags
-	case d.scimToken == "":
-		diags.AddError("Missing SCIM Provisioning Token",
-			"SCIM users, groups and memberships are managed with the provisioning token of a directory integration, and this provider has none. "+
-				"Set scim_token in the provider block (for example from a secureaccess_provisioning_token resource), or the "+envSCIMToken+" environment variable. "+
-				"If another provider block of this configuration has the token, such as the aliased secureaccess.scim of the one-apply bootstrap, "+
-				"set provider = secureaccess.<alias> on this resource or data source.")
-		return nil, diags
-	}
 	d.scimOnce.Do(func() {
 		d.scimClient, d.scimErr = scim.NewClient(scim.Config{
 			URL:              d.scimURL,
@@ -322,18 +298,17 @@ func (d *providerData) scimFor(op operation) (*scim.Client, diag.Diagnostics) {
 	return clientFor(d, apiSCIM, op, d.scim)
 }
 
-// clientFor is adminFor and scimFor; build is the API's client builder,
-// whose diagnostics also name unknown or missing settings.
+// clientFor is adminFor and scimFor; build is the API's client builder.
 func clientFor[C any](d *providerData, api apiKind, op operation, build func() (*C, diag.Diagnostics)) (*C, diag.Diagnostics) {
 	if d == nil {
 		return nil, notConfigured(op)
 	}
-	s := settingsOf(d.scimConfigUnknown(), d.scimToken == "")
+	s := d.scimSettings()
 	if api == apiAdmin {
-		s = settingsOf(d.adminConfigUnknown(), d.clientID == "" || d.clientSecret == "")
+		s = d.adminSettings()
 	}
 	switch v := clientVerdict(api, op.kind, s); v {
-	case giveClient, failUnknown, failMissing:
+	case giveClient:
 		return build()
 	case passCheck:
 		return nil, nil
@@ -343,10 +318,30 @@ func clientFor[C any](d *providerData, api apiKind, op operation, build func() (
 }
 
 // withoutClient is the diagnostic of a verdict that gives no client and
-// is not a passed check.
+// is not a passed check: it names the unknown or missing settings and
+// where they are set.
 func (d *providerData) withoutClient(api apiKind, v verdict, op operation) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
+	case v == failUnknown && api == apiAdmin:
+		diags.AddError("Secure Access Admin API Credentials Not Known Yet",
+			"The provider's client_id, client_secret or base_url depends on a value that is only known after apply, "+
+				"but this operation must call the Secure Access admin API now. Create the resources they come from first with "+
+				"terraform apply -target=<resource>, then run terraform apply again.")
+	case v == failUnknown:
+		diags.AddError("SCIM Provisioning Token Not Known Yet",
+			"The provider's scim_token, scim_url or base_url depends on a value that is only known after apply, "+
+				"typically a secureaccess_provisioning_token that this run generates or rotates, so nothing can be read through SCIM until it exists.\n\n"+tokenFix)
+	case v == failMissing && api == apiAdmin:
+		diags.AddError("Missing Secure Access Admin API Credentials",
+			"Directory integrations, provisioning tokens and identities use the Secure Access admin API, which needs an API key. "+
+				"Set client_id and client_secret in the provider block, or the "+envClientID+" and "+envClientSecret+" environment variables.")
+	case v == failMissing:
+		diags.AddError("Missing SCIM Provisioning Token",
+			"SCIM users, groups and memberships are managed with the provisioning token of a directory integration, and this provider has none. "+
+				"Set scim_token in the provider block (for example from a secureaccess_provisioning_token resource), or the "+envSCIMToken+" environment variable. "+
+				"If another provider block of this configuration has the token, such as the aliased secureaccess.scim of the one-apply bootstrap, "+
+				"set provider = secureaccess.<alias> on this resource or data source.")
 	case v == keepState && api == apiAdmin:
 		return d.notRefreshed("Secure Access Objects Not Refreshed",
 			"This provider's client_id, client_secret or base_url is only known after apply. Until then nothing can be read through the admin API, "+

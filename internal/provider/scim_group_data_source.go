@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,12 +22,12 @@ var (
 
 // NewSCIMGroupDataSource returns the secureaccess_scim_group data source.
 func NewSCIMGroupDataSource() datasource.DataSource {
-	return &scimGroupDataSource{}
+	return &scimGroupDataSource{dataSourceBase{typeName: "_scim_group"}}
 }
 
 // scimGroupDataSource reads one SCIM group by ID or display name.
 type scimGroupDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // scimGroupDataSourceModel maps the data source's schema: the resource's
@@ -46,10 +45,6 @@ func (m *scimGroupDataSourceModel) fromAPI(g *scim.Group) {
 	if m.IncludeMembers.ValueBool() {
 		m.MemberIDs = stringList(memberValues(g.Members))
 	}
-}
-
-func (d *scimGroupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_group"
 }
 
 func (d *scimGroupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -97,16 +92,9 @@ func (d *scimGroupDataSource) ConfigValidators(context.Context) []datasource.Con
 	}
 }
 
-func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config scimGroupDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.scimFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	config, client, ok := scimLookup[scimGroupDataSourceModel](ctx, d.data, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	g, object, err := d.lookup(ctx, client, config)
@@ -127,7 +115,7 @@ func (d *scimGroupDataSource) lookup(ctx context.Context, c *scim.Client, config
 	}
 	if name := config.DisplayName.ValueString(); name != "" {
 		g, err := c.Groups.GetByDisplayName(ctx, name, opts)
-		return g, fmt.Sprintf("SCIM group with display name %q", name), err
+		return g, groupKey.object(name), err
 	}
 	id := config.ID.ValueString()
 	g, err := c.Groups.Get(ctx, id, opts)

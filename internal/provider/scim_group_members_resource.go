@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -54,14 +55,13 @@ func (m *scimGroupMembersResourceModel) fromAPI(g *scim.Group) {
 	m.MemberIDs = stringList(orderLike(memberValues(g.Members), stringElements(m.MemberIDs)))
 }
 
-// toAPI converts the model to the group ID and its member user IDs.
-func (m scimGroupMembersResourceModel) toAPI() *scim.Group {
+// memberIDs returns the user IDs of member_ids, sorted, each once: the one
+// form the member list has between the plan and the requests, which the
+// client turns into SCIM members.
+func (m scimGroupMembersResourceModel) memberIDs() []string {
 	ids := stringElements(m.MemberIDs)
-	g := &scim.Group{ID: m.GroupID.ValueString(), Members: make([]scim.Member, len(ids))}
-	for i, id := range ids {
-		g.Members[i] = scim.Member{Value: id}
-	}
-	return g
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 func (r *scimGroupMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -118,10 +118,7 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 // ModifyPlan fails a plan that creates or changes the member list through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupMembersResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() { // a create or update
-		_, diags := r.data.scimFor(opPlanning)
-		resp.Diagnostics.Append(diags...)
-	}
+	checkSCIMPlan(r.data, req, &resp.Diagnostics)
 }
 
 func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -135,14 +132,14 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 	defer cancel()
 	var plan scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	want := plan.toAPI()
+	groupID := plan.GroupID.ValueString()
 	client, diags := r.data.scimFor(opCreating)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	object := fmt.Sprintf("members of SCIM group %q", want.ID)
-	have, err := client.Groups.Get(ctx, want.ID, nil)
+	object := fmt.Sprintf("members of SCIM group %q", groupID)
+	have, err := client.Groups.Get(ctx, groupID, nil)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating SCIM Group Members", object, err, missingGroupFix(err))
 		return
@@ -161,7 +158,7 @@ func (r *scimGroupMembersResource) setMembers(ctx context.Context, client *scim.
 ) {
 	groupID := plan.GroupID.ValueString()
 	object := fmt.Sprintf("members of SCIM group %q", groupID)
-	want := memberValues(plan.toAPI().Members)
+	want := plan.memberIDs()
 	delta := diffMembers(have, want)
 	if len(delta.add)+len(delta.remove) > 0 {
 		shown, err := client.Groups.UpdateMembers(ctx, groupID, delta.add, delta.remove)
@@ -192,10 +189,8 @@ func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRe
 	id := state.GroupID.ValueString()
 	g, err := client.Refresh.GroupMembers(ctx, id)
 	if isNotFound(err) {
-		if id := importedID(ctx, req.Private); id != "" {
-			if resp.Diagnostics.Append(groupImportMiss(ctx, client, id, "Error Importing SCIM Group Members")...); resp.Diagnostics.HasError() {
-				return
-			}
+		if resp.Diagnostics.Append(groupKey.importMiss(ctx, client, req.Private, "Error Importing SCIM Group Members")...); resp.Diagnostics.HasError() {
+			return
 		}
 		tflog.Warn(ctx, "SCIM group is gone; removing its members from state", map[string]any{"group_id": id})
 		resp.State.RemoveResource(ctx)
@@ -223,25 +218,25 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.setMembers(ctx, client, &plan, memberValues(state.toAPI().Members), "Error Updating SCIM Group Members", &resp.State, &resp.Diagnostics)
+	r.setMembers(ctx, client, &plan, state.memberIDs(), "Error Updating SCIM Group Members", &resp.State, &resp.Diagnostics)
 }
 
 // Delete removes the members in state; other members stay.
 func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	have := state.toAPI()
-	client, diags := r.data.scimFor(deleting(fmt.Sprintf("The members of SCIM group %q", state.GroupID.ValueString())))
+	groupID := state.GroupID.ValueString()
+	client, diags := r.data.scimFor(deleting(fmt.Sprintf("The members of SCIM group %q", groupID)))
 	resp.Diagnostics.Append(diags...)
 	if client == nil || resp.Diagnostics.HasError() {
 		return // SCIM settings unknown in a destroy: the object leaves the state
 	}
-	delta := diffMembers(memberValues(have.Members), nil)
-	if err := client.Groups.RemoveMembers(ctx, have.ID, delta.remove); err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Members", fmt.Sprintf("members of SCIM group %q", have.ID), err, "")
+	remove := state.memberIDs()
+	if err := client.Groups.RemoveMembers(ctx, groupID, remove); err != nil && !isNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting SCIM Group Members", fmt.Sprintf("members of SCIM group %q", groupID), err, "")
 		return
 	}
-	tflog.Debug(ctx, "removed SCIM group members", map[string]any{"group_id": have.ID, "removed": len(delta.remove)})
+	tflog.Debug(ctx, "removed SCIM group members", map[string]any{"group_id": groupID, "removed": len(remove)})
 }
 
 // ImportState accepts the group's SCIM ID or "display_name=<displayName>",
@@ -249,8 +244,7 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !validImportID(req.ID, groupImportKey) {
 		addImportIDError(&resp.Diagnostics, "secureaccess_scim_group_members", req.ID,
-			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
-			`display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`)
+			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d", groupKey.keyForm())
 		return
 	}
 	_, diags := r.data.scimFor(importing("secureaccess_scim_group_members", req.ID))
@@ -260,7 +254,7 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 	}
 	id, byKey := splitImportID(req.ID, groupImportKey)
 	if byKey {
-		id = r.lookupGroup(ctx, id, &resp.Diagnostics)
+		id = groupKey.lookupID(ctx, r.data, id, "Error Importing SCIM Group Members", &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -269,20 +263,4 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
-}
-
-// lookupGroup returns the ID of the group with the display name, or adds
-// an error.
-func (r *scimGroupMembersResource) lookupGroup(ctx context.Context, name string, diags *diag.Diagnostics) string {
-	client, d := r.data.scimFor(opLookingUp)
-	if diags.Append(d...); diags.HasError() {
-		return ""
-	}
-	g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.WithoutMembers())
-	if err != nil {
-		addAPIError(diags, "Error Importing SCIM Group Members", fmt.Sprintf("SCIM group with display name %q", name), err,
-			"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
-		return ""
-	}
-	return g.ID
 }

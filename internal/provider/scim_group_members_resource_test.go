@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -69,33 +70,24 @@ func TestSCIMGroupMembersResourceModelFromAPI(t *testing.T) {
 	}
 }
 
-func TestSCIMGroupMembersResourceModelToAPI(t *testing.T) {
+func TestSCIMGroupMembersResourceModelMemberIDs(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		in   scimGroupMembersResourceModel
-		want *scim.Group
+		in   types.List
+		want []string
 	}{
-		{
-			name: "members",
-			in:   scimGroupMembersResourceModel{ID: types.StringUnknown(), GroupID: types.StringValue("g1"), MemberIDs: stringList([]string{"u2", "u1"})},
-			want: &scim.Group{ID: "g1", Members: []scim.Member{{Value: "u2"}, {Value: "u1"}}},
-		},
-		{
-			name: "empty list",
-			in:   scimGroupMembersResourceModel{GroupID: types.StringValue("g1"), MemberIDs: stringList(nil)},
-			want: &scim.Group{ID: "g1", Members: []scim.Member{}},
-		},
+		{name: "sorted", in: stringList([]string{"u2", "u3", "u1"}), want: []string{"u1", "u2", "u3"}},
+		{name: "each once", in: stringList([]string{"u2", "u1", "u2"}), want: []string{"u1", "u2"}},
+		{name: "empty list", in: stringList(nil), want: []string{}},
+		{name: "unknown elements skipped", in: types.ListValueMust(types.StringType, []attr.Value{types.StringUnknown(), types.StringValue("u1")}), want: []string{"u1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := tt.in.toAPI()
-			if diff := cmp.Diff(memberValues(tt.want.Members), memberValues(got.Members)); diff != "" {
-				t.Errorf("toAPI() members mismatch (-want +got):\n%s", diff)
-			}
-			if got.ID != tt.want.ID {
-				t.Errorf("toAPI() ID = %q, want %q", got.ID, tt.want.ID)
+			got := scimGroupMembersResourceModel{GroupID: types.StringValue("g1"), MemberIDs: tt.in}.memberIDs()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("memberIDs() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

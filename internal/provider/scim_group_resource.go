@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -118,12 +117,8 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 // provider with no SCIM token, instead of the apply, and plans an update by
 // what the configuration owns (ownership.go).
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	_, diags := r.data.scimFor(opPlanning)
-	resp.Diagnostics.Append(diags...)
-	if req.State.Raw.IsNull() {
+	checkSCIMPlan(r.data, req, &resp.Diagnostics)
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
 	var cfg, state, plan scimGroupResourceModel
@@ -190,10 +185,8 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	g, err := client.Refresh.Group(ctx, state.ID.ValueString())
 	if isNotFound(err) {
-		if id := importedID(ctx, req.Private); id != "" {
-			if resp.Diagnostics.Append(groupImportMiss(ctx, client, id, "Error Importing SCIM Group")...); resp.Diagnostics.HasError() {
-				return
-			}
+		if resp.Diagnostics.Append(groupKey.importMiss(ctx, client, req.Private, "Error Importing SCIM Group")...); resp.Diagnostics.HasError() {
+			return
 		}
 		tflog.Warn(ctx, "SCIM group is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -206,25 +199,6 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.fromAPI(g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
-}
-
-// groupImportMiss is the error of an import by an ID that no group has:
-// when a group has it as display name, it names the display_name= form and
-// the group's ID (one lookup, on this failure only). secureaccess_scim_group
-// and secureaccess_scim_group_members share it.
-func groupImportMiss(ctx context.Context, client *scim.Client, id, summary string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	found := ""
-	if g, err := client.Groups.GetByDisplayName(ctx, id, client.Groups.WithoutMembers()); err == nil {
-		found = g.ID
-	}
-	groupMiss(summary).add(&diags, id, found)
-	return diags
-}
-
-// groupMiss is the importMiss of a group.
-func groupMiss(summary string) importMiss {
-	return importMiss{summary: summary, noun: "SCIM group", key: groupImportKey, label: "display name", form: "display_name=<displayName>"}
 }
 
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -291,24 +265,14 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		resourceType: "secureaccess_scim_group",
 		key:          groupImportKey,
 		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
-		keyForm:      `display_name=<displayName>, such as "display_name=OKTA - Secure Access Users" (letter case does not matter)`,
+		keyForm:      groupKey.keyForm(),
 		ownership:    true,
 		known: func() diag.Diagnostics {
 			_, d := r.data.scimFor(importing("secureaccess_scim_group", req.ID))
 			return d
 		},
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
-			client, d := r.data.scimFor(opLookingUp)
-			if diags.Append(d...); diags.HasError() {
-				return ""
-			}
-			g, err := client.Groups.GetByDisplayName(ctx, name, client.Groups.WithoutMembers())
-			if err != nil {
-				addAPIError(diags, "Error Importing SCIM Group", fmt.Sprintf("SCIM group with display name %q", name), err,
-					"Check the display name, or import by the group's SCIM ID; the secureaccess_scim_groups data source lists the groups of the directory.")
-				return ""
-			}
-			return g.ID
+			return groupKey.lookupID(ctx, r.data, name, "Error Importing SCIM Group", diags)
 		},
 	}.importState(ctx, req, resp)
 }

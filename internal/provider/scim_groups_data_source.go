@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -18,12 +17,12 @@ var (
 
 // NewSCIMGroupsDataSource returns the secureaccess_scim_groups data source.
 func NewSCIMGroupsDataSource() datasource.DataSource {
-	return &scimGroupsDataSource{}
+	return &scimGroupsDataSource{dataSourceBase{typeName: "_scim_groups"}}
 }
 
 // scimGroupsDataSource lists the SCIM groups of the directory integration.
 type scimGroupsDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // scimGroupsDataSourceModel maps the data source's schema.
@@ -50,10 +49,6 @@ func (m *scimGroupsItemModel) fromAPI(g *scim.Group, withMembers bool) {
 	}
 }
 
-func (d *scimGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_groups"
-}
-
 func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the SCIM groups of the directory integration, all pages, with their members only when `include_members` is true. " +
@@ -61,11 +56,7 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"(and their member lists into `secureaccess_scim_group_members`) by `id`.\n\n" +
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
-			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`, true),
-				Optional:            true,
-				Validators:          []validator.String{scimFilter(`displayName eq "OKTA - Secure Access Users"`)},
-			},
+			"filter": scimFilterAttribute("groups", "displayName", `displayName eq "OKTA - Secure Access Users"`),
 			"include_members": schema.BoolAttribute{
 				MarkdownDescription: "Whether to read each group's members into its `member_ids`. Defaults to false, which keeps the member lists " +
 					"(possibly thousands of users per group) off the wire. The members come with the same paged listing, not one request per group.",
@@ -101,16 +92,9 @@ func (d *scimGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *scimGroupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config scimGroupsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	client, diags := d.data.scimFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	config, client, ok := scimLookup[scimGroupsDataSourceModel](ctx, d.data, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	withMembers := config.IncludeMembers.ValueBool()
@@ -118,15 +102,14 @@ func (d *scimGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !withMembers {
 		opts.ExcludedAttributes = withoutMembers(client)
 	}
-	config.Groups = []scimGroupsItemModel{}
-	for g, err := range client.Groups.All(ctx, opts) {
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, invalidFilterFix(err, `displayName eq "Engineering"`))
-			return
-		}
-		var m scimGroupsItemModel
+	var err error
+	config.Groups, err = listAll(client.Groups.All(ctx, opts), func(g *scim.Group) (m scimGroupsItemModel) {
 		m.fromAPI(g, withMembers)
-		config.Groups = append(config.Groups, m)
+		return m
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading SCIM Groups", "SCIM groups", err, invalidFilterFix(err, `displayName eq "Engineering"`))
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
 }

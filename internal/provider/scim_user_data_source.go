@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -22,17 +21,13 @@ var (
 
 // NewSCIMUserDataSource returns the secureaccess_scim_user data source.
 func NewSCIMUserDataSource() datasource.DataSource {
-	return &scimUserDataSource{}
+	return &scimUserDataSource{dataSourceBase{typeName: "_scim_user"}}
 }
 
 // scimUserDataSource reads one SCIM user by ID or by userName. Its model is
 // scimUserModel.
 type scimUserDataSource struct {
-	data *providerData
-}
-
-func (d *scimUserDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_user"
+	dataSourceBase
 }
 
 func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -99,16 +94,9 @@ func (d *scimUserDataSource) ConfigValidators(context.Context) []datasource.Conf
 	}
 }
 
-func (d *scimUserDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg scimUserModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := d.data.scimFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	cfg, client, ok := scimLookup[scimUserModel](ctx, d.data, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	var (
@@ -120,7 +108,7 @@ func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadReques
 		object = objectName(kindSCIMUser, "", id)
 		u, err = client.Users.Get(ctx, id, nil)
 	} else {
-		object = fmt.Sprintf("SCIM user with user_name %q", cfg.UserName.ValueString())
+		object = userKey.object(cfg.UserName.ValueString())
 		u, err = client.Users.GetByUserName(ctx, cfg.UserName.ValueString())
 	}
 	if err != nil {

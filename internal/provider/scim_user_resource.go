@@ -228,10 +228,7 @@ func countPrimaryEmails(emails types.List) int {
 // on_destroy is "deactivate": Terraform shows "will be destroyed", but the
 // user is only deactivated and stays in Secure Access.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() { // a create or update
-		_, diags := r.data.scimFor(opPlanning)
-		resp.Diagnostics.Append(diags...)
-	}
+	checkSCIMPlan(r.data, req, &resp.Diagnostics)
 	if !req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(planUserUpdate(ctx, req, resp)...)
 		return
@@ -344,10 +341,8 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	u, err := client.Refresh.User(ctx, state.ID.ValueString())
 	if isNotFound(err) {
-		if id := importedID(ctx, req.Private); id != "" {
-			if resp.Diagnostics.Append(userImportMiss(ctx, client, id)...); resp.Diagnostics.HasError() {
-				return
-			}
+		if resp.Diagnostics.Append(userKey.importMiss(ctx, client, req.Private, "Error Importing SCIM User")...); resp.Diagnostics.HasError() {
+			return
 		}
 		tflog.Warn(ctx, "SCIM user is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -363,19 +358,6 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	state.setDefaultSettings()
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
-}
-
-// userImportMiss is the error of an import by an ID that no user has: when
-// a user has it as user_name, it names the user_name= form and the user's
-// ID (one lookup, on this failure only).
-func userImportMiss(ctx context.Context, client *scim.Client, id string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	found := ""
-	if u, err := client.Users.GetByUserName(ctx, id); err == nil {
-		found = u.ID
-	}
-	importMiss{summary: "Error Importing SCIM User", noun: "SCIM user", key: userImportKey, label: "user_name", form: "user_name=<userName>"}.add(&diags, id, found)
-	return diags
 }
 
 // Update replaces the user with one PUT of every attribute it knows (the
@@ -459,20 +441,11 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 		resourceType: "secureaccess_scim_user",
 		key:          userImportKey,
 		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
-		keyForm:      `user_name=<userName>, such as "user_name=jane.doe@example.com" (letter case does not matter)`,
+		keyForm:      userKey.keyForm(),
 		ownership:    true,
 		known:        func() diag.Diagnostics { _, d := r.data.scimFor(importing("secureaccess_scim_user", req.ID)); return d },
 		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
-			client, d := r.data.scimFor(opLookingUp)
-			if diags.Append(d...); diags.HasError() {
-				return ""
-			}
-			u, err := client.Users.GetByUserName(ctx, userName)
-			if err != nil {
-				addAPIError(diags, "Error Importing SCIM User", fmt.Sprintf("SCIM user with user_name %q", userName), err, userLookupFix(err))
-				return ""
-			}
-			return u.ID
+			return userKey.lookupID(ctx, r.data, userName, "Error Importing SCIM User", diags)
 		},
 	}.importState(ctx, req, resp)
 }

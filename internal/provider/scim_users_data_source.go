@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
@@ -18,12 +17,12 @@ var (
 
 // NewSCIMUsersDataSource returns the secureaccess_scim_users data source.
 func NewSCIMUsersDataSource() datasource.DataSource {
-	return &scimUsersDataSource{}
+	return &scimUsersDataSource{dataSourceBase{typeName: "_scim_users"}}
 }
 
 // scimUsersDataSource lists the SCIM users a filter selects, every page.
 type scimUsersDataSource struct {
-	data *providerData
+	dataSourceBase
 }
 
 // scimUsersDataSourceModel maps the data source's schema.
@@ -32,20 +31,12 @@ type scimUsersDataSourceModel struct {
 	Users  []scimUserModel `tfsdk:"users"`
 }
 
-func (d *scimUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_scim_users"
-}
-
 func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the users of the directory integration that the provider's `scim_token` belongs to, " +
 			"all of them or those a SCIM filter selects, in the order the service keeps them.",
 		Attributes: map[string]schema.Attribute{
-			"filter": schema.StringAttribute{
-				MarkdownDescription: scimFilterDescription("users", "userName", `userName eq "jane.doe@example.com"`, true),
-				Optional:            true,
-				Validators:          []validator.String{scimFilter(`userName eq "jane.doe@example.com"`)},
-			},
+			"filter": scimFilterAttribute("users", "userName", `userName eq "jane.doe@example.com"`),
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, with the attributes of the `secureaccess_scim_user` data source.",
 				Computed:            true,
@@ -55,26 +46,16 @@ func (d *scimUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *scimUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *scimUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg scimUsersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := d.data.scimFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	cfg, client, ok := scimLookup[scimUsersDataSourceModel](ctx, d.data, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	filter := scimFilterOf(cfg.Filter)
-	var users []*scim.User
-	for u, err := range client.Users.All(ctx, &scim.ListOptions{Filter: filter}) {
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(string(filter)), err, invalidFilterFix(err, `userName eq "jane.doe@example.com"`))
-			return
-		}
-		users = append(users, u)
+	users, err := listAll(client.Users.All(ctx, &scim.ListOptions{Filter: filter}), func(u *scim.User) *scim.User { return u })
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Listing SCIM Users", scimUsersObject(string(filter)), err, invalidFilterFix(err, `userName eq "jane.doe@example.com"`))
+		return
 	}
 	resp.Diagnostics.Append(setUsersState(&resp.State, cfg.Filter, users)...)
 }

@@ -85,15 +85,12 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// bearer is a static Authorization: a rejected provisioning token stays
-// rejected, so a 401 is final.
+// bearer is a static Authorization, not a transport.Reauthorizer: a
+// rejected provisioning token stays rejected, so a 401 is final.
 type bearer string
 
 // Authorization implements transport.Authorizer.
 func (b bearer) Authorization(context.Context) (string, error) { return string(b), nil }
-
-// Invalidate implements transport.Authorizer.
-func (bearer) Invalidate(string) bool { return false }
 
 // GetOptions selects the attributes a read returns.
 type GetOptions struct {

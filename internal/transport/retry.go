@@ -63,7 +63,7 @@ type callState struct {
 	unauthorized atomic.Bool // the service answered 401
 
 	mu       sync.Mutex
-	lastAuth string // the Authorization of the latest attempt; never logged
+	lastAuth string // the Authorization of the latest attempt, for a Reauthorizer; never logged
 }
 
 // setAuthorization records the Authorization header an attempt carries.

@@ -86,9 +86,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	out.Header.Set("User-Agent", rt.userAgent)
 	if rt.auth != nil {
 		out.Header.Set("Authorization", authorization)
-		if state != nil {
-			state.setAuthorization(authorization)
-		}
+	}
+	if _, renewable := rt.auth.(Reauthorizer); renewable && state != nil {
+		state.setAuthorization(authorization) // for Invalidate after a 401
 	}
 	attempt := 1
 	if state != nil {

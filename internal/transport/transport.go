@@ -111,7 +111,9 @@ type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 }
 
-// Authorizer supplies the Authorization header of every attempt.
+// Authorizer supplies the Authorization header of every attempt. A static
+// credential, such as a SCIM bearer token, is final when refused; one that
+// can be renewed, such as an OAuth2 access token, is a Reauthorizer.
 type Authorizer interface {
 	// Authorization returns the header value, e.g. "Bearer …", for an
 	// attempt made with ctx. ctx is the caller's: use its values (loggers)
@@ -120,6 +122,12 @@ type Authorizer interface {
 	// *APIError (the token endpoint refused) is final unless its status says
 	// nothing was applied (429, 503).
 	Authorization(ctx context.Context) (string, error)
+}
+
+// Reauthorizer is an Authorizer whose credential can be renewed after a
+// 401: the Client then keeps the header each attempt carried.
+type Reauthorizer interface {
+	Authorizer
 	// Invalidate is called once when a request carrying the header value
 	// rejected got 401. It reports whether repeating the request with a
 	// fresh Authorization may succeed.
@@ -141,7 +149,7 @@ type Endpoint struct {
 type Client struct {
 	base      string // absolute, escaped, without a trailing slash
 	mediaType string
-	auth      Authorizer
+	rt        *roundTripper // holds the Endpoint's Authorizer
 	retry     *retryablehttp.Client
 	contact   *contact // nil unless Config.FailFast
 }
@@ -168,7 +176,7 @@ func New(cfg Config, ep Endpoint) (*Client, error) {
 	c := &Client{
 		base:      base.String(),
 		mediaType: ep.MediaType,
-		auth:      ep.Auth,
+		rt:        rt,
 		retry:     newRetryClient(cfg, rt),
 	}
 	if cfg.FailFast {
@@ -266,9 +274,9 @@ type Response struct {
 // statuses become an *APIError, and so does a 3xx: the redirects the HTTP
 // client follows never reach Do, so any other (no Location header, 300,
 // 304, …) is unexpected. A 401 is answered by one re-authorization and
-// one more attempt when the Authorizer allows it. With Config.FailFast, a
-// call that meets or follows refused credentials or an unreachable service
-// fails with a *FailedError.
+// one more attempt when the Authorizer is a Reauthorizer that allows it.
+// With Config.FailFast, a call that meets or follows refused credentials
+// or an unreachable service fails with a *FailedError.
 func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
 	if c.contact == nil {
 		return c.send(ctx, r, out)
@@ -294,7 +302,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 // service is the Client's *Failure, as it would be for a call. Nil without
 // an Authorizer.
 func (c *Client) Authorize(ctx context.Context) error {
-	if c.auth == nil {
+	if c.rt.auth == nil {
 		return nil
 	}
 	if c.contact == nil {
@@ -314,7 +322,7 @@ func (c *Client) authorize(ctx context.Context) error {
 	state := &callState{policy: RetryIdempotent}
 	ctx = context.WithValue(ctx, stateKey{}, state)
 	for attempt := 0; ; attempt++ {
-		_, err := c.auth.Authorization(ctx)
+		_, err := c.rt.auth.Authorization(ctx)
 		if err == nil {
 			return nil
 		}
@@ -341,7 +349,7 @@ func (c *Client) send(ctx context.Context, r Request, out any) (*Response, error
 	policy := r.Retry.resolve(r.Method)
 	state := &callState{policy: policy}
 	resp, err := c.do(ctx, r, out, state)
-	if c.auth != nil && state.unauthorized.Load() && c.auth.Invalidate(state.authorization()) {
+	if re, ok := c.rt.auth.(Reauthorizer); ok && state.unauthorized.Load() && re.Invalidate(state.authorization()) {
 		return c.do(ctx, r, out, &callState{policy: policy})
 	}
 	return resp, err
