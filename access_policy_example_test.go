@@ -64,18 +64,3 @@ func TestAccessPolicyExampleUsesTheGroupIdentity(t *testing.T) {
 		t.Errorf("%s: no \"# Ordering.\" comment on what happens when the Reports API lists the group late", file)
 	}
 }
-
-// TestMakefileScriptsExist: every script GNUmakefile runs is in the
-// repository, so renaming or removing one breaks a test, not a target.
-func TestMakefileScriptsExist(t *testing.T) {
-	t.Parallel()
-	scripts := regexp.MustCompile(`\./((?:scripts|bench)/[\w.-]+\.sh)\b`).FindAllStringSubmatch(readFile(t, "GNUmakefile"), -1)
-	if len(scripts) == 0 {
-		t.Fatal("GNUmakefile runs no ./scripts/*.sh: has the layout changed?")
-	}
-	for _, m := range scripts {
-		if _, err := os.Stat(m[1]); err != nil {
-			t.Errorf("GNUmakefile runs ./%s: %v", m[1], err)
-		}
-	}
-}
