@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
@@ -35,8 +34,8 @@ import (
 // credentials are not set. Rejected credentials, a service that cannot be
 // reached and, for SCIM, a URL where no SCIM endpoint answers (404: a
 // wrong scim_url or base_url) end Configure with one error; failures that
-// a later request may not meet (5xx after the retries, 429, …) are logged
-// and left to the resources.
+// a later request may not meet (5xx after the retries, 429, …) are a
+// warning, and left to the resources.
 // A failure that starts after Configure, such as a token revoked during
 // the apply, is still one full error and one line per resource
 // (transport.Config.FailFast).
@@ -71,7 +70,7 @@ func (d *providerData) checkAdmin(ctx context.Context, diags *diag.Diagnostics) 
 	ctx, endWaits := watchRateWaits(ctx, "Checking the admin API key")
 	defer endWaits(diags)
 	err := client.Authorize(ctx)
-	configureCheck{what: "Obtaining an access token for the admin API", rejected: "Secure Access Admin API Key Rejected"}.add(ctx, diags, err)
+	configureCheck{what: "Obtaining an access token for the admin API", rejected: "Secure Access Admin API Key Rejected"}.add(diags, err)
 	return err
 }
 
@@ -89,21 +88,21 @@ func (d *providerData) checkSCIM(ctx context.Context, urlSource string, diags *d
 		notFound: fmt.Sprintf("No SCIM endpoint answers at %s, the SCIM URL taken from %s. Secure Access serves it at base_url followed by %s (%s): "+
 			"set base_url to the API's address without a path, and leave scim_url unset unless the SCIM endpoint is elsewhere.",
 			withoutUserInfo(d.scimURL), urlSource, scimPath, scim.DefaultURL),
-	}.add(ctx, diags, err)
+	}.add(diags, err)
 }
 
 // configureCheck is what the diagnostics of one check of Configure say.
 type configureCheck struct {
 	what     string // the request, in a sentence's words
 	rejected string // the summary of rejected credentials
-	notFound string // the fix of a 404; empty: a 404 is only logged
+	notFound string // the fix of a 404; empty: a 404 is only a warning
 }
 
 // add adds the error of the check's failure err: rejected credentials and
 // an unreachable service with the fix that errors.go gives any request
 // that meets them, and a 404 when c has its fix. Any other failure is
-// logged only: the resources meet it, if it lasts.
-func (c configureCheck) add(ctx context.Context, diags *diag.Diagnostics, err error) {
+// a warning only: the resources meet it, if it lasts.
+func (c configureCheck) add(diags *diag.Diagnostics, err error) {
 	var summary, fix string
 	switch {
 	case err == nil:
@@ -115,8 +114,10 @@ func (c configureCheck) add(ctx context.Context, diags *diag.Diagnostics, err er
 	case isNotFound(err) && c.notFound != "":
 		summary, fix = "SCIM Endpoint Not Found", c.notFound
 	default:
-		tflog.Warn(ctx, c.what+" failed when the provider was configured; resources and data sources meet the failure themselves, if it lasts",
-			map[string]any{"error": err.Error()})
+		// Not silent: the check's retries took time the user should see
+		// accounted for, and the resources may meet the same failure.
+		diags.AddWarning("Secure Access Check Not Completed", fmt.Sprintf("%s failed when Terraform configured the provider, after its retries: %s\n\n"+
+			"The provider goes on: each resource and data source sends its own requests, and meets this failure again if it lasts.", c.what, err))
 		return
 	}
 	diags.AddError(summary, fmt.Sprintf("%s when Terraform configured the provider: %s\n\n%s\n\n"+

@@ -153,7 +153,13 @@ func TestConfigure_checks(t *testing.T) {
 			attrs: func(m *testMock) map[string]any {
 				return map[string]any{"base_url": m.URL, "scim_token": m.SCIMToken, "max_retries": noRetries}
 			},
-			faults:   []mockserver.FaultRule{{Route: "GET /identity/v2/scim/Users", Rate500: 1}},
+			faults: []mockserver.FaultRule{{Route: "GET /identity/v2/scim/Users", Rate500: 1}},
+			want: func(*testMock) []diagSummary {
+				return []diagSummary{{Severity: diag.SeverityWarning, Summary: "Secure Access Check Not Completed",
+					Detail: "Checking the SCIM provisioning token (one request for one user) failed when Terraform configured the provider, after its retries: " +
+						"GET /identity/v2/scim/Users: 500 Internal Server Error: Internal server error (injected fault).\n\n" +
+						"The provider goes on: each resource and data source sends its own requests, and meets this failure again if it lasts."}}
+			},
 			requests: map[string]int{"GET /identity/v2/scim/Users": 1},
 		},
 		"scim_token unknown": {
