@@ -276,8 +276,7 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 		var started <-chan singleflight.Result
 		switch gen, probe := c.gen, c.probe; next(c.counts()) {
 		case stepByID:
-			c.mu.Unlock()
-			return c.byID(ctx, id)
+			return c.byIDLocked(ctx, id)
 		case stepProbe:
 			started = c.start("probe", func() (any, error) {
 				page, err := c.r.List(ctx, c.listOptions(1))
@@ -312,6 +311,13 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 // is not, and a later read asks again.
 func (c *collection[T]) byID(ctx context.Context, id string) (*T, error) {
 	c.mu.Lock()
+	return c.byIDLocked(ctx, id)
+}
+
+// byIDLocked is byID with c.mu held, which it releases: a read that next
+// sent by id counts in c.reading before another read decides, so that no
+// more than RefreshThreshold reads go by id however many start at once.
+func (c *collection[T]) byIDLocked(ctx context.Context, id string) (*T, error) {
 	if f, ok := c.one[id]; ok {
 		c.mu.Unlock()
 		return f.v, f.err
