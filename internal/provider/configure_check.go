@@ -63,8 +63,10 @@ func (d *providerData) checkAPIs(ctx context.Context, scimURLSource string) diag
 // rejected API key or an unreachable service, and returns the token
 // request's error.
 func (d *providerData) checkAdmin(ctx context.Context, diags *diag.Diagnostics) error {
-	client, clientDiags := d.admin()
-	if diags.Append(clientDiags...); client == nil {
+	// Each check goes on whatever the other found.
+	var clientDiags diag.Diagnostics
+	client, ok := d.adminClient(&clientDiags)
+	if diags.Append(clientDiags...); !ok {
 		return nil
 	}
 	ctx, endWaits := watchRateWaits(ctx, "Checking the admin API key")
@@ -77,8 +79,9 @@ func (d *providerData) checkAdmin(ctx context.Context, diags *diag.Diagnostics) 
 // checkSCIM sends the one SCIM request of the check and adds an error for
 // a rejected token, an unreachable service or a URL with no SCIM endpoint.
 func (d *providerData) checkSCIM(ctx context.Context, urlSource string, diags *diag.Diagnostics) {
-	client, clientDiags := d.scim()
-	if diags.Append(clientDiags...); client == nil {
+	var clientDiags diag.Diagnostics
+	client, ok := d.scimClient(&clientDiags)
+	if diags.Append(clientDiags...); !ok {
 		return
 	}
 	_, err := client.Users.List(ctx, &scim.ListOptions{StartIndex: 1, Count: 1})

@@ -63,8 +63,9 @@ func TestConfigure_checkSpendsNoExtraToken(t *testing.T) {
 	if !ok {
 		t.Fatalf("ResourceData is %T", resp.ResourceData)
 	}
-	client, diags := data.adminFor(opReading)
-	if diags.HasError() {
+	var diags diag.Diagnostics
+	client, ok := data.adminClient(&diags)
+	if !ok {
 		t.Fatal(diags)
 	}
 	if _, err := client.DirectoryIntegrations.List(t.Context()); err != nil {

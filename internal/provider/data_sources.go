@@ -35,9 +35,8 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 // model M, and the SCIM client; ok is false after an error in either.
 func scimLookup[M any](ctx context.Context, d *providerData, req datasource.ReadRequest, diags *diag.Diagnostics) (cfg M, client *scim.Client, ok bool) {
 	diags.Append(req.Config.Get(ctx, &cfg)...)
-	client, clientDiags := d.scimFor(opLookingUp)
-	diags.Append(clientDiags...)
-	return cfg, client, !diags.HasError()
+	client, ok = d.scimClient(diags)
+	return cfg, client, ok
 }
 
 // listAll returns every object of a listing, each converted by convert

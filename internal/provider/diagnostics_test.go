@@ -208,8 +208,9 @@ func TestAddAPIError_failFast(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, diags := tt.data.scim()
-			if diags.HasError() {
+			var diags diag.Diagnostics
+			c, ok := tt.data.scimClient(&diags)
+			if !ok {
 				t.Fatal(diags)
 			}
 			before := m.Server.Stats().Total
@@ -243,8 +244,9 @@ func TestAddAPIError_failFastAdmin(t *testing.T) {
 	t.Parallel()
 	m := newTestMock(t)
 	d := &providerData{version: "test", baseURL: m.URL, clientID: testClientID, clientSecret: "wrong-client-secret", maxRetries: -1, rateLimit: 1000}
-	c, diags := d.admin()
-	if diags.HasError() {
+	var diags diag.Diagnostics
+	c, ok := d.adminClient(&diags)
+	if !ok {
 		t.Fatal(diags)
 	}
 	var got diag.Diagnostics

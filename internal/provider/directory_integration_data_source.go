@@ -74,9 +74,8 @@ func (d *directoryIntegrationDataSource) Read(ctx context.Context, req datasourc
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_directory_integration")
 	defer endWaits(&resp.Diagnostics)
-	client, diags := d.data.adminFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := d.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 

@@ -84,9 +84,8 @@ func (r *directoryIntegrationListResource) List(ctx context.Context, req list.Li
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	client, clientDiags := r.data.adminFor(opListing)
-	diags.Append(clientDiags...)
-	if diags.HasError() {
+	client, ok := r.data.adminClient(&diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

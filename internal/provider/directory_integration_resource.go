@@ -61,11 +61,7 @@ func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.Sche
 			"naming how many users and groups the integration holds, and with protection off such a plan warns with the same counts. " +
 			"Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the directory integration, set by Secure Access.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The ID of the directory integration, set by Secure Access."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The name of the directory integration, for example `OKTA Integration`: 1 to 255 characters, unique in the organization (compared without regard to letter case). It can be changed in place.",
 				Required:            true,
@@ -86,21 +82,9 @@ func (r *directoryIntegrationResource) Schema(_ context.Context, _ resource.Sche
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
-			"provisioning_method": schema.StringAttribute{
-				MarkdownDescription: "How the directory is provisioned, set by Secure Access: `idp` (through SCIM by the identity provider).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"provisioning_url": schema.StringAttribute{
-				MarkdownDescription: "The SCIM 2.0 base URL the identity provider calls, set by Secure Access. It is the same for every directory integration of the organization: the provisioning token selects the directory.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the directory integration was created, in RFC 3339 format.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"provisioning_method": computedKept("How the directory is provisioned, set by Secure Access: `idp` (through SCIM by the identity provider)."),
+			"provisioning_url":    computedKept("The SCIM 2.0 base URL the identity provider calls, set by Secure Access. It is the same for every directory integration of the organization: the provisioning token selects the directory."),
+			"created_at":          computedKept("When the directory integration was created, in RFC 3339 format."),
 		},
 	}
 }
@@ -116,9 +100,8 @@ func (r *directoryIntegrationResource) Create(ctx context.Context, req resource.
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Creating the directory integration %q", plan.Name.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -141,10 +124,9 @@ func (r *directoryIntegrationResource) Read(ctx context.Context, req resource.Re
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Reading the directory integration %q", state.Name.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // admin settings unknown while planning: the prior state stays
+	client, ok := r.data.adminForRefresh(&resp.Diagnostics)
+	if !ok {
+		return // the prior state stays, or an error
 	}
 
 	dir, err := client.DirectoryIntegrations.Read(ctx, state.ID.ValueString())
@@ -177,9 +159,8 @@ func (r *directoryIntegrationResource) Update(ctx context.Context, req resource.
 	}
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Renaming the directory integration %q", state.Name.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(opUpdating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -202,9 +183,8 @@ func (r *directoryIntegrationResource) Delete(ctx context.Context, req resource.
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Deleting the directory integration %q", state.Name.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(deleting("The directory integration"))
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -273,8 +253,8 @@ func (r *directoryIntegrationResource) ModifyPlan(ctx context.Context, req resou
 // ones an identity provider pushed.
 func (r *directoryIntegrationResource) holdings(ctx context.Context, id string) string {
 	const unmanaged = ", including those the identity provider pushed that no Terraform configuration manages"
-	client, _ := r.data.adminFor(opPlanning)
-	if client == nil {
+	client, ok := r.data.adminClient(new(diag.Diagnostics))
+	if !ok {
 		return "every user and group provisioned through it (their number is not known while the admin API settings are unknown)" + unmanaged
 	}
 	// As of this plan's refresh: with several integrations, from its
@@ -302,13 +282,11 @@ func (r *directoryIntegrationResource) ImportState(ctx context.Context, req reso
 		key:          directoryIntegrationImportKey,
 		idForm:       "the directory integration's ID, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f",
 		keyForm:      `name=<name>, such as "name=OKTA Integration" (letter case does not matter)`,
-		known: func() diag.Diagnostics {
-			_, d := r.data.adminFor(importing("secureaccess_directory_integration", req.ID))
-			return d
-		},
+		data:         r.data,
+		api:          apiAdmin,
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
-			client, d := r.data.adminFor(opLookingUp)
-			if diags.Append(d...); diags.HasError() {
+			client, ok := r.data.adminClient(diags)
+			if !ok {
 				return ""
 			}
 			dir, err := client.DirectoryIntegrations.GetByName(ctx, name)

@@ -45,9 +45,8 @@ func (d *directoryIntegrationsDataSource) Schema(_ context.Context, _ datasource
 func (d *directoryIntegrationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_directory_integrations")
 	defer endWaits(&resp.Diagnostics)
-	client, diags := d.data.adminFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := d.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	dirs, err := client.DirectoryIntegrations.List(ctx)

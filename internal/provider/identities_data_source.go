@@ -95,9 +95,8 @@ func (d *identitiesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	resp.Diagnostics.Append(diags...)
 	ctx, endWaits := watchRateWaits(ctx, "Reading data.secureaccess_identities")
 	defer endWaits(&resp.Diagnostics)
-	client, diags := d.data.adminFor(opLookingUp)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := d.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ids, err := client.Identities.List(ctx, query)

@@ -76,9 +76,10 @@ type naturalKeyImport struct {
 	// idForm and keyForm describe the two forms, with an example each, for
 	// the error of an invalid ID.
 	idForm, keyForm string
-	// known is an error while the configuration of the client lookup needs
-	// is only known after apply (scimFor or adminFor with importing).
-	known func() diag.Diagnostics
+	// data and api are the provider and the API the lookup uses, for the
+	// check before it (providerData.importCheck).
+	data *providerData
+	api  apiKind
 	// lookup finds the ID of the object whose natural key is value, or adds
 	// an error to diags.
 	lookup func(ctx context.Context, value string, diags *diag.Diagnostics) (id string)
@@ -101,7 +102,7 @@ func (k naturalKeyImport) importState(ctx context.Context, req resource.ImportSt
 		addImportIDError(&resp.Diagnostics, k.resourceType, req.ID, k.idForm, k.keyForm)
 		return
 	}
-	resp.Diagnostics.Append(k.known()...)
+	resp.Diagnostics.Append(k.data.importCheck(k.api, k.resourceType, req.ID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -222,8 +223,8 @@ func (k naturalKey) keyForm() string {
 // lookupID is the lookup of an import by natural key: the ID of the
 // object whose key is value, or "" and an error with summary.
 func (k naturalKey) lookupID(ctx context.Context, d *providerData, value, summary string, diags *diag.Diagnostics) string {
-	client, cd := d.scimFor(opLookingUp)
-	if diags.Append(cd...); diags.HasError() {
+	client, ok := d.scimClient(diags)
+	if !ok {
 		return ""
 	}
 	id, err := k.find(ctx, client, value)

@@ -8,9 +8,28 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// computedKept is a string attribute that the service sets when it creates
+// the object, and that an update does not change: a plan keeps its value
+// from the state instead of showing "(known after apply)".
+func computedKept(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// sensitive returns a, marked sensitive: Terraform shows no value of it.
+func sensitive(a schema.StringAttribute) schema.StringAttribute {
+	a.Sensitive = true
+	return a
+}
 
 // keepUserNameCase plans the prior user_name when the configuration differs
 // from it only in letter case, so that such a change plans nothing.

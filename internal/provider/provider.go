@@ -213,7 +213,7 @@ func (p *secureAccessProvider) Configure(ctx context.Context, req provider.Confi
 
 	// Where Terraform can defer actions, an unknown credential defers every
 	// resource and data source of this provider to a later plan instead of
-	// planning with the last known state (see scimForRead).
+	// planning with the last known state (see refreshDeferred).
 	if req.ClientCapabilities.DeferralAllowed && (data.scimSettings() == settingsUnknown || data.adminSettings() == settingsUnknown) {
 		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 	} else {

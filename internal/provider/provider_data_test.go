@@ -1,52 +1,20 @@
 package provider
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// TestClientVerdict is the whole rule book of the client accessors: what
-// every operation gets of each API in each state of its settings.
-func TestClientVerdict(t *testing.T) {
+// TestClientAccess is the whole rule book of the provider data's
+// accessors: what each operation gets of each API in each state of its
+// settings, done as the resources do it. "client" is a client and no
+// diagnostic; anything else is the diagnostics' summaries and no client.
+// No request is sent: clients are built lazily.
+func TestClientAccess(t *testing.T) {
 	t.Parallel()
-	// For each operation, what SCIM and the admin API give with their
-	// settings set, only known after apply, and missing a credential.
-	rules := map[opKind]struct{ scim, admin [3]verdict }{
-		opCreate: {scim: [3]verdict{giveClient, failUnknown, failMissing}, admin: [3]verdict{giveClient, failUnknown, failMissing}},
-		opRead:   {scim: [3]verdict{giveClient, keepState, failMissing}, admin: [3]verdict{giveClient, keepState, failMissing}},
-		opUpdate: {scim: [3]verdict{giveClient, failUnknown, failMissing}, admin: [3]verdict{giveClient, failUnknown, failMissing}},
-		opDelete: {scim: [3]verdict{giveClient, stateOnly, failMissing}, admin: [3]verdict{giveClient, failUnknown, failMissing}},
-		opImport: {scim: [3]verdict{passCheck, failUnknown, failImportMissing}, admin: [3]verdict{passCheck, failUnknown, passCheck}},
-		opList:   {scim: [3]verdict{giveClient, failUnknown, failMissing}, admin: [3]verdict{giveClient, failUnknown, failMissing}},
-		opLookup: {scim: [3]verdict{giveClient, failUnknown, failMissing}, admin: [3]verdict{giveClient, failUnknown, failMissing}},
-		opPlan:   {scim: [3]verdict{passCheck, passCheck, failMissing}, admin: [3]verdict{giveClient, passCheck, failMissing}},
-	}
-	if len(rules) != int(opPlan)+1 {
-		t.Fatalf("%d operations in the table, want every one (%d)", len(rules), opPlan+1)
-	}
-	for op, want := range rules {
-		for s := range 3 {
-			for api, w := range map[apiKind]verdict{apiSCIM: want.scim[s], apiAdmin: want.admin[s]} {
-				if got := clientVerdict(api, op, settingsState(s)); got != w {
-					t.Errorf("clientVerdict(api %d, op %d, settings %d) = %d, want %d", api, op, s, got, w)
-				}
-			}
-		}
-	}
-}
-
-// TestClientAccessors checks what scimFor and adminFor answer for every
-// operation in each state of the settings: a client, or none, and the
-// diagnostics' summaries, against providers that are set, unknown and
-// missing their credentials. No request is sent: clients are built lazily.
-func TestClientAccessors(t *testing.T) {
-	t.Parallel()
-	ops := map[string]operation{
-		"create": opCreating, "read": opReading, "update": opUpdating, "delete": deleting(`SCIM user "jane" (u1)`),
-		"import": importing("secureaccess_scim_user", "jane"), "list": opListing, "lookup": opLookingUp, "plan": opPlanning,
-	}
 	settings := map[string]func() *providerData{
 		"set": func() *providerData {
 			return &providerData{version: "test", baseURL: "https://127.0.0.1:1", scimURL: "https://127.0.0.1:1/scim",
@@ -55,73 +23,108 @@ func TestClientAccessors(t *testing.T) {
 		"unknown": func() *providerData {
 			return &providerData{version: "test", scimTokenUnknown: true, adminUnknown: true}
 		},
-		"missing": func() *providerData { return &providerData{version: "test", baseURL: "https://127.0.0.1:1"} },
+		"missing":      func() *providerData { return &providerData{version: "test", baseURL: "https://127.0.0.1:1"} },
+		"unconfigured": func() *providerData { return nil },
 	}
-	summaries := map[apiKind]map[verdict]string{
-		apiSCIM: {
-			keepState:         "warning SCIM Objects Not Refreshed",
-			stateOnly:         "warning SCIM Object Removed From State Only",
-			failUnknown:       "error SCIM Provisioning Token Not Known Yet",
-			failMissing:       "error Missing SCIM Provisioning Token",
-			failImportMissing: "error Missing SCIM Provisioning Token",
-		},
-		apiAdmin: {
-			keepState:   "warning Secure Access Objects Not Refreshed",
-			failUnknown: "error Secure Access Admin API Credentials Not Known Yet",
-			failMissing: "error Missing Secure Access Admin API Credentials",
-		},
+	const (
+		scimUnknown  = "error SCIM Provisioning Token Not Known Yet"
+		scimMissing  = "error Missing SCIM Provisioning Token"
+		adminUnknown = "error Secure Access Admin API Credentials Not Known Yet"
+		adminMissing = "error Missing Secure Access Admin API Credentials"
+		bug          = "error Provider Not Configured"
+	)
+	// For each operation and API, the outcome with the settings set,
+	// unknown, missing, and before Configure.
+	rules := []struct {
+		op, api string
+		want    [4]string
+	}{
+		{"client", "scim", [4]string{"client", scimUnknown, scimMissing, bug}},
+		{"client", "admin", [4]string{"client", adminUnknown, adminMissing, bug}},
+		{"refresh", "scim", [4]string{"client", "warning SCIM Objects Not Refreshed", scimMissing, bug}},
+		{"refresh", "admin", [4]string{"client", "warning Secure Access Objects Not Refreshed", adminMissing, bug}},
+		{"delete", "scim", [4]string{"client", "warning SCIM Object Removed From State Only", scimMissing, bug}},
+		{"import", "scim", [4]string{"", scimUnknown, scimMissing, ""}},
+		{"import", "admin", [4]string{"", adminUnknown, "", ""}},
+		{"plan", "scim", [4]string{"", "", scimMissing, ""}},
 	}
-	states := map[string]settingsState{"set": settingsSet, "unknown": settingsUnknown, "missing": settingsMissing}
-	for opName, op := range ops {
-		for sName, newData := range settings {
-			t.Run(opName+"/"+sName, func(t *testing.T) {
+	states := []string{"set", "unknown", "missing", "unconfigured"}
+	for _, rule := range rules {
+		for i, state := range states {
+			t.Run(rule.op+"/"+rule.api+"/"+state, func(t *testing.T) {
 				t.Parallel()
-				d := newData()
-				sc, scimDiags := d.scimFor(op)
-				ac, adminDiags := d.adminFor(op)
-				for _, c := range []struct {
-					api       apiKind
-					gotClient bool
-					diags     diag.Diagnostics
-				}{{apiSCIM, sc != nil, scimDiags}, {apiAdmin, ac != nil, adminDiags}} {
-					v := clientVerdict(c.api, op.kind, states[sName])
-					if c.gotClient != (v == giveClient) {
-						t.Errorf("api %d: client returned %v, verdict %d", c.api, c.gotClient, v)
+				d := settings[state]()
+				api := apiSCIM
+				if rule.api == "admin" {
+					api = apiAdmin
+				}
+				var diags diag.Diagnostics
+				gotClient := false
+				// ok must say whether a client came.
+				check := func(c any, ok bool) {
+					gotClient = ok
+					if ok == reflect.ValueOf(c).IsNil() {
+						t.Errorf("client %v with ok %v", c, ok)
 					}
-					var got []string
-					for _, dg := range c.diags {
-						got = append(got, strings.ToLower(dg.Severity().String())+" "+dg.Summary())
+				}
+				switch {
+				case rule.op == "client" && api == apiAdmin:
+					check(d.adminClient(&diags))
+				case rule.op == "client":
+					check(d.scimClient(&diags))
+				case rule.op == "refresh" && api == apiAdmin:
+					check(d.adminForRefresh(&diags))
+				case rule.op == "refresh":
+					check(d.scimForRefresh(&diags))
+				case rule.op == "delete":
+					check(d.scimForDelete(`SCIM user "jane" (u1)`, &diags))
+				}
+				switch rule.op {
+				case "import":
+					diags = d.importCheck(api, "secureaccess_scim_user", "jane")
+				case "plan":
+					diags = d.scimPlanCheck()
+				}
+				var got []string
+				for _, dg := range diags {
+					got = append(got, strings.ToLower(dg.Severity().String())+" "+dg.Summary())
+				}
+				want := rule.want[i]
+				if want == "client" {
+					if !gotClient || len(got) > 0 {
+						t.Errorf("client %v, diagnostics %q; want a client and none", gotClient, got)
 					}
-					if want := summaries[c.api][v]; strings.Join(got, "; ") != want {
-						t.Errorf("api %d, verdict %d: diagnostics %q, want %q", c.api, v, got, want)
-					}
+					return
+				}
+				if gotClient || strings.Join(got, "; ") != want {
+					t.Errorf("client %v, diagnostics %q; want no client and %q", gotClient, got, want)
 				}
 			})
 		}
 	}
 }
 
-// TestClientAccessors_onceAndUnconfigured: the "not refreshed" warning
-// comes once per provider and API; before Configure, checks pass and calls
-// are an error, not a panic.
-func TestClientAccessors_onceAndUnconfigured(t *testing.T) {
+// TestClientAccess_onceAndNamed: the "not refreshed" warning comes once per
+// provider and API; the import error names the import and where provider
+// goes; the delete warning names the object.
+func TestClientAccess_onceAndNamed(t *testing.T) {
 	t.Parallel()
 	d := &providerData{version: "test", scimTokenUnknown: true}
 	for i, want := range []int{1, 0, 0} {
-		if _, diags := d.scimFor(opReading); len(diags) != want {
-			t.Errorf("read %d: %d diagnostics, want %d", i, len(diags), want)
+		var diags diag.Diagnostics
+		if !d.refreshDeferred(apiSCIM, &diags) || len(diags) != want {
+			t.Errorf("read %d: %d diagnostics, want %d, and the refresh deferred", i, len(diags), want)
 		}
 	}
-	var unconfigured *providerData
-	for name, op := range map[string]operation{"import": importing("secureaccess_scim_user", "u1"), "plan": opPlanning} {
-		if _, diags := unconfigured.scimFor(op); diags.HasError() {
-			t.Errorf("%s before Configure: %v, want no error", name, diags)
-		}
+	var diags diag.Diagnostics
+	d.scimForDelete(`SCIM user "jane" (u1)`, &diags)
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), `SCIM user "jane" (u1) could not be deleted`) {
+		t.Errorf("delete: %v, want the warning naming the user", diags)
 	}
-	if c, diags := unconfigured.scimFor(opCreating); c != nil || !diags.HasError() {
-		t.Errorf("create before Configure: client %v, diagnostics %v; want an error", c, diags)
-	}
-	if c, diags := unconfigured.adminFor(opListing); c != nil || !diags.HasError() {
-		t.Errorf("list before Configure: client %v, diagnostics %v; want an error", c, diags)
+	missing := &providerData{version: "test"}
+	diags = missing.importCheck(apiSCIM, "secureaccess_scim_user", "jane")
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `The import of "jane" into secureaccess_scim_user`) ||
+		!strings.Contains(diags[0].Detail(), "provider = secureaccess.scim") {
+		t.Errorf("import: %v, want the error naming the import and the provider argument", diags)
 	}
 }

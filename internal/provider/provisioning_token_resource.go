@@ -83,11 +83,7 @@ func (r *provisioningTokenResource) Schema(_ context.Context, _ resource.SchemaR
 			"replace the resource (`terraform apply -replace=...`) to get a token that Terraform knows.\n\n" +
 			"Needs the admin API key (`client_id`, `client_secret`).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the token, set by Secure Access. It identifies the token and is not secret.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The ID of the token, set by Secure Access. It identifies the token and is not secret."),
 			"directory_integration_id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the directory integration the token provisions. Changing this forces a new resource to be created.",
 				Required:            true,
@@ -111,22 +107,9 @@ func (r *provisioningTokenResource) Schema(_ context.Context, _ resource.SchemaR
 				ElementType:         types.StringType,
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
-			"token": schema.StringAttribute{
-				MarkdownDescription: "The secret SCIM bearer token. Secure Access shows it only once, when it is generated, so it is null after `terraform import`.",
-				Computed:            true,
-				Sensitive:           true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"generated_at": schema.StringAttribute{
-				MarkdownDescription: "When the token was generated, in RFC 3339 format.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the token expires, in RFC 3339 format; null when it does not expire.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"token":        sensitive(computedKept("The secret SCIM bearer token. Secure Access shows it only once, when it is generated, so it is null after `terraform import`.")),
+			"generated_at": computedKept("When the token was generated, in RFC 3339 format."),
+			"expires_at":   computedKept("When the token expires, in RFC 3339 format; null when it does not expire."),
 		},
 	}
 }
@@ -229,9 +212,8 @@ func (r *provisioningTokenResource) Create(ctx context.Context, req resource.Cre
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Generating the provisioning token of directory integration %q", plan.DirectoryIntegrationID.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -260,10 +242,9 @@ func (r *provisioningTokenResource) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Reading the provisioning token of directory integration %q", state.DirectoryIntegrationID.ValueString()))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // admin settings unknown while planning: the prior state stays
+	client, ok := r.data.adminForRefresh(&resp.Diagnostics)
+	if !ok {
+		return // the prior state stays, or an error
 	}
 	meta, diags := activeToken(ctx, client, state.DirectoryIntegrationID.ValueString())
 	resp.Diagnostics.Append(diags...)
@@ -313,9 +294,8 @@ func (r *provisioningTokenResource) Delete(ctx context.Context, req resource.Del
 	dirID := state.DirectoryIntegrationID.ValueString()
 	ctx, endWaits := watchRateWaits(ctx, fmt.Sprintf("Revoking the provisioning token of directory integration %q", dirID))
 	defer endWaits(&resp.Diagnostics)
-	client, diags := r.data.adminFor(deleting("The provisioning token"))
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.adminClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	meta, diags := activeToken(ctx, client, dirID)
@@ -355,7 +335,7 @@ func (r *provisioningTokenResource) ImportState(ctx context.Context, req resourc
 			"the ID of the directory integration the token belongs to, such as 7f0c8d2e-4b1a-4c3e-9d5f-6a7b8c9d0e1f")
 		return
 	}
-	_, diags := r.data.adminFor(importing("secureaccess_provisioning_token", req.ID))
+	diags := r.data.importCheck(apiAdmin, "secureaccess_provisioning_token", req.ID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -68,11 +68,7 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"`secureaccess_scim_group_members` removes every member it does not list, so the two would undo each other's changes on every apply.\n\n" +
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The ID of the membership, `<group_id>/<user_id>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The ID of the membership, `<group_id>/<user_id>`."),
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "The SCIM ID of the group, such as the `id` of a `secureaccess_scim_group`. " +
 					"Changing this forces a new resource to be created.",
@@ -111,9 +107,8 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 	var plan scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.scimFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	groupID, userID := plan.GroupID.ValueString(), plan.UserID.ValueString()
@@ -136,10 +131,9 @@ func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.Creat
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown while planning: the prior state stays
+	client, ok := r.data.scimForRefresh(&resp.Diagnostics)
+	if !ok {
+		return // the prior state stays, or an error
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
 	ok, err := client.Refresh.HasMember(ctx, groupID, userID)
@@ -237,10 +231,9 @@ func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.Updat
 func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(deleting("The " + memberObject(state.GroupID.ValueString(), state.UserID.ValueString())))
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown in a destroy: the object leaves the state
+	client, ok := r.data.scimForDelete("The "+memberObject(state.GroupID.ValueString(), state.UserID.ValueString()), &resp.Diagnostics)
+	if !ok {
+		return // the object leaves the state only, or an error
 	}
 	groupID, userID := state.GroupID.ValueString(), state.UserID.ValueString()
 	if err := client.Groups.RemoveMembers(ctx, groupID, []string{userID}); err != nil && !isNotFound(err) {
@@ -259,7 +252,7 @@ func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.
 				"\"6c1f0b2e-0000-4000-8000-000000000001/0d9e6a4c-0000-4000-8000-000000000002\", got %q.", req.ID))
 		return
 	}
-	_, diags := r.data.scimFor(importing("secureaccess_scim_group_member", req.ID))
+	diags := r.data.importCheck(apiSCIM, "secureaccess_scim_group_member", req.ID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

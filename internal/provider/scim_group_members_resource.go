@@ -82,11 +82,7 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 			"and `secureaccess_scim_group_member` when other tools (such as an identity provider's group push) add members too.\n\n" +
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The SCIM ID of the group, the same as `group_id`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The SCIM ID of the group, the same as `group_id`."),
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "The SCIM ID of the group, such as the `id` of a `secureaccess_scim_group`. " +
 					"Changing this forces a new resource to be created.",
@@ -133,9 +129,8 @@ func (r *scimGroupMembersResource) Create(ctx context.Context, req resource.Crea
 	var plan scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	groupID := plan.GroupID.ValueString()
-	client, diags := r.data.scimFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	object := fmt.Sprintf("members of SCIM group %q", groupID)
@@ -181,23 +176,10 @@ func (r *scimGroupMembersResource) setMembers(ctx context.Context, client *scim.
 func (r *scimGroupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown while planning: the prior state stays
-	}
 	id := state.GroupID.ValueString()
-	g, err := client.Refresh.GroupMembers(ctx, id)
-	if isNotFound(err) {
-		if resp.Diagnostics.Append(groupKey.importMiss(ctx, client, req.Private, "Error Importing SCIM Group Members")...); resp.Diagnostics.HasError() {
-			return
-		}
-		tflog.Warn(ctx, "SCIM group is gone; removing its members from state", map[string]any{"group_id": id})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group Members", fmt.Sprintf("members of SCIM group %q", id), err, "")
+	g := refreshSCIM(ctx, r.data, scimRefresh{id: id, what: "SCIM Group Members", key: groupKey,
+		object: fmt.Sprintf("members of SCIM group %q", id)}, (*scim.RefreshService).GroupMembers, req, resp)
+	if g == nil {
 		return
 	}
 	state.fromAPI(g)
@@ -213,9 +195,8 @@ func (r *scimGroupMembersResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.scimFor(opUpdating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	r.setMembers(ctx, client, &plan, state.memberIDs(), "Error Updating SCIM Group Members", &resp.State, &resp.Diagnostics)
@@ -226,10 +207,9 @@ func (r *scimGroupMembersResource) Delete(ctx context.Context, req resource.Dele
 	var state scimGroupMembersResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	groupID := state.GroupID.ValueString()
-	client, diags := r.data.scimFor(deleting(fmt.Sprintf("The members of SCIM group %q", groupID)))
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown in a destroy: the object leaves the state
+	client, ok := r.data.scimForDelete(fmt.Sprintf("The members of SCIM group %q", groupID), &resp.Diagnostics)
+	if !ok {
+		return // the object leaves the state only, or an error
 	}
 	remove := state.memberIDs()
 	if err := client.Groups.RemoveMembers(ctx, groupID, remove); err != nil && !isNotFound(err) {
@@ -247,7 +227,7 @@ func (r *scimGroupMembersResource) ImportState(ctx context.Context, req resource
 			"the SCIM ID of the group, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d", groupKey.keyForm())
 		return
 	}
-	_, diags := r.data.scimFor(importing("secureaccess_scim_group_members", req.ID))
+	diags := r.data.importCheck(apiSCIM, "secureaccess_scim_group_members", req.ID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

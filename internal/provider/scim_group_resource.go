@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -91,11 +89,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Manage members with `secureaccess_scim_group_members` (the whole member list) or `secureaccess_scim_group_member` (one membership each).\n\n" +
 			"Requires the provider's `scim_token`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The SCIM ID of the group, assigned by Secure Access.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The SCIM ID of the group, assigned by Secure Access."),
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "The name of the group, unique within the directory integration (compared without regard to letter case). " +
 					"Must not be empty. " + atMost(scimlimits.GroupDisplayName) + " Changing it renames the group in place.",
@@ -153,9 +147,8 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	var plan, cfg scimGroupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := r.data.scimFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := plan.DisplayName.ValueString()
@@ -178,22 +171,9 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
-	client, diags := r.data.scimFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown while planning: the prior state stays
-	}
-	g, err := client.Refresh.Group(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		if resp.Diagnostics.Append(groupKey.importMiss(ctx, client, req.Private, "Error Importing SCIM Group")...); resp.Diagnostics.HasError() {
-			return
-		}
-		tflog.Warn(ctx, "SCIM group is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading SCIM Group", objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString()), err, "")
+	g := refreshSCIM(ctx, r.data, scimRefresh{id: state.ID.ValueString(), what: "SCIM Group", key: groupKey,
+		object: objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString())}, (*scim.RefreshService).Group, req, resp)
+	if g == nil {
 		return
 	}
 	state.fromAPI(g)
@@ -206,9 +186,8 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	client, diags := r.data.scimFor(opUpdating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := plan.ID.ValueString()
@@ -246,10 +225,9 @@ func groupUpdateFix(err error) string {
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(deleting(objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString())))
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown in a destroy: the object leaves the state
+	client, ok := r.data.scimForDelete(objectName(kindSCIMGroup, state.DisplayName.ValueString(), state.ID.ValueString()), &resp.Diagnostics)
+	if !ok {
+		return // the object leaves the state only, or an error
 	}
 	id := state.ID.ValueString()
 	if err := client.Groups.Delete(ctx, id); err != nil && !isNotFound(err) {
@@ -267,10 +245,8 @@ func (r *scimGroupResource) ImportState(ctx context.Context, req resource.Import
 		idForm:       "the group's SCIM ID, such as 5d0a3c8e-2b1f-4e6a-9c7d-8f1e2a3b4c5d",
 		keyForm:      groupKey.keyForm(),
 		ownership:    true,
-		known: func() diag.Diagnostics {
-			_, d := r.data.scimFor(importing("secureaccess_scim_group", req.ID))
-			return d
-		},
+		data:         r.data,
+		api:          apiSCIM,
 		lookup: func(ctx context.Context, name string, diags *diag.Diagnostics) string {
 			return groupKey.lookupID(ctx, r.data, name, "Error Importing SCIM Group", diags)
 		},

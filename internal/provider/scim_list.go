@@ -77,9 +77,8 @@ func (r *scimListResource[T, K]) List(ctx context.Context, req list.ListRequest,
 	s := r.spec()
 	var cfg scimListConfigModel
 	diags := req.Config.Get(ctx, &cfg)
-	client, clientDiags := r.data.scimFor(opListing)
-	diags.Append(clientDiags...)
-	if diags.HasError() {
+	client, ok := r.data.scimClient(&diags)
+	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -74,11 +73,7 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"(the guide \"SCIM server compatibility\" says how, under What a service may store differently). " +
 			"Import by SCIM ID or by `user_name=<userName>`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: descUserID,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept(descUserID),
 			"user_name": schema.StringAttribute{
 				MarkdownDescription: descUserName + " " + atMost(scimlimits.UserName) + " A change of letter case alone plans nothing; any other change updates the user in place " +
 					"(SCIM allows renaming), keeping its ID and group memberships.",
@@ -268,9 +263,8 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	cfg, d := getUserValues(ctx, req.Plan, req.Config.Raw)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(d...)
-	client, diags := r.data.scimFor(opCreating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	want := plan.toAPI()
@@ -334,22 +328,9 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(setSCIMIdentity(ctx, resp.Identity, state.ID)...)
-	client, diags := r.data.scimFor(opReading)
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown while planning: the prior state stays
-	}
-	u, err := client.Refresh.User(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		if resp.Diagnostics.Append(userKey.importMiss(ctx, client, req.Private, "Error Importing SCIM User")...); resp.Diagnostics.HasError() {
-			return
-		}
-		tflog.Warn(ctx, "SCIM user is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading SCIM User", objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString()), err, "")
+	u := refreshSCIM(ctx, r.data, scimRefresh{id: state.ID.ValueString(), what: "SCIM User", key: userKey,
+		object: objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString())}, (*scim.RefreshService).User, req, resp)
+	if u == nil {
 		return
 	}
 	prior := state.scimUserModel
@@ -380,9 +361,8 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 		r.record(ctx, plan, cfg, held, true, &resp.State, resp.Private, &resp.Diagnostics)
 		return
 	}
-	client, diags := r.data.scimFor(opUpdating)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	client, ok := r.data.scimClient(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := client.Users.Replace(ctx, state.ID.ValueString(), want)
@@ -410,10 +390,9 @@ func userUpdateFix(err error) string {
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.scimFor(deleting(objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString())))
-	resp.Diagnostics.Append(diags...)
-	if client == nil || resp.Diagnostics.HasError() {
-		return // SCIM settings unknown in a destroy: the object leaves the state
+	client, ok := r.data.scimForDelete(objectName(kindSCIMUser, state.UserName.ValueString(), state.ID.ValueString()), &resp.Diagnostics)
+	if !ok {
+		return // the object leaves the state only, or an error
 	}
 	id := state.ID.ValueString()
 	summary, err := destroyUser(ctx, client, id, state.OnDestroy.ValueString())
@@ -443,7 +422,8 @@ func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportS
 		idForm:       "the user's SCIM ID, such as 2819c223-7f76-453a-919d-413861904646",
 		keyForm:      userKey.keyForm(),
 		ownership:    true,
-		known:        func() diag.Diagnostics { _, d := r.data.scimFor(importing("secureaccess_scim_user", req.ID)); return d },
+		data:         r.data,
+		api:          apiSCIM,
 		lookup: func(ctx context.Context, userName string, diags *diag.Diagnostics) string {
 			return userKey.lookupID(ctx, r.data, userName, "Error Importing SCIM User", diags)
 		},
