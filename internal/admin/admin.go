@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -131,13 +132,14 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
-	dirs := &DirectoryIntegrationsService{tc: tc}
+	cached := new(readcache.Generation)
+	var reads *directoryReads
 	if !cfg.UnbatchedRefresh {
-		dirs.reads = &directoryReads{s: dirs}
+		reads = newDirectoryReads(tc, cached)
 	}
 	return &Client{
-		DirectoryIntegrations: dirs,
-		ProvisioningTokens:    &ProvisioningTokensService{tc: tc, written: dirs.written},
+		DirectoryIntegrations: &DirectoryIntegrationsService{tc: tc, cached: cached, reads: reads},
+		ProvisioningTokens:    &ProvisioningTokensService{tc: tc, cached: cached},
 		Identities:            &IdentitiesService{tc: tc},
 		tc:                    tc,
 	}, nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -48,6 +49,9 @@ type CreateDirectoryIntegrationRequest struct {
 // DirectoryIntegrationsService manages directory integrations.
 type DirectoryIntegrationsService struct {
 	tc *transport.Client
+	// cached is invalidated by every write of a directory integration or a
+	// provisioning token, so that Read forgets what it listed.
+	cached *readcache.Generation
 	// reads batches Read; nil with Config.UnbatchedRefresh.
 	reads *directoryReads
 }
@@ -58,18 +62,12 @@ type DirectoryIntegrationsService struct {
 // directoryReads); transport.ErrNotFound if none. With
 // Config.UnbatchedRefresh it is Get.
 func (s *DirectoryIntegrationsService) Read(ctx context.Context, id string) (*DirectoryIntegration, error) {
-	if s.reads == nil {
-		return s.Get(ctx, id)
-	}
-	return s.reads.read(ctx, id)
-}
-
-// written forgets what Read listed: a directory integration or a token was
-// written.
-func (s *DirectoryIntegrationsService) written() {
 	if s.reads != nil {
-		s.reads.forget()
+		if dir, ok := s.reads.listed(ctx, id); ok {
+			return dir, nil
+		}
 	}
+	return s.Get(ctx, id)
 }
 
 // List returns every directory integration, all pages.
@@ -107,7 +105,7 @@ func (s *DirectoryIntegrationsService) GetByName(ctx context.Context, name strin
 // attempt created is returned.
 func (s *DirectoryIntegrationsService) Create(ctx context.Context, req CreateDirectoryIntegrationRequest) (*DirectoryIntegration, error) {
 	var dir DirectoryIntegration
-	defer s.written()
+	defer s.cached.Invalidate()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: directoriesPath, Body: req, Retry: transport.RetryCreate}, &dir)
 	if transport.IsLostCreate(err) {
 		return s.GetByName(ctx, req.Name)
@@ -123,7 +121,7 @@ func (s *DirectoryIntegrationsService) Create(ctx context.Context, req CreateDir
 func (s *DirectoryIntegrationsService) Update(ctx context.Context, id, name string) (*DirectoryIntegration, error) {
 	var dir DirectoryIntegration
 	body := map[string]string{"name": name}
-	defer s.written()
+	defer s.cached.Invalidate()
 	if _, err := s.tc.Do(ctx, transport.Request{Method: http.MethodPatch, Path: directoryPath(id), Body: body}, &dir); err != nil {
 		return nil, err
 	}
@@ -132,7 +130,7 @@ func (s *DirectoryIntegrationsService) Update(ctx context.Context, id, name stri
 
 // Delete deletes a directory integration with its users, groups and token.
 func (s *DirectoryIntegrationsService) Delete(ctx context.Context, id string) error {
-	defer s.written()
+	defer s.cached.Invalidate()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: directoryPath(id)}, nil)
 	return err
 }

@@ -4,12 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
-	"golang.org/x/sync/singleflight"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
 // directoryReads serves DirectoryIntegrationsService.Read: the reads of a
@@ -40,51 +39,39 @@ import (
 // the Client is dropped (the provider's is dropped with its process, at
 // the end of the Terraform command).
 type directoryReads struct {
-	s     *DirectoryIntegrationsService
+	tc    *transport.Client
 	reads atomic.Int64
-	group singleflight.Group
+	// listing holds the listing until a write through the Client.
+	listing *readcache.Cache[directoryListing]
+}
 
-	mu sync.Mutex
-	// gen counts the writes; a listing of an earlier generation is stale.
-	gen uint64
-	// listed is the listing of generation gen, by id; nil when none.
-	listed map[string]DirectoryIntegration
-	// failed is true when the listing of generation gen failed.
+// directoryListing is a listing: the complete items by id, or failed.
+type directoryListing struct {
+	byID   map[string]DirectoryIntegration
 	failed bool
 }
 
-// read is DirectoryIntegrationsService.Read with batching.
-func (r *directoryReads) read(ctx context.Context, id string) (*DirectoryIntegration, error) {
-	if r.reads.Add(1) == 1 {
-		return r.s.Get(ctx, id)
-	}
-	if byID := r.listing(ctx); byID != nil {
-		if dir, ok := byID[id]; ok {
-			return &dir, nil
-		}
-	}
-	return r.s.Get(ctx, id)
+func newDirectoryReads(tc *transport.Client, cached *readcache.Generation) *directoryReads {
+	return &directoryReads{tc: tc, listing: readcache.New(cached, func() directoryListing { return directoryListing{} })}
 }
 
-// listing returns the listing of the current generation by id, fetching it
-// once (concurrent callers share the request), or nil when it failed.
-func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegration {
-	r.mu.Lock()
-	gen, listed, failed := r.gen, r.listed, r.failed
-	r.mu.Unlock()
-	if listed != nil || failed {
-		return listed
+// listed returns the directory integration id from the listing, unless
+// the read goes by id: the first read, an id the listing lacks, a failed
+// listing.
+func (r *directoryReads) listed(ctx context.Context, id string) (*DirectoryIntegration, bool) {
+	if r.reads.Add(1) == 1 {
+		return nil, false
 	}
-	v, _, _ := r.group.Do(strconv.FormatUint(gen, 10), func() (any, error) {
-		items, err := listAll[json.RawMessage](ctx, r.s.tc, directoriesPath, nil)
+	l := r.listing.Lock()
+	if l.byID != nil || l.failed {
+		dir, ok := l.byID[id]
+		r.listing.Unlock()
+		return &dir, ok
+	}
+	// byID is nil when the listing failed: the read goes by id.
+	byID, _ := readcache.Do(ctx, r.listing, "", func() (map[string]DirectoryIntegration, error) {
+		items, err := listAll[json.RawMessage](ctx, r.tc, directoriesPath, nil)
 		if err != nil {
-			r.mu.Lock()
-			// A call cancelled or out of time says nothing about the
-			// listing: the next read tries it again.
-			if r.gen == gen && ctx.Err() == nil {
-				r.failed = true
-			}
-			r.mu.Unlock()
 			return nil, err
 		}
 		byID := make(map[string]DirectoryIntegration, len(items))
@@ -93,24 +80,14 @@ func (r *directoryReads) listing(ctx context.Context) map[string]DirectoryIntegr
 				byID[d.ID] = d
 			}
 		}
-		r.mu.Lock()
-		if r.gen == gen {
-			r.listed = byID
-		}
-		r.mu.Unlock()
 		return byID, nil
+	}, func(l *directoryListing, byID map[string]DirectoryIntegration, err error) {
+		// A call cancelled or out of time says nothing about the listing:
+		// the next read tries it again.
+		l.byID, l.failed = byID, err != nil && ctx.Err() == nil
 	})
-	// v is nil when the listing failed: the reads go by id.
-	byID, _ := v.(map[string]DirectoryIntegration)
-	return byID
-}
-
-// forget drops the listing: something was written.
-func (r *directoryReads) forget() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.gen++
-	r.listed, r.failed = nil, false
+	dir, ok := byID[id]
+	return &dir, ok
 }
 
 // directoryFields are the JSON names of DirectoryIntegration's fields.

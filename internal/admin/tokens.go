@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -37,9 +38,9 @@ type ProvisioningTokenMetadata struct {
 // ProvisioningTokensService manages the SCIM token of a directory integration.
 type ProvisioningTokensService struct {
 	tc *transport.Client
-	// written is called after every write, to forget what
-	// DirectoryIntegrationsService.Read listed.
-	written func()
+	// cached is invalidated by every write, so that
+	// DirectoryIntegrationsService.Read forgets what it listed.
+	cached *readcache.Generation
 }
 
 // Generate creates a new token for the directory integration, revoking the
@@ -56,7 +57,7 @@ func (s *ProvisioningTokensService) Generate(ctx context.Context, dirID string, 
 	var out struct {
 		Token ProvisioningToken `json:"token"`
 	}
-	defer s.written()
+	defer s.cached.Invalidate()
 	if _, err := s.tc.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func (s *ProvisioningTokensService) Get(ctx context.Context, dirID string) (*Pro
 
 // Revoke revokes the active token; SCIM calls with it get 401 at once.
 func (s *ProvisioningTokensService) Revoke(ctx context.Context, dirID string) error {
-	defer s.written()
+	defer s.cached.Invalidate()
 	_, err := s.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: tokenPathOf(dirID)}, nil)
 	return err
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sync"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -28,19 +28,16 @@ type GroupsService struct {
 }
 
 // omitMembersProbe is what a client knows of excludedAttributes=members,
-// and the probe that finds out.
+// which no write changes (the zero Cache); the reads that come while a
+// probe finds out share it.
 type omitMembersProbe struct {
-	mu    sync.Mutex
-	state selectionState
-	// running, while a probe runs, is closed when it ends.
-	running chan struct{}
+	readcache.Cache[selectionState]
 }
 
 // load returns the state.
 func (p *omitMembersProbe) load() selectionState {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state
+	defer p.Unlock()
+	return *p.Lock()
 }
 
 // selectionState is what a client knows of an attribute selection.
@@ -83,36 +80,33 @@ func (s *GroupsService) WithoutMembers() *GetOptions {
 // probe's verdict and does not probe.
 func (s *GroupsService) probeOmitMembers(ctx context.Context, plain func(context.Context) (*Group, error)) (*Group, bool, error) {
 	p := &s.omitMembers
-	p.mu.Lock()
-	if p.state != selectionUnknown {
-		p.mu.Unlock()
+	if *p.Lock() != selectionUnknown {
+		p.Unlock()
 		return nil, false, nil
 	}
-	if running := p.running; running != nil {
-		p.mu.Unlock()
-		select {
-		case <-running:
-		case <-ctx.Done():
+	// run is this read's probe: a read that gets another's joined it, and
+	// only waited for its verdict.
+	run := &omitMembersRun{}
+	got, err := readcache.Do(ctx, &p.Cache, "probe", func() (*omitMembersRun, error) {
+		full, err := plain(ctx)
+		if err != nil {
+			return run, err
 		}
+		selected, err := s.Get(ctx, full.ID, excludeMembers)
+		run.full, run.verdict = full, probeVerdict(full, selected, err)
+		return run, nil
+	}, func(state *selectionState, run *omitMembersRun, _ error) { *state = run.verdict })
+	if got != run {
 		return nil, false, nil
 	}
-	running := make(chan struct{})
-	p.running = running
-	p.mu.Unlock()
-	verdict := selectionUnknown
-	defer func() {
-		p.mu.Lock()
-		p.state, p.running = verdict, nil
-		p.mu.Unlock()
-		close(running)
-	}()
-	full, err := plain(ctx)
-	if err != nil {
-		return nil, true, err
-	}
-	selected, err := s.Get(ctx, full.ID, excludeMembers)
-	verdict = probeVerdict(full, selected, err)
-	return full, true, nil
+	return run.full, true, err
+}
+
+// omitMembersRun is one probe of excludedAttributes=members: the plain
+// read, and the verdict (selectionUnknown when it failed).
+type omitMembersRun struct {
+	full    *Group
+	verdict selectionState
 }
 
 // probeVerdict judges the answer to a read with excludedAttributes=members

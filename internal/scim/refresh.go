@@ -3,12 +3,10 @@ package scim
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/sync/singleflight"
-
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -72,18 +70,12 @@ type RefreshService struct {
 }
 
 func newRefreshService(users *UsersService, groups *GroupsService, unbatched bool) *RefreshService {
-	s := &RefreshService{
+	return &RefreshService{
 		users:         newCollection(&users.resources, nil, DefaultPageSize, unbatched),
 		groups:        newCollection(&groups.resources, excludeMembers, DefaultPageSize, unbatched),
 		members:       newCollection(&groups.resources, nil, membersPageSize, unbatched),
 		groupsService: groups,
 	}
-	users.written = s.users.forget
-	groups.written = func() {
-		s.groups.forget()
-		s.members.forget()
-	}
-	return s
 }
 
 // User reads a user with every attribute; transport.ErrNotFound if gone.
@@ -146,11 +138,6 @@ type flight[V any] struct {
 	err error
 }
 
-func newFlight[V any]() *flight[V] { return &flight[V]{} }
-
-// finish records the outcome.
-func (f *flight[V]) finish(v V, err error) { f.v, f.err = v, err }
-
 // collection serves the reads of one resource type with one attribute
 // selection.
 type collection[T any] struct {
@@ -159,14 +146,12 @@ type collection[T any] struct {
 	pageSize int
 	// unbatched reads every object with its own GET, nothing kept.
 	unbatched bool
+	// cache holds what was read, until a write through r (r.cached).
+	cache *readcache.Cache[reads[T]]
+}
 
-	// requests shares each request among the reads that want it at the
-	// same time: the GET of an id, the first page, the rest. Its keys carry
-	// gen, so that a read after forget sends a request of its own.
-	requests singleflight.Group
-
-	mu  sync.Mutex
-	gen int
+// reads is what a collection read since the last write.
+type reads[T any] struct {
 	// one holds the objects read by id (found, or gone), by id; reading
 	// those being read.
 	one     map[string]*flight[*T]
@@ -184,17 +169,9 @@ type collection[T any] struct {
 
 func newCollection[T any](r *resources[T], sel *GetOptions, pageSize int, unbatched bool) *collection[T] {
 	return &collection[T]{r: r, sel: sel, pageSize: pageSize, unbatched: unbatched,
-		one: map[string]*flight[*T]{}, reading: map[string]bool{}}
-}
-
-// forget drops everything read; reads in flight finish for their callers
-// and keep nothing.
-func (c *collection[T]) forget() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.one, c.reading = map[string]*flight[*T]{}, map[string]bool{}
-	c.probe, c.probed, c.listing, c.all = nil, nil, false, nil
+		cache: readcache.New(&r.cached, func() reads[T] {
+			return reads[T]{one: map[string]*flight[*T]{}, reading: map[string]bool{}}
+		})}
 }
 
 // step is what a read does next.
@@ -234,17 +211,17 @@ func next(k counts) step {
 	return stepByID
 }
 
-// counts returns what next decides on; c.mu held.
-func (c *collection[T]) counts() counts {
-	k := counts{byID: len(c.one) + len(c.reading), listing: c.listing}
-	if c.probe != nil {
-		k.probed, k.probeFailed = true, c.probe.err != nil
-		if c.probe.err == nil {
-			k.pagesLeft = pagesLeft(c.probe.v)
+// counts returns what next decides on.
+func (s *reads[T]) counts() counts {
+	k := counts{byID: len(s.one) + len(s.reading), listing: s.listing}
+	if s.probe != nil {
+		k.probed, k.probeFailed = true, s.probe.err != nil
+		if s.probe.err == nil {
+			k.pagesLeft = pagesLeft(s.probe.v)
 		}
 	}
-	if c.all != nil {
-		k.listFailed = c.all.err != nil
+	if s.all != nil {
+		k.listFailed = s.all.err != nil
 	}
 	return k
 }
@@ -255,51 +232,47 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 		return c.r.Get(ctx, id, c.sel)
 	}
 	for {
-		c.mu.Lock()
-		if f, ok := c.one[id]; ok {
-			c.mu.Unlock()
+		s := c.cache.Lock()
+		if f, ok := s.one[id]; ok {
+			c.cache.Unlock()
 			return f.v, f.err
 		}
-		if v, ok := c.probed[id]; ok {
-			c.mu.Unlock()
+		if v, ok := s.probed[id]; ok {
+			c.cache.Unlock()
 			return v, nil
 		}
-		if c.all != nil && c.all.err == nil {
-			v, ok := c.all.v[id]
-			c.mu.Unlock()
-			if ok {
+		if s.all != nil && s.all.err == nil {
+			if v, ok := s.all.v[id]; ok {
+				c.cache.Unlock()
 				return v, nil
 			}
 			// Absent from the listing: created since, or skipped by paging.
-			return c.byID(ctx, id)
+			return c.byID(ctx, s, id)
 		}
-		var started <-chan singleflight.Result
-		switch gen, probe := c.gen, c.probe; next(c.counts()) {
+		var err error
+		switch probe := s.probe; next(s.counts()) {
 		case stepByID:
-			return c.byIDLocked(ctx, id)
+			return c.byID(ctx, s, id)
 		case stepProbe:
-			started = c.start("probe", func() (any, error) {
-				page, err := c.r.List(ctx, c.listOptions(1))
-				c.keep(gen, func() {
-					c.probe = &flight[*ListResponse[T]]{v: page, err: err}
-					if err == nil {
-						c.probed = make(map[string]*T, len(page.Resources))
-						c.index(c.probed, page.Resources)
-					}
-				})
-				return page, err
+			_, err = readcache.Do(ctx, c.cache, "probe", func() (*ListResponse[T], error) {
+				return c.r.List(ctx, c.listOptions(1))
+			}, func(s *reads[T], page *ListResponse[T], err error) {
+				s.probe = &flight[*ListResponse[T]]{v: page, err: err}
+				if err == nil {
+					s.probed = make(map[string]*T, len(page.Resources))
+					c.index(s.probed, page.Resources)
+				}
 			})
 		case stepList:
-			c.listing = true
+			s.listing = true
 			// next saw the first page come without error: it is there.
-			started = c.start("list", func() (any, error) {
-				byID, err := c.list(ctx, probe.v)
-				c.keep(gen, func() { c.all = &flight[map[string]*T]{v: byID, err: err} })
-				return byID, err
+			_, err = readcache.Do(ctx, c.cache, "list", func() (map[string]*T, error) {
+				return c.list(ctx, probe.v)
+			}, func(s *reads[T], byID map[string]*T, err error) {
+				s.all = &flight[map[string]*T]{v: byID, err: err}
 			})
 		}
-		c.mu.Unlock()
-		if _, err := wait(ctx, started); err != nil && ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
 		// The outcome is kept, a failure too: decide again.
@@ -307,66 +280,21 @@ func (c *collection[T]) get(ctx context.Context, id string) (*T, error) {
 }
 
 // byID reads one object with its own GET, shared with concurrent reads of
-// the same object. The object, or its absence, is kept; another failure
-// is not, and a later read asks again.
-func (c *collection[T]) byID(ctx context.Context, id string) (*T, error) {
-	c.mu.Lock()
-	return c.byIDLocked(ctx, id)
-}
-
-// byIDLocked is byID with c.mu held, which it releases: a read that next
-// sent by id counts in c.reading before another read decides, so that no
-// more than RefreshThreshold reads go by id however many start at once.
-func (c *collection[T]) byIDLocked(ctx context.Context, id string) (*T, error) {
-	if f, ok := c.one[id]; ok {
-		c.mu.Unlock()
-		return f.v, f.err
-	}
-	gen := c.gen
-	c.reading[id] = true
-	started := c.start("id/"+id, func() (any, error) {
-		v, err := c.r.Get(ctx, id, c.sel)
-		c.keep(gen, func() {
-			delete(c.reading, id)
-			if err == nil || errors.Is(err, transport.ErrNotFound) {
-				c.one[id] = &flight[*T]{v: v, err: err}
-			}
-		})
-		return v, err
+// the same object, with c.cache locked (s) and the object not in s.one;
+// it unlocks c.cache. A read that next sent by id counts in s.reading
+// before another read decides, so that no more than RefreshThreshold
+// reads go by id however many start at once. The object, or its absence,
+// is kept; another failure is not, and a later read asks again.
+func (c *collection[T]) byID(ctx context.Context, s *reads[T], id string) (*T, error) {
+	s.reading[id] = true
+	return readcache.Do(ctx, c.cache, "id/"+id, func() (*T, error) {
+		return c.r.Get(ctx, id, c.sel)
+	}, func(s *reads[T], v *T, err error) {
+		delete(s.reading, id)
+		if err == nil || errors.Is(err, transport.ErrNotFound) {
+			s.one[id] = &flight[*T]{v: v, err: err}
+		}
 	})
-	c.mu.Unlock()
-	v, err := wait(ctx, started)
-	t, _ := v.(*T)
-	return t, err
-}
-
-// start starts request, or joins the one of key that is running, with c.mu
-// held: a request records its outcome (keep) before it ends, so a read that
-// finds no outcome under c.mu finds the request still running. Keys carry
-// the generation: a read after forget sends a request of its own. The
-// request runs with the context of the read that started it.
-func (c *collection[T]) start(key string, request func() (any, error)) <-chan singleflight.Result {
-	return c.requests.DoChan(strconv.Itoa(c.gen)+"/"+key, request)
-}
-
-// wait returns the outcome of a started request, or the context's error
-// first.
-func wait(ctx context.Context, started <-chan singleflight.Result) (any, error) {
-	select {
-	case r := <-started:
-		return r.Val, r.Err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// keep records an outcome with c.mu held, unless forget came since gen.
-func (c *collection[T]) keep(gen int, record func()) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen == gen {
-		record()
-	}
 }
 
 // listOptions is the listing's page from startIndex on.

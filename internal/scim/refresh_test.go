@@ -406,13 +406,13 @@ func TestRefresh_cancelledWhenListingStarts(t *testing.T) {
 	cancel()
 	for range 50 {
 		c := newCollection(&resources[User]{idOf: func(u *User) string { return u.ID }}, nil, DefaultPageSize, false)
+		s := c.cache.Lock()
 		for i := range RefreshThreshold {
-			f := newFlight[*User]()
-			f.finish(&User{ID: fmt.Sprint("read-", i)}, nil)
-			c.one[f.v.ID] = f
+			id := fmt.Sprint("read-", i)
+			s.one[id] = &flight[*User]{v: &User{ID: id}}
 		}
-		c.probe = newFlight[*ListResponse[User]]()
-		c.probe.finish(&ListResponse[User]{TotalResults: 1, Resources: []User{{ID: "listed"}}}, nil)
+		s.probe = &flight[*ListResponse[User]]{v: &ListResponse[User]{TotalResults: 1, Resources: []User{{ID: "listed"}}}}
+		c.cache.Unlock()
 		u, err := c.get(ctx, "listed")
 		if err == nil && u.ID != "listed" || err != nil && !errors.Is(err, context.Canceled) {
 			t.Fatalf("get = %v, %v; want the listed user or context.Canceled", u, err)

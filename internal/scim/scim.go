@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/readcache"
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/transport"
 )
 
@@ -153,16 +154,9 @@ type resources[T any] struct {
 	label string          // the unique attribute in messages, "userName", "display name"
 	keyOf func(*T) string // reads the unique attribute
 	idOf  func(*T) string // reads the id
-	// written, when set, is told of every write (applied or not: a failed
-	// request may have been applied).
-	written func()
-}
-
-// wrote tells written of a write.
-func (r *resources[T]) wrote() {
-	if r.written != nil {
-		r.written()
-	}
+	// cached is invalidated by every write: the refresh (RefreshService)
+	// forgets what it read of these resources.
+	cached readcache.Generation
 }
 
 // itemPath is the path of one resource.
@@ -190,7 +184,7 @@ func (r *resources[T]) itemPath(id string) string {
 // record before reporting the error. A lookup that finds nothing returns
 // nil and an error that says the service may hold the resource.
 func (r *resources[T]) Create(ctx context.Context, v *T) (*T, error) {
-	defer r.wrote()
+	defer r.cached.Invalidate()
 	var out T
 	resp, err := r.tc.Do(ctx, transport.Request{Method: http.MethodPost, Path: r.path, Body: v, Retry: transport.RetryCreate}, &out)
 	var undecodable *transport.ResponseError
@@ -244,7 +238,7 @@ func (r *resources[T]) Get(ctx context.Context, id string, opts *GetOptions) (*T
 // Replace replaces a resource (PUT). An answer without the resource (204,
 // or a body without an id) is followed by a read.
 func (r *resources[T]) Replace(ctx context.Context, id string, v *T) (*T, error) {
-	defer r.wrote()
+	defer r.cached.Invalidate()
 	var out T
 	req := transport.Request{Method: http.MethodPut, Path: r.itemPath(id), Body: v}
 	resp, err := r.tc.Do(ctx, req, &out)
@@ -267,7 +261,7 @@ func (r *resources[T]) Replace(ctx context.Context, id string, v *T) (*T, error)
 // service answers without it (204 No Content, an empty 200, or a body
 // without an id).
 func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperation) (*T, error) {
-	defer r.wrote()
+	defer r.cached.Invalidate()
 	var out T
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
 	req := transport.Request{Method: http.MethodPatch, Path: r.itemPath(id), Body: body}
@@ -286,7 +280,7 @@ func (r *resources[T]) Patch(ctx context.Context, id string, ops []PatchOperatio
 
 // Delete deletes a resource.
 func (r *resources[T]) Delete(ctx context.Context, id string) error {
-	defer r.wrote()
+	defer r.cached.Invalidate()
 	_, err := r.tc.Do(ctx, transport.Request{Method: http.MethodDelete, Path: r.itemPath(id)}, nil)
 	return err
 }
