@@ -1,12 +1,9 @@
 package provider
 
 import (
-	"fmt"
-
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
@@ -165,142 +162,52 @@ func (m *scimUserResourceModel) setDefaultSettings() {
 	}
 }
 
-// The Terraform values of users, built by hand (tftypes) instead of with
-// tfsdk's Set, the one place where this provider does so: the users list of the
-// secureaccess_scim_users data source, and the resource of each result of
-// the secureaccess_scim_user list resource with include_resource (what
-// `terraform query -generate-config-out` asks for).
+// The Terraform values of users, built by setModel (tftypes_values.go)
+// instead of tfsdk's Set, the one place where this provider does so: the
+// users list of the secureaccess_scim_users data source, and the resource
+// of each result of the secureaccess_scim_user list resource with
+// include_resource (what `terraform query -generate-config-out` asks for).
 //
 // Why: tfsdk's Set walks the model with reflection, and in framework v1.19
 // it compiles a regular expression for every struct field of every element
 // it visits (hashicorp/terraform-plugin-framework#725). Setting 10,000
 // users that way cost more than the rest of the read: BENCHMARKS.md,
 // Finding 3 and BenchmarkUsersState, 3.68 s by reflection against 0.117 s
-// here; the whole in-process read of 10,000 users went from 5.58 s to
-// 2.33 s. Listing 10,000 users with include_resource took 5.4 times as
-// long as without (BenchmarkUserListResource), nearly all of it in
-// Resource.Set; BenchmarkUserResource compares the two conversions. For
-// one user (the resource, the singular data source) the same conversion
-// would save about 0.4 ms next to a 1.6 ms plan that is all framework, so
-// everything else uses tfsdk's Get and Set.
+// for values built by hand; the whole in-process read of 10,000 users went
+// from 5.58 s to 2.33 s. Listing 10,000 users with include_resource took
+// 5.4 times as long as without (BenchmarkUserListResource), nearly all of
+// it in Resource.Set; BenchmarkUserResource compares the two conversions.
+// For one user (the resource, the singular data source) the same
+// conversion would save about 0.4 ms next to a 1.6 ms plan that is all
+// framework, so everything else uses tfsdk's Get and Set.
 //
-// How it stays right: the values are built in the types of the schema the
-// framework hands over (the Raw value), so the schema stays the one source
-// of the types, and next to the model, so an attribute added to the model
-// is added here in the same place. checkedObject makes a schema attribute
-// without value (or a value without attribute) an error that names it;
-// TestUserConversionCoversSchema compares the keys of a fully set user,
-// at every depth, with the schema's attributes, so an attribute the
-// conversion misses fails a test. TestSetUsersStateMatchesReflection and
-// TestSetUserResourceMatchesReflection check the values against tfsdk's
-// Set for every user shape, and the SchemaMismatch tests that a schema
+// How it stays right: setModel takes the attributes from the model's tfsdk
+// tags, as tfsdk does, and their types from the schema the framework hands
+// over (the Raw value); a schema attribute without field, or a field
+// without attribute, is an error that names it. So a user attribute is in
+// the resource's schema, the data sources' (scimUserDataSourceAttributes)
+// and the model, with its lines in fromAPI and toAPI above, and a test
+// fails when one of them misses it: TestUserConversionCoversSchema sets a
+// fully set user in the resource's and the users data source's schemas
+// and wants a value that is not null for every attribute, at every depth
+// (one that fromAPI misses is null), and TestSCIMUserModelToAPI one that
+// toAPI misses. The Reflection tests check the values against tfsdk's Set
+// for every user shape, and the SchemaMismatch tests that a schema
 // mismatch is an error diagnostic.
 
-// terraformAttributes returns m's attributes as values of objType, the
-// object type of a user in some schema (the resource, a data source, an
-// element of users), for checkedObject to make the object of. Every
-// attribute of the model is here, at every depth.
-func (m *scimUserModel) terraformAttributes(objType tftypes.Object) (map[string]tftypes.Value, error) {
-	nameType, ok := objType.AttributeTypes["name"].(tftypes.Object)
-	if !ok {
-		return nil, fmt.Errorf("name has type %s, want an object", objType.AttributeTypes["name"])
-	}
-	emailsType, ok := objType.AttributeTypes["emails"].(tftypes.List)
-	if !ok {
-		return nil, fmt.Errorf("emails has type %s, want a list", objType.AttributeTypes["emails"])
-	}
-	emailType, ok := emailsType.ElementType.(tftypes.Object)
-	if !ok {
-		return nil, fmt.Errorf("emails has element type %s, want an object", emailsType.ElementType)
-	}
-	attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
-	attrs["id"] = stringToTerraform(m.ID)
-	attrs["user_name"] = stringToTerraform(m.UserName.StringValue)
-	attrs["display_name"] = stringToTerraform(m.DisplayName)
-	attrs["external_id"] = stringToTerraform(m.ExternalID)
-	attrs["active"] = boolToTerraform(m.Active)
-	attrs["native_object_id"] = stringToTerraform(m.NativeObjectID)
-	attrs["auth_name"] = stringToTerraform(m.AuthName)
-	var err error
-	attrs["name"] = tftypes.NewValue(nameType, nil)
-	if n := m.Name; n != nil {
-		attrs["name"], err = checkedObject(nameType, map[string]tftypes.Value{"given_name": stringToTerraform(n.GivenName),
-			"family_name": stringToTerraform(n.FamilyName), "formatted": stringToTerraform(n.Formatted)})
-	}
-	attrs["emails"] = tftypes.NewValue(emailsType, nil)
-	if m.Emails != nil {
-		emails := make([]tftypes.Value, len(m.Emails))
-		for i, e := range m.Emails {
-			if err == nil {
-				emails[i], err = checkedObject(emailType, map[string]tftypes.Value{"value": stringToTerraform(e.Value),
-					"type": stringToTerraform(e.Type), "primary": boolToTerraform(e.Primary)})
-			}
-		}
-		if err == nil {
-			attrs["emails"] = tftypes.NewValue(emailsType, emails)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("name or emails: %w", err)
-	}
-	return attrs, nil
-}
-
 // setUsersState sets state to filter and users; no user is an empty list,
-// not null. It builds the Terraform value directly, in the types of state's
-// schema: tfsdk's reflection (State.Set of scimUsersDataSourceModel) took
-// most of the read's time at 10,000 users (see the top of this file).
-func setUsersState(state *tfsdk.State, filter types.String, users []*scim.User) (diags diag.Diagnostics) {
-	defer recoverConversion(&diags)
-	objType, ok := state.Raw.Type().(tftypes.Object)
-	usersType, okList := objType.AttributeTypes["users"].(tftypes.List)
-	userType, okUser := usersType.ElementType.(tftypes.Object)
-	if !ok || !okList || !okUser {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", state.Raw.Type()))
-		return diags
-	}
-	elems := make([]tftypes.Value, len(users))
-	var m scimUserModel
+// not null. It does not use tfsdk's reflection (State.Set), which took
+// most of the read's time at 10,000 users (see above).
+func setUsersState(state *tfsdk.State, filter types.String, users []*scim.User) diag.Diagnostics {
+	m := scimUsersDataSourceModel{Filter: filter, Users: make([]scimUserModel, len(users))}
 	for i, u := range users {
-		m.fromAPI(u)
-		attrs, err := m.terraformAttributes(userType)
-		if err == nil {
-			elems[i], err = checkedObject(userType, attrs)
-		}
-		if err != nil {
-			diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the state: %v. This is a bug in the provider; please report it.", err))
-			return diags
-		}
+		m.Users[i].fromAPI(u)
 	}
-	setRaw(state, map[string]tftypes.Value{
-		"filter": stringToTerraform(filter),
-		"users":  tftypes.NewValue(usersType, elems),
-	})
-	return diags
+	return setModel(&state.Raw, &m)
 }
 
 // setUserResource sets res, a secureaccess_scim_user, to m, like
-// res.Set(ctx, m) but without reflection (see the top of this file).
-func setUserResource(res *tfsdk.Resource, m *scimUserResourceModel) (diags diag.Diagnostics) {
-	defer recoverConversion(&diags)
-	objType, ok := res.Raw.Type().(tftypes.Object)
-	if !ok {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Unexpected schema type %s. This is a bug in the provider; please report it.", res.Raw.Type()))
-		return diags
-	}
-	attrs, err := m.terraformAttributes(objType)
-	var v tftypes.Value
-	if err == nil {
-		attrs["on_destroy"] = stringToTerraform(m.OnDestroy)
-		attrs["adopt_existing"] = boolToTerraform(m.AdoptExisting)
-		v, err = checkedObject(objType, attrs)
-	}
-	if err != nil {
-		diags.AddError("Value Conversion Error", fmt.Sprintf("Could not build the resource: %v. This is a bug in the provider; please report it.", err))
-		return diags
-	}
-	res.Raw = v
-	return diags
+// res.Set(ctx, m) but without reflection (see above).
+func setUserResource(res *tfsdk.Resource, m *scimUserResourceModel) diag.Diagnostics {
+	return setModel(&res.Raw, m)
 }

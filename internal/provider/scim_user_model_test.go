@@ -150,12 +150,13 @@ func TestSCIMUserModelToAPI(t *testing.T) {
 	}
 }
 
-// TestUserConversionCoversSchema checks that the hand-built values of a
-// fully set user (setUserResource, what the list resource gives with
+// TestUserConversionCoversSchema checks that the values setModel builds of
+// a fully set user (setUserResource, what the list resource gives with
 // include_resource, and setUsersState, the users data source) have a value
 // for every attribute of their schema, at every depth, and no value beside
-// them: an attribute added to the schema and the model but not to
-// terraformAttributes fails here, naming it, not in a user's terraform query.
+// them: an attribute added to one schema but not to the other or to the
+// model, or to the model but not to fromAPI, fails here, naming it, not in
+// a user's terraform query.
 func TestUserConversionCoversSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -184,7 +184,7 @@ func TestSetUsersStateSchemaMismatch(t *testing.T) {
 	ctx := context.Background()
 	wrong := usersDataSourceSchema(t)
 	users := wrong.Attributes["users"].(dschema.ListNestedAttribute)
-	delete(users.NestedObject.Attributes, "auth_name") // one user attribute fewer than putTerraform sets
+	delete(users.NestedObject.Attributes, "auth_name") // one user attribute fewer than the model has
 	wrong.Attributes["users"] = users
 	st := tfsdk.State{Schema: wrong, Raw: tftypes.NewValue(wrong.Type().TerraformType(ctx), nil)}
 	diags := setUsersState(&st, types.StringNull(), []*scim.User{fullAPIUser()})
