@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -218,5 +220,40 @@ func assertKeysMatchSchema(t *testing.T, path string, typ attr.Type, v tftypes.V
 		for i, e := range elems {
 			assertKeysMatchSchema(t, fmt.Sprintf("%s[%d]", path, i), typ.ElemType, e)
 		}
+	}
+}
+
+// TestUserScalarsCoverSchema checks that userScalars and nameParts, the
+// strings ownership.go plans and settles one by one, are the optional
+// strings of secureaccess_scim_user without default, at the top and in
+// name: an optional string attribute added to the schema and the model
+// but not to them fails here.
+func TestUserScalarsCoverSchema(t *testing.T) {
+	t.Parallel()
+	optionalStrings := func(attrs map[string]rschema.Attribute) []string {
+		var names []string
+		for name, a := range attrs {
+			if s, ok := a.(rschema.StringAttribute); ok && s.Optional && s.Default == nil {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		return names
+	}
+	var scalars, parts []string
+	for _, a := range userScalars {
+		scalars = append(scalars, a.key)
+	}
+	for _, p := range nameParts {
+		parts = append(parts, p.key)
+	}
+	slices.Sort(scalars)
+	slices.Sort(parts)
+	s := userResourceSchema(t)
+	if want := optionalStrings(s.Attributes); !slices.Equal(scalars, want) {
+		t.Errorf("userScalars = %q, want the schema's optional strings without default %q", scalars, want)
+	}
+	if want := optionalStrings(s.Attributes["name"].(rschema.SingleNestedAttribute).Attributes); !slices.Equal(parts, want) {
+		t.Errorf("nameParts = %q, want name's optional strings %q", parts, want)
 	}
 }
