@@ -51,8 +51,10 @@ func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
-// scimUserDataSourceAttributes are the computed attributes of a user, for
-// this data source and the elements of secureaccess_scim_users.
+// scimUserDataSourceAttributes are the user's attributes as this data
+// source and the elements of secureaccess_scim_users show them: the
+// resource's, all computed, described as what they are, not how to set them
+// (TestUserConversionCoversSchema fails when they and the model differ).
 func scimUserDataSourceAttributes() map[string]schema.Attribute {
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Computed: true}

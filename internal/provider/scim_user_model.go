@@ -191,9 +191,10 @@ func (m *scimUserResourceModel) setDefaultSettings() {
 // fully set user in the resource's and the users data source's schemas
 // and wants a value that is not null for every attribute, at every depth
 // (one that fromAPI misses is null), and TestSCIMUserModelToAPI one that
-// toAPI misses. The Reflection tests check the values against tfsdk's Set
-// for every user shape, and the SchemaMismatch tests that a schema
-// mismatch is an error diagnostic.
+// toAPI misses. An optional string is also in userScalars or nameParts
+// (ownership.go), or TestUserScalarsCoverSchema fails. The Reflection
+// tests check the values against tfsdk's Set for every user shape, and the
+// SchemaMismatch tests that a schema mismatch is an error diagnostic.
 
 // setUsersState sets state to filter and users; no user is an empty list,
 // not null. It does not use tfsdk's reflection (State.Set), which took

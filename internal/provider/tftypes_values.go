@@ -14,11 +14,10 @@ import (
 )
 
 // setModel sets *raw to model, a pointer to a struct with tfsdk tags, in
-// raw's own type (the schema's), as tfsdk's Set would for the kinds of
-// fields this provider's models have, but without its reflection on every
-// value (see scim_user_model.go for why): what it learns of a model's Go
-// type it learns once. A schema attribute without field, or a field
-// without attribute, is an error diagnostic that names them.
+// raw's own type (the schema's), as tfsdk's Set would, but reflecting on
+// each model type once, not on every value (see scim_user_model.go for
+// why). A schema attribute without field, or a field without attribute,
+// is an error diagnostic that names them.
 func setModel(raw *tftypes.Value, model any) (diags diag.Diagnostics) {
 	defer recoverConversion(&diags)
 	v, err := modelObject(raw.Type(), reflect.ValueOf(model).Elem())
