@@ -45,7 +45,9 @@ var modelFieldsOf sync.Map
 // modelFields returns the fields of the model struct type t.
 func modelFields(t reflect.Type) ([]modelField, error) {
 	if fields, ok := modelFieldsOf.Load(t); ok {
-		return fields.([]modelField), nil
+		if fields, ok := fields.([]modelField); ok {
+			return fields, nil
+		}
 	}
 	fields, err := appendModelFields(nil, t, nil)
 	if err == nil {
@@ -106,7 +108,11 @@ func modelObject(typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
 func (f modelField) value(typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
 	switch {
 	case f.elem == nil: // this provider's value types use no context
-		return v.Addr().Interface().(attr.Value).ToTerraformValue(context.Background())
+		av, ok := v.Addr().Interface().(attr.Value)
+		if !ok { // appendModelFields checked it
+			return tftypes.Value{}, fmt.Errorf("a %s is not an attr.Value", v.Type())
+		}
+		return av.ToTerraformValue(context.Background())
 	case typ == nil:
 		return tftypes.Value{}, nil
 	case v.IsNil():
