@@ -13,7 +13,7 @@ import (
 )
 
 // Generate docs/ from the schema, templates/ and examples/ with tfplugindocs,
-// pinned in the tools/ module (make docs, make generate). The schema comes
+// pinned in the tools/ module (make docs). The schema comes
 // from the provider itself (internal/tools/providerschema), not from the
 // terraform on PATH: Terraform 1.11 does not report list resources or
 // resource identities.
