@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/admin"
@@ -330,16 +331,15 @@ func (d *providerData) importCheck(api apiKind, resourceType, importID string) d
 	return diags
 }
 
-// scimPlanCheck is the check of a SCIM resource's plan that creates or
-// changes its object: no SCIM token is an error now rather than in the
-// apply. A token only known after apply passes: the apply has it. Before
-// Configure it passes.
-func (d *providerData) scimPlanCheck() diag.Diagnostics {
-	var diags diag.Diagnostics
-	if d.scimSettings() == settingsMissing {
-		d.scimClient(&diags)
+// scimPlanCheck is the check of every SCIM resource's ModifyPlan: a plan
+// that creates or changes the object through a provider with no SCIM token
+// fails now rather than in the apply (scimClient adds the error). A
+// destroy passes, and so does a token only known after apply (the apply
+// has it), and a plan before Configure.
+func (d *providerData) scimPlanCheck(req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
+	if !req.Plan.Raw.IsNull() && d.scimSettings() == settingsMissing {
+		d.scimClient(diags)
 	}
-	return diags
 }
 
 // notConfigured is the error of an operation that needs a client before

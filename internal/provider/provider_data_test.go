@@ -6,7 +6,15 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
+
+// planOf is a ModifyPlan request whose plan is raw: null for a destroy.
+func planOf(raw tftypes.Value) resource.ModifyPlanRequest {
+	return resource.ModifyPlanRequest{Plan: tfsdk.Plan{Raw: raw}}
+}
 
 // TestClientAccess is the whole rule book of the provider data's
 // accessors: what each operation gets of each API in each state of its
@@ -83,7 +91,7 @@ func TestClientAccess(t *testing.T) {
 				case "import":
 					diags = d.importCheck(api, "secureaccess_scim_user", "jane")
 				case "plan":
-					diags = d.scimPlanCheck()
+					d.scimPlanCheck(planOf(tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})), &diags)
 				}
 				var got []string
 				for _, dg := range diags {
@@ -106,7 +114,7 @@ func TestClientAccess(t *testing.T) {
 
 // TestClientAccess_onceAndNamed: the "not refreshed" warning comes once per
 // provider and API; the import error names the import and where provider
-// goes; the delete warning names the object.
+// goes; the delete warning names the object; a destroy plan needs no token.
 func TestClientAccess_onceAndNamed(t *testing.T) {
 	t.Parallel()
 	d := &providerData{version: "test", scimTokenUnknown: true}
@@ -122,6 +130,10 @@ func TestClientAccess_onceAndNamed(t *testing.T) {
 		t.Errorf("delete: %v, want the warning naming the user", diags)
 	}
 	missing := &providerData{version: "test"}
+	diags = nil
+	if missing.scimPlanCheck(planOf(tftypes.NewValue(tftypes.Object{}, nil)), &diags); len(diags) != 0 {
+		t.Errorf("destroy plan without a SCIM token: %v, want no diagnostic", diags)
+	}
 	diags = missing.importCheck(apiSCIM, "secureaccess_scim_user", "jane")
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), `The import of "jane" into secureaccess_scim_user`) ||
 		!strings.Contains(diags[0].Detail(), "provider = secureaccess.scim") {

@@ -90,7 +90,7 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 // ModifyPlan fails a plan that creates or changes the membership through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkSCIMPlan(r.data, req, &resp.Diagnostics)
+	r.data.scimPlanCheck(req, &resp.Diagnostics)
 }
 
 func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -114,7 +114,7 @@ func (r *scimGroupMembersResource) Schema(_ context.Context, _ resource.SchemaRe
 // ModifyPlan fails a plan that creates or changes the member list through a
 // provider with no SCIM token, instead of the apply.
 func (r *scimGroupMembersResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkSCIMPlan(r.data, req, &resp.Diagnostics)
+	r.data.scimPlanCheck(req, &resp.Diagnostics)
 }
 
 func (r *scimGroupMembersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

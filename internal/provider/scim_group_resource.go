@@ -111,7 +111,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 // provider with no SCIM token, instead of the apply, and plans an update by
 // what the configuration owns (ownership.go).
 func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkSCIMPlan(r.data, req, &resp.Diagnostics)
+	r.data.scimPlanCheck(req, &resp.Diagnostics)
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}

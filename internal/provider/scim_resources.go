@@ -3,25 +3,15 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/secureaccess-iac/terraform-provider-secureaccess/internal/scim"
 )
 
-// What the SCIM resources share: the check of a plan, and the refresh of
-// the users, groups and group member lists.
-
-// checkSCIMPlan is the plan-time check of every SCIM resource's
-// ModifyPlan: a plan that creates or changes the object (not a destroy)
-// through a provider with no SCIM token fails, instead of the apply. A
-// token only known after apply passes (scimPlanCheck).
-func checkSCIMPlan(d *providerData, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
-	if !req.Plan.Raw.IsNull() {
-		diags.Append(d.scimPlanCheck()...)
-	}
-}
+// What the SCIM resources' Reads share: the refresh of the users, groups
+// and group member lists. (Their ModifyPlan shares
+// providerData.scimPlanCheck.)
 
 // scimRefresh is the refresh of one SCIM object by a resource's Read.
 type scimRefresh struct {

@@ -223,7 +223,7 @@ func countPrimaryEmails(emails types.List) int {
 // on_destroy is "deactivate": Terraform shows "will be destroyed", but the
 // user is only deactivated and stays in Secure Access.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkSCIMPlan(r.data, req, &resp.Diagnostics)
+	r.data.scimPlanCheck(req, &resp.Diagnostics)
 	if !req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(planUserUpdate(ctx, req, resp)...)
 		return
