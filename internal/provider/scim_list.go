@@ -23,13 +23,15 @@ var (
 )
 
 // scimListResource is the list resource (`terraform query`, Terraform 1.14
-// and later) of the SCIM users or groups (T) of the directory integration.
-// K, a type without fields, gives what users and groups do differently.
-type scimListResource[T any, K interface{ spec() scimListSpec[T] }] struct {
+// and later) of the SCIM users or groups (T) of the directory integration;
+// spec is what users and groups do differently.
+type scimListResource[T any] struct {
+	spec scimListSpec[T]
 	data *providerData
 }
 
-// scimListSpec is that difference: the type name and description; the
+// scimListSpec is what the users' and the groups' list resources do
+// differently: the type name and description; the
 // filter (scimFilterDescription); a failed listing's error and fix
 // (invalidFilterFix); the listing; the result of one object (listResult).
 type scimListSpec[T any] struct {
@@ -45,22 +47,16 @@ type scimListConfigModel struct {
 	Filter types.String `tfsdk:"filter"`
 }
 
-// spec is K's.
-func (r *scimListResource[T, K]) spec() scimListSpec[T] {
-	var k K
-	return k.spec()
+func (r *scimListResource[T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + r.spec.typeName
 }
 
-func (r *scimListResource[T, K]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + r.spec().typeName
-}
-
-func (r *scimListResource[T, K]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *scimListResource[T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *scimListResource[T, K]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	s := r.spec()
+func (r *scimListResource[T]) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	s := r.spec
 	resp.Schema = schema.Schema{
 		MarkdownDescription: s.description,
 		Attributes: map[string]schema.Attribute{
@@ -73,8 +69,8 @@ func (r *scimListResource[T, K]) ListResourceConfigSchema(_ context.Context, _ l
 	}
 }
 
-func (r *scimListResource[T, K]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	s := r.spec()
+func (r *scimListResource[T]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	s := r.spec
 	var cfg scimListConfigModel
 	diags := req.Config.Get(ctx, &cfg)
 	client, ok := r.data.scimClient(&diags)

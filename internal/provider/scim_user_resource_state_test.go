@@ -31,7 +31,7 @@ func BenchmarkUserListResource(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	r := &scimUserListResource{data: &providerData{version: "bench", scimURL: m.SCIMURL(), scimToken: m.SCIMToken}}
+	r := &scimUserListResource{spec: userListSpec, data: &providerData{version: "bench", scimURL: m.SCIMURL(), scimToken: m.SCIMToken}}
 	var configSchema list.ListResourceSchemaResponse
 	r.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &configSchema)
 	var resourceSchema resource.SchemaResponse
